@@ -1,0 +1,98 @@
+//! The commands the My Number Card answers, as typed constructors. Applications call these
+//! and never build bytes themselves. Sources: ../shared/PROTOCOL.md ("Commands").
+
+use crate::apdu::{ApduError, Command};
+
+/// Highest READ BINARY offset with P1 bit 8 clear (15-bit offset; bit 8 set means an SFI).
+pub const MAX_READ_OFFSET: usize = 0x7FFF;
+
+/// SELECT by DF name (AID), no response data: `00 A4 04 0C Lc <AID>` [agreed].
+pub fn select_application(aid: &[u8]) -> Command {
+    Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(aid)
+}
+
+/// SELECT an EF by file id under the current DF: `00 A4 02 0C 02 <FID>` [agreed; P1 = 09
+/// fails on real cards].
+pub fn select_file(fid: u16) -> Command {
+    Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(fid.to_be_bytes())
+}
+
+/// READ BINARY of `ne` bytes (1–256) at `offset` (at most 0x7FFF) of the current EF:
+/// `00 B0 P1 P2 Le`.
+pub fn read_binary(offset: usize, ne: usize) -> Result<Command, ApduError> {
+    if offset > MAX_READ_OFFSET {
+        return Err(ApduError::OffsetOutOfRange { offset });
+    }
+    let [p1, p2] = (offset as u16).to_be_bytes();
+    Ok(Command::new(0x00, 0xB0, p1, p2).with_le(ne))
+}
+
+/// VERIFY with no data: asks for the tries left of the selected PIN without spending one
+/// (`00 20 00 80`) [agreed].
+pub fn verify_status() -> Command {
+    Command::new(0x00, 0x20, 0x00, 0x80)
+}
+
+/// VERIFY the selected PIN: `00 20 00 80 Lc <PIN>`; the data is marked sensitive.
+pub fn verify(pin: &[u8]) -> Command {
+    Command::new(0x00, 0x20, 0x00, 0x80)
+        .with_data(pin)
+        .sensitive()
+}
+
+/// CHANGE REFERENCE DATA of the selected PIN after a VERIFY: `00 24 01 80 Lc <new PIN>`
+/// [myna (marked untested), myna-card].
+pub fn change_reference_data(new_pin: &[u8]) -> Command {
+    Command::new(0x00, 0x24, 0x01, 0x80)
+        .with_data(new_pin)
+        .sensitive()
+}
+
+/// COMPUTE DIGITAL SIGNATURE with the selected key over a DigestInfo; the card pads
+/// (PKCS#1 v1.5 type 1): `80 2A 00 80 Lc <DigestInfo> 00` [agreed: OpenSC, myna].
+pub fn compute_digital_signature(digest_info: &[u8]) -> Command {
+    Command::new(0x80, 0x2A, 0x00, 0x80)
+        .with_data(digest_info)
+        .with_le(256)
+}
+
+/// GET RESPONSE for `ne` bytes (after `61xx`): `00 C0 00 00 Le`.
+pub fn get_response(ne: usize) -> Command {
+    Command::new(0x00, 0xC0, 0x00, 0x00).with_le(ne)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_as_the_card_documents_say() {
+        let aid = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
+        assert_eq!(
+            hex::encode_upper(select_application(&aid).encode().unwrap()),
+            "00A4040C0AD392F000260100000001"
+        );
+        assert_eq!(
+            hex::encode_upper(select_file(0x000A).encode().unwrap()),
+            "00A4020C02000A"
+        );
+        assert_eq!(
+            hex::encode_upper(read_binary(0x0100, 256).unwrap().encode().unwrap()),
+            "00B0010000"
+        );
+        assert!(read_binary(0x8000, 256).is_err());
+        assert_eq!(
+            hex::encode_upper(verify_status().encode().unwrap()),
+            "00200080"
+        );
+        assert_eq!(
+            verify(b"1234").to_trace_hex(),
+            "0020008004********",
+            "a PIN never reaches a trace"
+        );
+        assert_eq!(
+            hex::encode_upper(compute_digital_signature(&[1, 2]).encode().unwrap()),
+            "802A0080020102".to_owned() + "00"
+        );
+    }
+}

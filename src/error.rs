@@ -1,0 +1,88 @@
+//! The crate's one error type: variants a caller can act on, none carrying a PIN.
+
+use crate::apdu::{ApduError, CommandHeader, StatusWord};
+use crate::pin::PinFormatError;
+use crate::transport::TransportError;
+
+/// Everything that can go wrong talking to a My Number Card.
+///
+/// ```
+/// # use mynumbercard::Error;
+/// fn explain(e: &Error) -> String {
+///     match e {
+///         Error::WrongPin { tries_left } => format!("wrong PIN, {tries_left} tries left"),
+///         Error::PinBlocked => "PIN blocked: reset it at the municipal office".into(),
+///         Error::LastTryRefused => "one try left: confirm to use it".into(),
+///         Error::CardRemoved => "card removed".into(),
+///         other => other.to_string(),
+///     }
+/// }
+/// assert_eq!(explain(&Error::WrongPin { tries_left: 2 }), "wrong PIN, 2 tries left");
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The card refused the PIN. `tries_left` is 0 when this attempt blocked it.
+    #[error("wrong PIN: {tries_left} tries left")]
+    WrongPin {
+        /// Tries left after this attempt.
+        tries_left: u8,
+    },
+    /// The PIN is blocked; no VERIFY was sent.
+    #[error("the PIN is blocked")]
+    PinBlocked,
+    /// Only one try is left and the caller did not allow spending it; no VERIFY was sent.
+    #[error("only one PIN try is left; refused to use it without explicit permission")]
+    LastTryRefused,
+    /// The card did not say how many tries are left, so a VERIFY could lock it; no VERIFY
+    /// was sent.
+    #[error("the card did not report the PIN tries left; refused to send the PIN")]
+    PinTriesUnknown,
+    /// The PIN does not have the form its kind needs; nothing was sent.
+    #[error("invalid PIN: {0}")]
+    InvalidPin(#[from] PinFormatError),
+    /// The operation needs a verified PIN (`6982`).
+    #[error("security status not satisfied: verify the PIN first")]
+    SecurityStatusNotSatisfied,
+    /// The file or application is not on the card (`6A82`).
+    #[error("file not found: {command}")]
+    FileNotFound {
+        /// The SELECT that failed.
+        command: CommandHeader,
+    },
+    /// The card has no JPKI application.
+    #[error("not a JPKI card")]
+    NotJpkiCard,
+    /// The card left the reader; no partial data is returned.
+    #[error("card removed")]
+    CardRemoved,
+    /// The card or transport returned data that does not have the expected form.
+    #[error("malformed response: {0}")]
+    MalformedResponse(&'static str),
+    /// A status word the operation does not expect.
+    #[error("unexpected status {status} for {command}")]
+    UnexpectedStatus {
+        /// The status word.
+        status: StatusWord,
+        /// The command it answered.
+        command: CommandHeader,
+    },
+    /// A command could not be encoded (a bug, or data too long for the transport).
+    #[error("invalid command: {0}")]
+    InvalidCommand(#[from] ApduError),
+    /// The transport failed.
+    #[error("transport error")]
+    Transport(#[source] TransportError),
+}
+
+impl From<TransportError> for Error {
+    fn from(e: TransportError) -> Self {
+        match e {
+            TransportError::CardRemoved => Error::CardRemoved,
+            other => Error::Transport(other),
+        }
+    }
+}
+
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

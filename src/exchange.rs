@@ -1,0 +1,198 @@
+//! The exchange: a typed [`Command`] is encoded once, sent once through the [`Transport`], and
+//! the reply parsed into a [`Response`]. `61xx` is followed with GET RESPONSE and `6Cxx` with
+//! one resend at the right Le, each within hard bounds. No I/O of its own.
+
+use std::fmt;
+
+use crate::apdu::{ApduError, Command, Response, MAX_NE, MAX_SHORT_NE};
+use crate::commands;
+use crate::error::{Error, Result};
+use crate::transport::{Capabilities, Transport};
+
+/// Bounds on what the exchange accepts from a card.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Most GET RESPONSE commands sent for one command (`61xx` chain).
+    pub max_get_response: usize,
+    /// Most data bytes accepted for one command, GET RESPONSE chain included.
+    pub max_response_data: usize,
+}
+
+impl Default for Limits {
+    /// 16 GET RESPONSE rounds, 65,536 bytes.
+    fn default() -> Self {
+        Self {
+            max_get_response: 16,
+            max_response_data: MAX_NE,
+        }
+    }
+}
+
+/// What crossed the wire, for benches and reports.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Command APDUs sent (GET RESPONSE and resends included).
+    pub commands: u64,
+    /// Command bytes sent.
+    pub bytes_sent: u64,
+    /// Response bytes received (status words included).
+    pub bytes_received: u64,
+}
+
+/// One line of an APDU trace: hex, with the data of a command carrying a PIN masked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Trace<'a> {
+    /// A command sent (hex, sensitive data as `*`).
+    Command(&'a str),
+    /// A response received (hex).
+    Response(&'a str),
+}
+
+impl fmt::Display for Trace<'_> {
+    /// `> ` + hex for a command, `< ` + hex for a response.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Trace::Command(hex) => write!(f, "> {hex}"),
+            Trace::Response(hex) => write!(f, "< {hex}"),
+        }
+    }
+}
+
+/// A trace sink; see [`Exchange::set_tracer`].
+pub type Tracer = Box<dyn FnMut(Trace<'_>) + Send>;
+
+/// Sends commands through a transport; see the [module docs](self).
+pub struct Exchange<T> {
+    transport: T,
+    limits: Limits,
+    tracer: Option<Tracer>,
+    stats: Stats,
+}
+
+impl<T: Transport> Exchange<T> {
+    /// An exchange over `transport` with default [`Limits`].
+    pub fn new(transport: T) -> Self {
+        Self {
+            transport,
+            limits: Limits::default(),
+            tracer: None,
+            stats: Stats::default(),
+        }
+    }
+
+    /// Replaces the limits.
+    pub fn set_limits(&mut self, limits: Limits) {
+        self.limits = limits;
+    }
+
+    /// Calls `tracer` with every command and response. Command data marked sensitive (PINs)
+    /// is masked. Every APDU is also logged at `log::Level::Trace`, masked the same way.
+    pub fn set_tracer(&mut self, tracer: impl FnMut(Trace<'_>) + Send + 'static) {
+        self.tracer = Some(Box::new(tracer));
+    }
+
+    /// Counters of what was sent and received.
+    pub fn stats(&self) -> Stats {
+        self.stats
+    }
+
+    /// The transport's capabilities.
+    pub fn capabilities(&self) -> Capabilities {
+        self.transport.capabilities()
+    }
+
+    /// The transport.
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    /// The transport, mutably.
+    pub fn transport_mut(&mut self) -> &mut T {
+        &mut self.transport
+    }
+
+    /// Gives the transport back.
+    pub fn into_transport(self) -> T {
+        self.transport
+    }
+
+    /// Sends `command` once and returns the card's answer, whatever its status word.
+    ///
+    /// `61xx` is followed by at most [`Limits::max_get_response`] GET RESPONSE commands;
+    /// `6Cxx` answering a command that expects data (and carries no secret) causes one
+    /// resend with Le = xx. A command carrying a PIN is never sent twice.
+    pub fn transmit(&mut self, command: &Command) -> Result<Response> {
+        let mut response = self.send(command)?;
+        if let Some(le) = response.status().correct_le() {
+            if command.ne().is_some() && !command.is_sensitive() {
+                response = self.send(&command.clone().with_le(le))?;
+            }
+        }
+        let mut rounds = 0;
+        while let Some(n) = response.status().bytes_remaining() {
+            rounds += 1;
+            if rounds > self.limits.max_get_response {
+                return Err(Error::MalformedResponse("too many 61xx rounds"));
+            }
+            let next = self.send(&commands::get_response(n))?;
+            let status = next.status();
+            let mut data = response.into_data();
+            if data.len() + next.data().len() > self.limits.max_response_data {
+                return Err(Error::MalformedResponse("response longer than the limit"));
+            }
+            data.extend_from_slice(next.data());
+            response = Response::new(data, status);
+        }
+        Ok(response)
+    }
+
+    /// One command APDU on the wire, one response APDU back.
+    fn send(&mut self, command: &Command) -> Result<Response> {
+        let bytes = command.encode_zeroizing()?;
+        let caps = self.transport.capabilities();
+        if bytes.len() > caps.max_command_len || (!caps.extended_length && command.is_extended()?) {
+            return Err(ApduError::TooLongForTransport {
+                len: bytes.len(),
+                max: caps.max_command_len,
+            }
+            .into());
+        }
+        if self.tracer.is_some() || log::log_enabled!(log::Level::Trace) {
+            self.trace(Trace::Command(&command.to_trace_hex()));
+        }
+        self.stats.commands += 1;
+        self.stats.bytes_sent += bytes.len() as u64;
+        let raw = self.transport.transmit(&bytes)?;
+        drop(bytes);
+        self.stats.bytes_received += raw.len() as u64;
+        // Bound what one reply may carry: Ne, or a short response for a command without Le.
+        let allowed = command
+            .ne()
+            .unwrap_or(MAX_SHORT_NE)
+            .min(self.limits.max_response_data);
+        if raw.len() > allowed + 2 {
+            return Err(Error::MalformedResponse("more data than asked for"));
+        }
+        if self.tracer.is_some() || log::log_enabled!(log::Level::Trace) {
+            self.trace(Trace::Response(&hex::encode_upper(&raw)));
+        }
+        Response::parse_vec(raw).map_err(|_| Error::MalformedResponse("no status word"))
+    }
+
+    fn trace(&mut self, line: Trace<'_>) {
+        log::trace!("{line}");
+        if let Some(tracer) = self.tracer.as_mut() {
+            tracer(line);
+        }
+    }
+}
+
+impl<T: fmt::Debug> fmt::Debug for Exchange<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Exchange")
+            .field("transport", &self.transport)
+            .field("limits", &self.limits)
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}

@@ -1,0 +1,194 @@
+//! The JPKI application (公的個人認証AP): card identification, certificates, PIN tries, PIN
+//! verification with the lockout guard, and signing. Facts: ../shared/PROTOCOL.md.
+
+mod certificate;
+mod pin;
+
+use crate::card::{Application, Card};
+use crate::commands;
+use crate::error::{Error, Result};
+use crate::transport::Transport;
+
+pub use certificate::{CertificateKind, MAX_CERTIFICATE_LEN};
+pub use pin::{LastTry, PinKind, PinStatus};
+
+/// DF name of the JPKI application [agreed].
+pub const AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
+
+/// Elementary files of the JPKI application [agreed unless marked].
+pub mod ef {
+    /// Signature certificate (署名用電子証明書); readable after the signature PIN
+    /// [agreed: OpenSC, myna].
+    pub const SIGN_CERT: u16 = 0x0001;
+    /// Signature CA certificate.
+    pub const SIGN_CA_CERT: u16 = 0x0002;
+    /// Token information: the card kind's label, padded with spaces to 32 bytes.
+    pub const TOKEN: u16 = 0x0006;
+    /// User-authentication certificate (利用者証明用電子証明書).
+    pub const AUTH_CERT: u16 = 0x000A;
+    /// User-authentication CA certificate.
+    pub const AUTH_CA_CERT: u16 = 0x000B;
+    /// User-authentication private key (RSA-2048).
+    pub const AUTH_KEY: u16 = 0x0017;
+    /// User-authentication PIN: 4 digits, 3 tries.
+    pub const AUTH_PIN: u16 = 0x0018;
+    /// Signature private key (RSA-2048).
+    pub const SIGN_KEY: u16 = 0x001A;
+    /// Signature PIN: 6–16 characters A–Z 0–9, 5 tries.
+    pub const SIGN_PIN: u16 = 0x001B;
+}
+
+/// Token labels of EF 0006 [agreed: OpenSC, myna].
+pub mod token {
+    /// The plastic My Number Card.
+    pub const MY_NUMBER_CARD: &[u8] = b"JPKIAPICCTOKEN2";
+    /// The old Basic Resident Register card (住基カード).
+    pub const JUKI_CARD: &[u8] = b"JPKIAPICCTOKEN";
+    /// The smartphone credential on Android (GP-SE).
+    pub const ANDROID: &[u8] = b"JPKIAPGPSETOKEN";
+    /// The smartphone credential on iPhone.
+    pub const IPHONE: &[u8] = b"JPKIAPIOSTOKEN";
+    /// Size of the token file's label field.
+    pub const LEN: usize = 32;
+}
+
+/// DigestInfo prefix for SHA-256 (RFC 8017 §9.2) [PROTOCOL.md].
+pub const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
+
+/// What kind of JPKI token answered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CardKind {
+    /// The plastic My Number Card (`JPKIAPICCTOKEN2`).
+    MyNumberCard,
+    /// The old Basic Resident Register card (`JPKIAPICCTOKEN`).
+    JukiCard,
+    /// The JPKI credential in an Android phone (`JPKIAPGPSETOKEN`).
+    AndroidToken,
+    /// The JPKI credential in an iPhone (`JPKIAPIOSTOKEN`).
+    IphoneToken,
+    /// A JPKI application with another label (printable ASCII, at most 32 characters).
+    Other(String),
+    /// No JPKI application: SELECT of its AID failed.
+    NotJpki,
+}
+
+/// The two JPKI keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum KeyKind {
+    /// User-authentication key (利用者証明用), unlocked by the 4-digit PIN.
+    Auth,
+    /// Signature key (署名用), unlocked by the signature PIN.
+    Sign,
+}
+
+impl KeyKind {
+    /// The key's file.
+    pub const fn key_file(self) -> u16 {
+        match self {
+            KeyKind::Auth => ef::AUTH_KEY,
+            KeyKind::Sign => ef::SIGN_KEY,
+        }
+    }
+
+    /// The PIN that unlocks it.
+    pub const fn pin(self) -> PinKind {
+        match self {
+            KeyKind::Auth => PinKind::Auth,
+            KeyKind::Sign => PinKind::Sign,
+        }
+    }
+}
+
+/// The JPKI application of a [`Card`]; borrow it with [`Card::jpki`].
+#[derive(Debug)]
+pub struct Jpki<'a, T> {
+    card: &'a mut Card<T>,
+}
+
+impl<'a, T: Transport> Jpki<'a, T> {
+    pub(crate) fn new(card: &'a mut Card<T>) -> Self {
+        Self { card }
+    }
+
+    /// Selects the JPKI application (once per session). A card without it gives
+    /// [`Error::NotJpkiCard`].
+    pub fn select(&mut self) -> Result<()> {
+        match self.card.select_application(Application::Jpki) {
+            Err(Error::FileNotFound { .. }) => Err(Error::NotJpkiCard),
+            other => other,
+        }
+    }
+
+    /// Tells what kind of token this is from its token file (EF 0006): SELECT, SELECT, one
+    /// READ BINARY of 32 bytes.
+    pub fn identify(&mut self) -> Result<CardKind> {
+        match self.select() {
+            Err(Error::NotJpkiCard) => return Ok(CardKind::NotJpki),
+            other => other?,
+        }
+        self.card.select_file(Application::Jpki, ef::TOKEN)?;
+        let response = self
+            .card
+            .transmit_ok(&commands::read_binary(0, token::LEN)?)?;
+        let label = response.data().get(..token::LEN).unwrap_or(response.data());
+        let end = label
+            .iter()
+            .rposition(|b| !matches!(b, b' ' | 0x00 | 0xFF))
+            .map_or(0, |i| i + 1);
+        let label = label.get(..end).unwrap_or_default();
+        Ok(match label {
+            token::MY_NUMBER_CARD => CardKind::MyNumberCard,
+            token::JUKI_CARD => CardKind::JukiCard,
+            token::ANDROID => CardKind::AndroidToken,
+            token::IPHONE => CardKind::IphoneToken,
+            other => CardKind::Other(
+                other
+                    .iter()
+                    .map(|&b| {
+                        if b.is_ascii_graphic() || b == b' ' {
+                            b as char
+                        } else {
+                            '?'
+                        }
+                    })
+                    .collect(),
+            ),
+        })
+    }
+
+    /// Signs a SHA-256 digest with `key`: the library builds the DigestInfo, the card pads
+    /// and signs (RSA PKCS#1 v1.5). The key's PIN must have been verified in this session
+    /// ([`Error::SecurityStatusNotSatisfied`] otherwise). Sends SELECT of the key file
+    /// (unless selected) and COMPUTE DIGITAL SIGNATURE, once each.
+    pub fn sign_sha256(&mut self, key: KeyKind, digest: &[u8; 32]) -> Result<Vec<u8>> {
+        let mut digest_info = Vec::with_capacity(SHA256_DIGEST_INFO_PREFIX.len() + 32);
+        digest_info.extend_from_slice(&SHA256_DIGEST_INFO_PREFIX);
+        digest_info.extend_from_slice(digest);
+        self.sign_digest_info(key, &digest_info)
+    }
+
+    /// Signs a DER DigestInfo with `key` (the card adds PKCS#1 v1.5 type-1 padding).
+    pub fn sign_digest_info(&mut self, key: KeyKind, digest_info: &[u8]) -> Result<Vec<u8>> {
+        self.select()?;
+        self.card.select_file(Application::Jpki, key.key_file())?;
+        let response = self
+            .card
+            .transmit_ok(&commands::compute_digital_signature(digest_info))?;
+        let signature = response.into_data();
+        // RSA-2048 gives 256 bytes; leave room for other key sizes, refuse nonsense.
+        if signature.is_empty() || signature.len() > 512 {
+            return Err(Error::MalformedResponse(
+                "signature of an unexpected length",
+            ));
+        }
+        Ok(signature)
+    }
+
+    pub(crate) fn card(&mut self) -> &mut Card<T> {
+        self.card
+    }
+}

@@ -1,0 +1,27 @@
+#![doc = include_str!("../README.md")]
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod apdu;
+mod card;
+pub mod commands;
+pub mod der_header;
+mod error;
+pub mod exchange;
+pub mod jpki;
+mod pin;
+pub mod transport;
+#[cfg(feature = "virtual-card")]
+pub mod virtual_card;
+
+#[doc(hidden)]
+pub mod fuzzing;
+
+pub use apdu::StatusWord;
+pub use card::{Application, Card};
+pub use error::{Error, Result};
+pub use jpki::{CardKind, CertificateKind, KeyKind, LastTry, PinKind, PinStatus};
+pub use pin::{AuthPin, Pin, PinFormatError, SignPin};
+pub use transport::{Transport, TransportError};
+#[cfg(feature = "virtual-card")]
+pub use virtual_card::VirtualCard;

@@ -1,0 +1,142 @@
+//! PINs: validated for their kind before they touch the card, zeroized on drop, redacted in
+//! `Debug`, never in an error message.
+
+use std::fmt;
+
+use zeroize::Zeroizing;
+
+/// Why a PIN was refused before anything was sent. Says nothing of the PIN's content.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum PinFormatError {
+    /// Wrong number of characters.
+    #[error("expected {expected}, got {len} characters")]
+    Length {
+        /// The rule, such as "exactly 4 digits".
+        expected: &'static str,
+        /// How many characters were given.
+        len: usize,
+    },
+    /// A character outside the allowed set.
+    #[error("character {position} is not allowed ({allowed})")]
+    Character {
+        /// 1-based position of the first bad character.
+        position: usize,
+        /// The allowed set.
+        allowed: &'static str,
+    },
+}
+
+/// The user-authentication PIN (利用者証明用電子証明書の暗証番号): exactly 4 digits, 3 tries.
+#[derive(Clone, PartialEq, Eq)]
+pub struct AuthPin(Zeroizing<Vec<u8>>);
+
+/// The signature PIN (署名用電子証明書の暗証番号): 6–16 characters A–Z and 0–9, 5 tries.
+/// Lower case is folded to upper case.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SignPin(Zeroizing<Vec<u8>>);
+
+impl AuthPin {
+    /// Checks and keeps a 4-digit PIN.
+    ///
+    /// ```
+    /// use mynumbercard::AuthPin;
+    /// assert!(AuthPin::new("1234").is_ok());
+    /// assert!(AuthPin::new("12345").is_err());
+    /// assert!(AuthPin::new("12a4").is_err());
+    /// assert_eq!(format!("{:?}", AuthPin::new("1234").unwrap()), "AuthPin(REDACTED)");
+    /// ```
+    pub fn new(pin: &str) -> Result<Self, PinFormatError> {
+        digits(pin, 4, "exactly 4 digits").map(Self)
+    }
+}
+
+impl SignPin {
+    /// Checks and keeps a 6–16 character PIN of A–Z and 0–9 (lower case folded).
+    ///
+    /// ```
+    /// use mynumbercard::SignPin;
+    /// assert!(SignPin::new("abc123").is_ok());
+    /// assert!(SignPin::new("ABC12").is_err());
+    /// assert!(SignPin::new("ABC-123").is_err());
+    /// ```
+    pub fn new(pin: &str) -> Result<Self, PinFormatError> {
+        let len = pin.chars().count();
+        if !(6..=16).contains(&len) {
+            return Err(PinFormatError::Length {
+                expected: "6 to 16 characters",
+                len,
+            });
+        }
+        let mut out = Zeroizing::new(Vec::with_capacity(len));
+        for (i, c) in pin.chars().enumerate() {
+            let c = c.to_ascii_uppercase();
+            if !(c.is_ascii_uppercase() || c.is_ascii_digit()) {
+                return Err(PinFormatError::Character {
+                    position: i + 1,
+                    allowed: "A-Z and 0-9",
+                });
+            }
+            out.push(c as u8);
+        }
+        Ok(Self(out))
+    }
+}
+
+/// Checks a PIN of exactly `n` ASCII digits.
+pub(crate) fn digits(
+    pin: &str,
+    n: usize,
+    expected: &'static str,
+) -> Result<Zeroizing<Vec<u8>>, PinFormatError> {
+    let len = pin.chars().count();
+    if len != n {
+        return Err(PinFormatError::Length { expected, len });
+    }
+    match pin.chars().position(|c| !c.is_ascii_digit()) {
+        Some(i) => Err(PinFormatError::Character {
+            position: i + 1,
+            allowed: "0-9",
+        }),
+        None => Ok(Zeroizing::new(pin.as_bytes().to_vec())),
+    }
+}
+
+/// A PIN of one of the card's kinds.
+pub trait Pin: sealed::Sealed {
+    /// The bytes VERIFY sends (ASCII).
+    #[doc(hidden)]
+    fn as_bytes(&self) -> &[u8];
+}
+
+mod sealed {
+    pub trait Sealed {}
+    impl Sealed for super::AuthPin {}
+    impl Sealed for super::SignPin {}
+}
+
+macro_rules! pin_common {
+    ($t:ident) => {
+        impl Pin for $t {
+            fn as_bytes(&self) -> &[u8] {
+                &self.0
+            }
+        }
+
+        impl fmt::Debug for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(concat!(stringify!($t), "(REDACTED)"))
+            }
+        }
+
+        impl std::str::FromStr for $t {
+            type Err = PinFormatError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Self::new(s)
+            }
+        }
+    };
+}
+
+pin_common!(AuthPin);
+pin_common!(SignPin);

@@ -1,0 +1,166 @@
+//! The reader trait: one command APDU in, the whole response out. PC/SC readers, phone NFC
+//! stacks (Android `IsoDep`, iOS CoreNFC, libnfc) and the virtual card implement it.
+//!
+//! A transport moves bytes and nothing else: it never interprets status words, never
+//! follows `61xx`, never retries. The exchange layer does that, once, with bounds.
+
+use std::fmt;
+
+/// What a transport can carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Capabilities {
+    /// The longest command APDU the transport accepts, in bytes.
+    pub max_command_len: usize,
+    /// The longest response APDU (data + SW1 SW2) the transport returns, in bytes.
+    pub max_response_len: usize,
+    /// Whether extended-length APDUs pass through.
+    pub extended_length: bool,
+    /// Contact (ISO 7816-3) or contactless (ISO 14443).
+    pub interface: Interface,
+}
+
+impl Default for Capabilities {
+    /// A short-APDU contact reader: 261-byte commands, 258-byte responses.
+    fn default() -> Self {
+        Self {
+            max_command_len: 261,
+            max_response_len: 258,
+            extended_length: false,
+            interface: Interface::Contact,
+        }
+    }
+}
+
+/// How the card is reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interface {
+    /// Through the card's contacts.
+    Contact,
+    /// Over NFC (ISO 14443 Type B for the My Number Card).
+    Contactless,
+    /// Not known (a callback transport that did not say).
+    Unknown,
+}
+
+/// A transport failure. Never carries command or response bytes.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum TransportError {
+    /// The card left the reader (or the NFC field) before the response was complete.
+    #[error("card removed")]
+    CardRemoved,
+    /// The card was reset by someone else: its selection and PIN state are gone.
+    #[error("card reset")]
+    CardReset,
+    /// No response in time.
+    #[error("timed out")]
+    Timeout,
+    /// Anything else, with its source.
+    #[error("transport failure")]
+    Other(#[source] Box<dyn std::error::Error + Send + Sync>),
+}
+
+impl TransportError {
+    /// Wraps any error as [`TransportError::Other`].
+    pub fn other(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Self::Other(source.into())
+    }
+}
+
+/// A way to reach a card.
+///
+/// Implementing it from a callback is a few lines; [`from_fn`] does it for a closure:
+///
+/// ```
+/// use mynumbercard::transport::{self, Transport, TransportError};
+///
+/// // Stands in for Android's `IsoDep.transceive` or iOS's `sendCommand` reached through FFI.
+/// fn nfc_transceive(apdu: &[u8]) -> Result<Vec<u8>, String> {
+///     Ok(vec![0x6A, 0x82])
+/// }
+///
+/// let mut nfc = transport::from_fn(|apdu: &[u8]| {
+///     nfc_transceive(apdu).map_err(TransportError::other)
+/// });
+/// assert_eq!(nfc.transmit(&[0x00, 0xA4, 0x04, 0x0C]).unwrap(), [0x6A, 0x82]);
+/// ```
+pub trait Transport {
+    /// Sends one command APDU and returns the whole response APDU (data + SW1 SW2).
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError>;
+
+    /// What the transport can carry. The default is a short-APDU contact reader.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::default()
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for &mut T {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        (**self).transmit(command)
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        (**self).capabilities()
+    }
+}
+
+impl<T: Transport + ?Sized> Transport for Box<T> {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        (**self).transmit(command)
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        (**self).capabilities()
+    }
+}
+
+/// A transport backed by a closure; see [`from_fn`].
+pub struct FnTransport<F> {
+    transmit: F,
+    capabilities: Capabilities,
+}
+
+/// A transport from a closure that sends one APDU and returns the response, such as a
+/// wrapper around Android's `IsoDep.transceive` or iOS's `NFCISO7816Tag.sendCommand`.
+pub fn from_fn<F>(transmit: F) -> FnTransport<F>
+where
+    F: FnMut(&[u8]) -> Result<Vec<u8>, TransportError>,
+{
+    FnTransport {
+        transmit,
+        capabilities: Capabilities {
+            interface: Interface::Unknown,
+            ..Capabilities::default()
+        },
+    }
+}
+
+impl<F> FnTransport<F> {
+    /// Declares what the underlying transport can carry (for example
+    /// `IsoDep.getMaxTransceiveLength` and `isExtendedLengthApduSupported`).
+    pub fn with_capabilities(mut self, capabilities: Capabilities) -> Self {
+        self.capabilities = capabilities;
+        self
+    }
+}
+
+impl<F> Transport for FnTransport<F>
+where
+    F: FnMut(&[u8]) -> Result<Vec<u8>, TransportError>,
+{
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        (self.transmit)(command)
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.capabilities
+    }
+}
+
+impl<F> fmt::Debug for FnTransport<F> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FnTransport")
+            .field("capabilities", &self.capabilities)
+            .finish_non_exhaustive()
+    }
+}
