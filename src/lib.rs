@@ -4,6 +4,7 @@
 
 pub mod apdu;
 mod card;
+pub mod certificate;
 pub mod commands;
 pub mod der_header;
 mod error;
@@ -11,6 +12,7 @@ pub mod exchange;
 pub mod jpki;
 mod pin;
 pub mod transport;
+pub mod trust;
 #[cfg(feature = "virtual-card")]
 pub mod virtual_card;
 
@@ -19,9 +21,11 @@ pub mod fuzzing;
 
 pub use apdu::StatusWord;
 pub use card::{Application, Card};
+pub use certificate::JpkiCertificate;
 pub use error::{Error, Result};
 pub use jpki::{CardKind, CertificateKind, KeyKind, LastTry, PinKind, PinStatus};
 pub use pin::{AuthPin, Pin, PinFormatError, SignPin};
 pub use transport::{Transport, TransportError};
+pub use trust::{TrustAnchors, Trusted, Untrusted};
 #[cfg(feature = "virtual-card")]
 pub use virtual_card::VirtualCard;
