@@ -192,37 +192,54 @@ fn bundled(origin: AnchorOrigin) -> &'static [Anchor] {
     })
 }
 
-/// The bundled root (production or test) that issued `certificate`, or that it is.
+/// The bundled root (production or test) that `certificate` is, or that it names as its
+/// issuer: by name and key identifier when the certificate carries one, by signature
+/// otherwise. What the certificate claims, for the view; trust is [`TrustAnchors::verify`]'s.
 pub(crate) fn bundled_issuer(certificate: &JpkiCertificate) -> Option<&'static Anchor> {
     let all = || {
         bundled(AnchorOrigin::Jlis)
             .iter()
             .chain(bundled(AnchorOrigin::JlisTest))
     };
-    all()
-        .find(|anchor| anchor.certificate.der() == certificate.der())
-        .or_else(|| issuer_among(all(), certificate).ok())
+    if let Some(itself) = all().find(|anchor| anchor.certificate.der() == certificate.der()) {
+        return Some(itself);
+    }
+    if certificate.authority_key_id().is_some() {
+        let mut named = candidates(all(), certificate);
+        if let (Some(only), None) = (named.next(), named.next()) {
+            return Some(only);
+        }
+    }
+    issuer_among(all(), certificate).ok()
 }
 
-/// The anchor among `anchors` with the certificate's issuer name, matching key identifier
-/// (when both carry one) and a signature that verifies.
+/// The anchors with the certificate's issuer name and, when both carry one, its key identifier.
+fn candidates<'a, 'c>(
+    anchors: impl Iterator<Item = &'a Anchor> + 'c,
+    certificate: &'c JpkiCertificate,
+) -> impl Iterator<Item = &'a Anchor> + 'c
+where
+    'a: 'c,
+{
+    let issuer = &certificate.certificate().tbs_certificate.issuer;
+    anchors.filter(move |anchor| {
+        let root = &anchor.certificate;
+        same_name(&root.certificate().tbs_certificate.subject, issuer)
+            && match (certificate.authority_key_id(), root.subject_key_id()) {
+                (Some(wanted), Some(have)) => wanted == have,
+                _ => true,
+            }
+    })
+}
+
+/// The candidate anchor whose key verifies the certificate's signature.
 fn issuer_among<'a>(
     anchors: impl Iterator<Item = &'a Anchor>,
     certificate: &JpkiCertificate,
 ) -> std::result::Result<&'a Anchor, Untrusted> {
-    let issuer = &certificate.certificate().tbs_certificate.issuer;
     let mut verdict = Untrusted::UnknownIssuer;
-    for anchor in anchors {
+    for anchor in candidates(anchors, certificate) {
         let root = &anchor.certificate;
-        if !same_name(&root.certificate().tbs_certificate.subject, issuer) {
-            continue;
-        }
-        if let (Some(wanted), Some(have)) = (certificate.authority_key_id(), root.subject_key_id())
-        {
-            if wanted != have {
-                continue;
-            }
-        }
         let spki = &root.certificate().tbs_certificate.subject_public_key_info;
         match signature::verify(certificate, spki, root.key()) {
             Ok(()) => return Ok(anchor),
