@@ -6,6 +6,7 @@ pub mod apdu;
 mod card;
 pub mod commands;
 pub mod der_header;
+mod digest_info;
 mod error;
 pub mod exchange;
 pub mod jpki;
@@ -19,6 +20,7 @@ pub mod fuzzing;
 
 pub use apdu::StatusWord;
 pub use card::{Application, Card};
+pub use digest_info::HashAlgorithm;
 pub use error::{Error, Result};
 pub use jpki::{CardKind, CertificateKind, KeyKind, LastTry, PinKind, PinStatus};
 pub use pin::{AuthPin, Pin, PinFormatError, SignPin};
