@@ -11,6 +11,7 @@ mod error;
 pub mod exchange;
 pub mod jpki;
 mod pin;
+mod signer;
 pub mod transport;
 #[cfg(feature = "virtual-card")]
 pub mod virtual_card;
@@ -24,6 +25,7 @@ pub use digest_info::HashAlgorithm;
 pub use error::{Error, Result};
 pub use jpki::{CardKind, CertificateKind, KeyKind, LastTry, PinKind, PinStatus};
 pub use pin::{AuthPin, Pin, PinFormatError, SignPin};
+pub use signer::JpkiSigner;
 pub use transport::{Transport, TransportError};
 #[cfg(feature = "virtual-card")]
 pub use virtual_card::VirtualCard;
