@@ -90,10 +90,11 @@ impl VirtualCard {
             // The current selection stays (ISO 7816-4: a failed SELECT changes nothing).
             return status(StatusWord::FILE_NOT_FOUND);
         };
-        if self.app != Some(app) {
+        if self.security_app.is_some_and(|held| held != app) {
             // Selecting another application clears the security status.
             self.clear_security_status();
         }
+        self.security_app = Some(app);
         self.app = Some(app);
         self.ef = None;
         status(StatusWord::SUCCESS)

@@ -52,6 +52,9 @@ pub struct VirtualCard {
     powered: bool,
     app: Option<App>,
     ef: Option<Ef>,
+    /// The application the security status belongs to: the last one selected since power-up
+    /// (a warm reset clears the selection, not this).
+    security_app: Option<App>,
     auth_pin: PinState,
     sign_pin: PinState,
     sign_cert: Vec<u8>,
@@ -155,6 +158,7 @@ impl VirtualCardBuilder {
             powered: true,
             app: None,
             ef: None,
+            security_app: None,
             auth_pin: PinState {
                 value: Zeroizing::new(self.auth_pin.as_bytes().to_vec()),
                 tries: self.auth_tries,
@@ -302,6 +306,7 @@ impl VirtualCard {
     }
 
     fn clear_security_status(&mut self) {
+        self.security_app = None;
         self.auth_pin.verified = false;
         self.sign_pin.verified = false;
     }
