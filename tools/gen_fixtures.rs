@@ -41,8 +41,14 @@ fn main() -> Result<()> {
     write("auth_key.pk8", auth.to_pkcs8_der()?.as_bytes())?;
     write("sign_key.pk8", sign.to_pkcs8_der()?.as_bytes())?;
 
-    write("auth_ca.der", &issue::ca_certificate(KeyKind::Auth, &auth_ca)?)?;
-    write("sign_ca.der", &issue::ca_certificate(KeyKind::Sign, &sign_ca)?)?;
+    write(
+        "auth_ca.der",
+        &issue::ca_certificate(KeyKind::Auth, &auth_ca)?,
+    )?;
+    write(
+        "sign_ca.der",
+        &issue::ca_certificate(KeyKind::Sign, &sign_ca)?,
+    )?;
     write(
         "auth.der",
         &issue::auth_certificate(&auth.to_public_key(), &auth_ca)?,

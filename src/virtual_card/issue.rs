@@ -14,7 +14,9 @@
 //! `JPKI-VIRTUAL-TEST`, so that no certificate here can pass for a real (`JPKI`) or J-LIS test
 //! (`JPKI-TEST`) card.
 
-use der::asn1::{Any, BitString, OctetString, PrintableStringRef, SetOfVec, UtcTime, Utf8StringRef};
+use der::asn1::{
+    Any, BitString, OctetString, PrintableStringRef, SetOfVec, UtcTime, Utf8StringRef,
+};
 use der::oid::{AssociatedOid, ObjectIdentifier};
 use der::{DateTime, Encode};
 use rsa::pkcs1v15::SigningKey;

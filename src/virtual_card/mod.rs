@@ -37,8 +37,8 @@ pub use holder::{BirthDate, Holder, Sex};
 /// `JPKI-VIRTUAL` + TCK (T=1). A choice: no public source gives a real card's ATR, and real
 /// cards have several (PROTOCOL.md: never rely on it), so this one says what it is.
 pub const DEFAULT_ATR: [u8; 17] = [
-    0x3B, 0x8C, 0x80, 0x01, b'J', b'P', b'K', b'I', b'-', b'V', b'I', b'R', b'T', b'U', b'A',
-    b'L', 0x79,
+    0x3B, 0x8C, 0x80, 0x01, b'J', b'P', b'K', b'I', b'-', b'V', b'I', b'R', b'T', b'U', b'A', b'L',
+    0x79,
 ];
 
 /// A virtual My Number Card answering APDUs as the real card does (see the module docs).
