@@ -7,10 +7,12 @@ mod card;
 pub mod certificate;
 pub mod commands;
 pub mod der_header;
+mod digest_info;
 mod error;
 pub mod exchange;
 pub mod jpki;
 mod pin;
+mod signer;
 pub mod transport;
 pub mod trust;
 #[cfg(feature = "virtual-card")]
@@ -22,9 +24,11 @@ pub mod fuzzing;
 pub use apdu::StatusWord;
 pub use card::{Application, Card};
 pub use certificate::JpkiCertificate;
+pub use digest_info::HashAlgorithm;
 pub use error::{Error, Result};
 pub use jpki::{CardKind, CertificateKind, KeyKind, LastTry, PinKind, PinStatus};
 pub use pin::{AuthPin, Pin, PinFormatError, SignPin};
+pub use signer::JpkiSigner;
 pub use transport::{Transport, TransportError};
 pub use trust::{TrustAnchors, Trusted, Untrusted};
 #[cfg(feature = "virtual-card")]

@@ -3,6 +3,7 @@
 
 mod certificate;
 mod pin;
+mod sign;
 
 use crate::card::{Application, Card};
 use crate::commands;
@@ -12,7 +13,7 @@ use crate::transport::Transport;
 pub use certificate::{CertificateKind, MAX_CERTIFICATE_LEN};
 pub use pin::{LastTry, PinKind, PinStatus};
 
-/// DF name of the JPKI application [agreed].
+/// DF name of the JPKI application \[agreed\].
 pub const AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
 
 /// Elementary files of the JPKI application [agreed unless marked].
@@ -189,6 +190,10 @@ impl<'a, T: Transport> Jpki<'a, T> {
     }
 
     pub(crate) fn card(&mut self) -> &mut Card<T> {
+        self.card
+    }
+
+    pub(crate) fn into_card(self) -> &'a mut Card<T> {
         self.card
     }
 }
