@@ -172,7 +172,7 @@ fn wrong_key_usage_is_refused() {
         };
         let der = Profile {
             issuer: ca_name("JPKI-UNITTEST", unit),
-            key_usage: key_usage.clone(),
+            key_usage,
             ..Profile::auth_user()
         }
         .issue(root_key());
