@@ -202,7 +202,7 @@ pub fn der_header(data: &[u8]) {
 ///
 /// Layout: `CMD LIMITS CAPS` then responses, each `LEN_HI LEN_LO BYTES…` (a length with bit
 /// 15 set makes the transport fail instead; running out of input removes the card). CMD
-/// picks the command (mod 8), LIMITS bits 0–3 `max_get_response` and bits 4–6
+/// picks the command (mod 9), LIMITS bits 0–3 `max_get_response` and bits 4–6
 /// `max_response_data`, bit 7 extended-length support; CAPS picks `max_command_len`.
 /// Checks: it ends, never sends more than `2 + max_get_response` commands, sends a PIN at
 /// most once, sends only the command, one resend of it, or GET RESPONSE, never sends what
@@ -299,7 +299,7 @@ pub fn exchange(data: &[u8]) {
 /// The command [`exchange`] sends, picked by one byte.
 fn exchange_command(pick: u8) -> Command {
     const JPKI_AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
-    match pick % 8 {
+    match pick % 9 {
         0 => commands::select_application(&JPKI_AID),
         1 => Command::new(0x00, 0xB0, 0x00, 0x00).with_le(256),
         2 => commands::verify(b"1234"),
@@ -309,7 +309,9 @@ fn exchange_command(pick: u8) -> Command {
             .with_data(vec![0x5A; 300])
             .with_le(MAX_NE),
         6 => commands::get_response(usize::from(pick >> 3) + 1),
-        _ => Command::new(0x00, 0xB0, 0x00, 0x00).with_le(MAX_NE),
+        7 => Command::new(0x00, 0xB0, 0x00, 0x00).with_le(MAX_NE),
+        // A PIN command that expects data: `6Cxx` must still not resend it.
+        _ => commands::verify(b"1234").with_le(16),
     }
 }
 
