@@ -3,6 +3,7 @@
 #![warn(missing_docs)]
 
 pub mod apdu;
+pub mod calendar;
 mod card;
 pub mod certificate;
 pub mod commands;

@@ -23,10 +23,10 @@ use x509_cert::ext::Extension;
 use x509_cert::name::Name;
 use x509_cert::Certificate;
 
+pub use crate::calendar::{CalendarDate, Era};
 pub use attributes::{
-    BirthDate, CalendarDate, Era, JpkiAttributes, Sex, SubstituteFlags, OID_ADDRESS,
-    OID_ADDRESS_SUBSTITUTES, OID_BIRTH_DATE, OID_NAME, OID_NAME_SUBSTITUTES, OID_SEX,
-    PERSONAL_DATA_ARC,
+    BirthDate, JpkiAttributes, Sex, SubstituteFlags, OID_ADDRESS, OID_ADDRESS_SUBSTITUTES,
+    OID_BIRTH_DATE, OID_NAME, OID_NAME_SUBSTITUTES, OID_SEX, PERSONAL_DATA_ARC,
 };
 pub use key::PublicKey;
 
