@@ -2,6 +2,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod access_code;
 pub mod apdu;
 pub mod calendar;
 mod card;
