@@ -15,6 +15,7 @@ pub mod exchange;
 pub mod jpki;
 mod pin;
 mod signer;
+pub mod tlv;
 pub mod transport;
 pub mod trust;
 #[cfg(feature = "virtual-card")]
