@@ -62,6 +62,8 @@ impl Code {
 }
 
 /// A data file of the card-info or card-face application.
+// The prefix names the application, which is the point.
+#[allow(clippy::enum_variant_names)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum DataFile {
     /// Card-info 0001: the my number.
