@@ -163,6 +163,7 @@ fn a_custom_holder_gets_a_fresh_sign_certificate() {
         birth_date: BirthDate::new(1975, 6, 30),
         address: "大阪府仮想市試験町４丁目５番６号".into(),
         address_substitute: Some("0000001000000000".into()),
+        ..Holder::default()
     };
     let card = VirtualCard::builder().holder(holder.clone()).build();
     assert_eq!(card.holder(), &holder);

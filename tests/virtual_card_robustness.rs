@@ -6,6 +6,17 @@ use rand_chacha::ChaCha20Rng;
 use rand_core::{RngCore, SeedableRng};
 
 const JPKI: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
+const CARD_INFO: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08];
+const CARD_FACE: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02];
+/// Values that pass some VERIFY on the default card (PINs, access codes A and B, birth date),
+/// so that the random walk also reaches the protected files and CHANGE REFERENCE DATA.
+const SECRETS: [&[u8]; 5] = [
+    b"1234",
+    b"ABC123",
+    b"123456789018",
+    b"02010120351234",
+    b"020101",
+];
 
 #[test]
 fn log_records_every_apdu_in_order() {
@@ -45,16 +56,23 @@ fn random_apdus_never_panic() {
             let mut apdu = vec![
                 pick(&mut rng, &[0x00, 0x80, 0x0C, 0x01, 0xFF]),
                 pick(&mut rng, &[0xA4, 0xB0, 0x20, 0x2A, 0x24, 0xC0]),
-                pick(&mut rng, &[0x00, 0x02, 0x04, 0x09, 0x80, 0xFF]),
+                pick(&mut rng, &[0x00, 0x01, 0x02, 0x04, 0x09, 0x80, 0xFF]),
                 pick(&mut rng, &[0x00, 0x0C, 0x80, 0x0A, 0xFF]),
             ];
-            let data: Vec<u8> = match rng.next_u32() % 4 {
+            let data: Vec<u8> = match rng.next_u32() % 6 {
                 0 => Vec::new(),
-                1 => JPKI.to_vec(),
+                1 => [JPKI, CARD_INFO, CARD_FACE][rng.next_u32() as usize % 3].to_vec(),
                 2 => vec![
                     0x00,
-                    pick(&mut rng, &[0x01, 0x06, 0x0A, 0x17, 0x18, 0x1A, 0x1B]),
+                    pick(
+                        &mut rng,
+                        &[
+                            0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0A, 0x11, 0x12, 0x13, 0x14, 0x15,
+                            0x17, 0x18, 0x1A, 0x1B,
+                        ],
+                    ),
                 ],
+                3 => SECRETS[rng.next_u32() as usize % SECRETS.len()].to_vec(),
                 _ => (0..rng.next_u32() % 255)
                     .map(|_| rng.next_u32() as u8)
                     .collect(),

@@ -1,5 +1,6 @@
 //! Regenerates the virtual card's fixtures in `src/virtual_card/fixtures/`:
-//! four RSA-2048 keys (PKCS#8 DER) from a fixed ChaCha20 seed, and the four certificates the
+//! six RSA-2048 keys (PKCS#8 DER: the JPKI users and CAs, the card
+//! applications' issuer and own key) from a fixed ChaCha20 seed, and the four certificates the
 //! library issues from them (`mynumbercard::virtual_card::issue`).
 //!
 //! Run: `cargo run --release --example gen_fixtures`. The output is deterministic for a given
@@ -30,6 +31,10 @@ fn main() -> Result<()> {
     let sign_ca = RsaPrivateKey::new(&mut rng, 2048)?;
     let auth = RsaPrivateKey::new(&mut rng, 2048)?;
     let sign = RsaPrivateKey::new(&mut rng, 2048)?;
+    // The card-info and card-face applications' issuer key and own key (added later: after the
+    // four above, so those stay as they were).
+    let card_ap_issuer = RsaPrivateKey::new(&mut rng, 2048)?;
+    let card_ap = RsaPrivateKey::new(&mut rng, 2048)?;
 
     let write = |name: &str, bytes: &[u8]| -> Result<()> {
         std::fs::write(dir.join(name), bytes)?;
@@ -40,6 +45,11 @@ fn main() -> Result<()> {
     write("sign_ca_key.pk8", sign_ca.to_pkcs8_der()?.as_bytes())?;
     write("auth_key.pk8", auth.to_pkcs8_der()?.as_bytes())?;
     write("sign_key.pk8", sign.to_pkcs8_der()?.as_bytes())?;
+    write(
+        "card_ap_issuer_key.pk8",
+        card_ap_issuer.to_pkcs8_der()?.as_bytes(),
+    )?;
+    write("card_ap_key.pk8", card_ap.to_pkcs8_der()?.as_bytes())?;
 
     write(
         "auth_ca.der",

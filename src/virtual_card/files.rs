@@ -1,6 +1,7 @@
-//! The virtual card's file system: applications (DFs by AID) and the JPKI application's
-//! elementary files, with their sizes, filler and access rules.
+//! The virtual card's file system: applications (DFs by AID) and their elementary files, with
+//! the JPKI files' sizes and filler (the card-info and card-face files are in `codes`).
 
+use super::codes::{self, Code, DataFile};
 use crate::jpki::{ef, token, KeyKind, PinKind};
 
 /// AIDs of the applications the card answers SELECT for [PROTOCOL.md, agreed].
@@ -24,9 +25,9 @@ pub const CERTIFICATE_FILE_SIZE: usize = 0x0A00;
 pub enum App {
     /// 公的個人認証AP.
     Jpki,
-    /// 券面事項入力補助AP (empty for now).
+    /// 券面事項入力補助AP.
     CardInfo,
-    /// 券面AP (empty for now).
+    /// 券面AP.
     CardFace,
     /// The resident-registry / common AP (empty for now).
     Common,
@@ -45,7 +46,7 @@ impl App {
     }
 }
 
-/// An elementary file of the JPKI application.
+/// An elementary file.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ef {
     /// A certificate: DER followed by filler.
@@ -56,14 +57,23 @@ pub enum Ef {
     Key(KeyKind),
     /// A PIN (EF 0018, 001B): usable by VERIFY, never readable.
     Pin(PinKind),
+    /// A data file of the card-info or card-face application.
+    Data(DataFile),
+    /// A PIN or access code of the card-info or card-face application: usable by VERIFY,
+    /// never readable.
+    Code(Code),
 }
 
 impl Ef {
-    /// The EF `fid` of `app`, if it has one. The other applications have no files yet.
+    /// The EF `fid` of `app`, if it has one. The common AP has no files yet.
     pub fn find(app: App, fid: u16) -> Option<Self> {
         use crate::jpki::CertificateKind as C;
-        if app != App::Jpki {
-            return None;
+        let app_file = |found: Result<DataFile, Code>| found.map_or_else(Ef::Code, Ef::Data);
+        match app {
+            App::Jpki => {}
+            App::CardInfo => return codes::card_info_ef(fid).map(app_file),
+            App::CardFace => return codes::card_face_ef(fid).map(app_file),
+            App::Common => return None,
         }
         Some(match fid {
             ef::SIGN_CERT => Ef::Certificate(C::Sign),

@@ -1,5 +1,5 @@
-//! The virtual card's command handler: CLA/INS dispatch, SELECT, READ BINARY, VERIFY and
-//! COMPUTE DIGITAL SIGNATURE, with the status words of PROTOCOL.md.
+//! The virtual card's command handler: CLA/INS dispatch, SELECT, READ BINARY, VERIFY, CHANGE
+//! REFERENCE DATA and COMPUTE DIGITAL SIGNATURE, with the status words of PROTOCOL.md.
 //!
 //! Must never panic on any bytes (it is fuzzed): input is only read through `get` and
 //! pattern matching.
@@ -9,17 +9,21 @@
 //! BINARY with an SFI in P1 → `6A86` (not modelled yet); READ BINARY of a key or PIN EF →
 //! `6981`; with no current EF → `6986`; VERIFY with no current EF → `6986`, on an EF that is
 //! not a PIN → `6A88`; any extended-length command → `6700`; a DigestInfo longer than the
-//! key allows (k − 11 = 245 bytes) → `6700`; a powered-off card → `6F00`.
+//! key allows (k − 11 = 245 bytes) → `6700`; a powered-off card → `6F00`. CHANGE REFERENCE
+//! DATA: P1-P2 other than `01 80` → `6A86`; on an access code → `6985`; no new PIN → `6700`; a
+//! new PIN of the wrong format → `6A80`; a changed PIN stays verified.
 
 use rsa::Pkcs1v15Sign;
 
 use super::files::{self, App, Ef};
-use super::{fixtures, VirtualCard};
+use super::{fixtures, PinState, VirtualCard};
 use crate::apdu::{Command, LengthEncoding, Response, StatusWord};
 use crate::jpki::{CertificateKind, KeyKind, PinKind};
 
 /// `6981`: command incompatible with file structure (READ BINARY of a key or PIN).
 const INCOMPATIBLE_FILE_STRUCTURE: StatusWord = StatusWord::from_u16(0x6981);
+/// `6A80`: incorrect data (a new PIN of the wrong format; a choice, no source shows the card's).
+const WRONG_DATA: StatusWord = StatusWord::from_u16(0x6A80);
 /// The longest DigestInfo an RSA-2048 key can pad with PKCS#1 v1.5 type 1: k − 11.
 const MAX_DIGEST_INFO_LEN: usize = 256 - 11;
 /// The signature length of an RSA-2048 key.
@@ -28,6 +32,7 @@ const SIGNATURE_LEN: usize = 256;
 const INS_SELECT: u8 = 0xA4;
 const INS_READ_BINARY: u8 = 0xB0;
 const INS_VERIFY: u8 = 0x20;
+const INS_CHANGE_REFERENCE_DATA: u8 = 0x24;
 const INS_COMPUTE_DIGITAL_SIGNATURE: u8 = 0x2A;
 
 fn status(sw: StatusWord) -> Response {
@@ -58,6 +63,7 @@ impl VirtualCard {
             (0x00, INS_SELECT) => Self::select,
             (0x00, INS_READ_BINARY) => Self::read_binary,
             (0x00, INS_VERIFY) => Self::verify,
+            (0x00, INS_CHANGE_REFERENCE_DATA) => Self::change_reference_data,
             (0x80, INS_COMPUTE_DIGITAL_SIGNATURE) => Self::compute_digital_signature,
             _ => return status(StatusWord::INS_NOT_SUPPORTED),
         };
@@ -134,7 +140,24 @@ impl VirtualCard {
         let offset = usize::from(u16::from_be_bytes([command.p1(), command.p2()]));
         let read = match self.ef {
             None => return status(StatusWord::COMMAND_NOT_ALLOWED),
-            Some(Ef::Key(_) | Ef::Pin(_)) => return status(INCOMPATIBLE_FILE_STRUCTURE),
+            Some(Ef::Key(_) | Ef::Pin(_) | Ef::Code(_)) => {
+                return status(INCOMPATIBLE_FILE_STRUCTURE)
+            }
+            Some(Ef::Data(file)) => {
+                let rule = file.opened_by();
+                let open = rule.is_empty()
+                    || rule
+                        .iter()
+                        .any(|&code| self.code(code).is_some_and(|state| state.verified));
+                if !open {
+                    return status(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
+                }
+                let content = self
+                    .data_files
+                    .get(file.index())
+                    .map_or(&[][..], Vec::as_slice);
+                files::read(content, 0xFF, content.len(), offset, ne)
+            }
             Some(Ef::Token) => files::read(&self.token, b' ', self.token.len(), offset, ne),
             Some(Ef::Certificate(kind)) => {
                 // The signature certificate needs the signature PIN [agreed: OpenSC, myna].
@@ -155,18 +178,20 @@ impl VirtualCard {
     /// VERIFY `00 20 00 80 [Lc PIN]` on the current PIN EF [agreed]: no data asks for the
     /// tries left (`63Cx`, `9000` once verified, `6984` when blocked) without spending one; a
     /// wrong PIN answers `63Cx` with the tries left, the exhausting try `63C0`, then `6984`
-    /// [myna, myna-card]. A correct PIN restores the full count (3 auth, 5 sign).
+    /// [myna, myna-card]. A correct PIN restores the full count (3 auth, 5 sign; 3 for the
+    /// card-info PIN and, a choice, each access code). Access codes behave as PINs [myna-card:
+    /// every key reference answers VERIFY alike].
     fn verify(&mut self, command: &Command) -> Response {
         if command.p1() != 0x00 || command.p2() != 0x80 {
             return status(StatusWord::INCORRECT_P1_P2);
         }
-        let kind = match self.ef {
-            Some(Ef::Pin(kind)) => kind,
-            Some(_) => return status(StatusWord::REFERENCED_DATA_NOT_FOUND),
-            None => return status(StatusWord::COMMAND_NOT_ALLOWED),
-        };
         let given = command.data();
-        let pin = self.pin_mut(kind);
+        let Some((pin, max_tries)) = self.current_secret() else {
+            return status(match self.ef {
+                Some(_) => StatusWord::REFERENCED_DATA_NOT_FOUND,
+                None => StatusWord::COMMAND_NOT_ALLOWED,
+            });
+        };
         if pin.tries == 0 {
             return status(StatusWord::REFERENCE_DATA_NOT_USABLE);
         }
@@ -178,7 +203,7 @@ impl VirtualCard {
             });
         }
         if given == pin.value.as_slice() {
-            pin.tries = kind.max_tries();
+            pin.tries = max_tries;
             pin.verified = true;
             status(StatusWord::SUCCESS)
         } else {
@@ -186,6 +211,53 @@ impl VirtualCard {
             pin.verified = false;
             status(tries_status(pin.tries))
         }
+    }
+
+    /// The PIN or access code of the current EF, with its full try count.
+    fn current_secret(&mut self) -> Option<(&mut PinState, u8)> {
+        match self.ef? {
+            Ef::Pin(kind) => Some((self.pin_mut(kind), kind.max_tries())),
+            Ef::Code(code) => Some((self.code_mut(code)?, code.max_tries())),
+            _ => None,
+        }
+    }
+
+    /// CHANGE REFERENCE DATA `00 24 01 80 Lc <new PIN>` on the current PIN EF after a VERIFY in
+    /// this session [myna (marked untested), myna-card `TextAp::change_pin`]: for the JPKI auth
+    /// and sign PINs and the card-info PIN. The new PIN must have its PIN's format (auth and
+    /// card-info: 4 digits; sign: 6–16 of A–Z 0–9 [PROTOCOL.md]); success restores the full
+    /// try count.
+    fn change_reference_data(&mut self, command: &Command) -> Response {
+        if command.p1() != 0x01 || command.p2() != 0x80 {
+            return status(StatusWord::INCORRECT_P1_P2);
+        }
+        let format_ok = match self.ef {
+            None => return status(StatusWord::COMMAND_NOT_ALLOWED),
+            Some(Ef::Pin(PinKind::Auth)) => is_digits(command.data(), 4..=4),
+            Some(Ef::Pin(PinKind::Sign)) => is_sign_pin(command.data()),
+            Some(Ef::Code(code)) if code.is_changeable() => is_digits(command.data(), 4..=4),
+            Some(Ef::Code(_)) => return status(StatusWord::CONDITIONS_NOT_SATISFIED),
+            Some(_) => return status(StatusWord::REFERENCED_DATA_NOT_FOUND),
+        };
+        let new_pin = command.data();
+        let Some((pin, max_tries)) = self.current_secret() else {
+            return status(StatusWord::REFERENCED_DATA_NOT_FOUND);
+        };
+        if pin.tries == 0 {
+            return status(StatusWord::REFERENCE_DATA_NOT_USABLE);
+        }
+        if !pin.verified {
+            return status(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
+        }
+        if new_pin.is_empty() {
+            return status(StatusWord::WRONG_LENGTH);
+        }
+        if !format_ok {
+            return status(WRONG_DATA);
+        }
+        pin.value = zeroize::Zeroizing::new(new_pin.to_vec());
+        pin.tries = max_tries;
+        status(StatusWord::SUCCESS)
     }
 
     /// COMPUTE DIGITAL SIGNATURE `80 2A 00 80 Lc <DigestInfo> 00` with the current key EF
@@ -220,6 +292,19 @@ impl VirtualCard {
             None => status(StatusWord::UNKNOWN_ERROR),
         }
     }
+}
+
+/// Whether `data` is ASCII digits of a length in `len`.
+fn is_digits(data: &[u8], len: std::ops::RangeInclusive<usize>) -> bool {
+    len.contains(&data.len()) && data.iter().all(u8::is_ascii_digit)
+}
+
+/// Whether `data` is a sign PIN: 6–16 characters A–Z 0–9 [PROTOCOL.md].
+fn is_sign_pin(data: &[u8]) -> bool {
+    (6..=16).contains(&data.len())
+        && data
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
 }
 
 /// `63Cx` with x = tries left (at most 15).

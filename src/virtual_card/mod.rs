@@ -1,6 +1,7 @@
-//! A virtual My Number Card: the JPKI application answering APDUs in process, for tests and
-//! examples. Facts modelled, with their sources: ../shared/PROTOCOL.md and the comments in
-//! [`handler`](self) and `files`.
+//! A virtual My Number Card: the JPKI, card-info input helper and card-face applications
+//! answering APDUs in process, for tests and examples. Facts modelled, with their sources:
+//! ../shared/PROTOCOL.md and the comments in `handler`, `files`, `codes`, `card_info` and
+//! `card_face`.
 //!
 //! ```
 //! use mynumbercard::virtual_card::VirtualCard;
@@ -15,12 +16,18 @@
 //! assert_eq!(card.log().len(), 3);
 //! ```
 
+mod app_keys;
+mod builder;
+mod card_face;
+mod card_info;
+mod codes;
 mod files;
 pub mod fixtures;
 mod handler;
 mod holder;
 #[doc(hidden)]
 pub mod issue;
+mod tlv;
 
 use std::fmt;
 
@@ -28,10 +35,14 @@ use rsa::pkcs8::DecodePublicKey;
 use rsa::RsaPublicKey;
 use zeroize::Zeroizing;
 
-use crate::jpki::{token, CertificateKind, KeyKind, PinKind};
+use crate::jpki::{CertificateKind, KeyKind, PinKind};
 use crate::transport::{Capabilities, Interface, Transport, TransportError};
+pub use builder::VirtualCardBuilder;
+use codes::Code;
 use files::{App, Ef};
-pub use holder::{BirthDate, Holder, Sex};
+pub use holder::{
+    access_code_b, is_valid_my_number, my_number_check_digit, BirthDate, Holder, Sex,
+};
 
 /// The ATR the virtual card answers with by default: `3B 8C 80 01` + the 12 historical bytes
 /// `JPKI-VIRTUAL` + TCK (T=1). A choice: no public source gives a real card's ATR, and real
@@ -57,8 +68,12 @@ pub struct VirtualCard {
     security_app: Option<App>,
     auth_pin: PinState,
     sign_pin: PinState,
+    /// The card-info and card-face PINs and access codes, indexed by [`Code::index`].
+    codes: [PinState; 6],
     sign_cert: Vec<u8>,
     token: Vec<u8>,
+    /// The card-info and card-face data files, indexed by `DataFile::index`.
+    data_files: Vec<Vec<u8>>,
     holder: Holder,
 }
 
@@ -69,126 +84,16 @@ struct PinState {
     verified: bool,
 }
 
-/// Builds a [`VirtualCard`] with chosen PINs, tries left, holder, token label and ATR.
-pub struct VirtualCardBuilder {
-    auth_pin: Zeroizing<String>,
-    sign_pin: Zeroizing<String>,
-    auth_tries: u8,
-    sign_tries: u8,
-    holder: Holder,
-    token_label: Vec<u8>,
-    atr: Vec<u8>,
-}
-
-impl Default for VirtualCardBuilder {
-    fn default() -> Self {
-        Self {
-            auth_pin: Zeroizing::new(VirtualCard::DEFAULT_AUTH_PIN.to_owned()),
-            sign_pin: Zeroizing::new(VirtualCard::DEFAULT_SIGN_PIN.to_owned()),
-            auth_tries: PinKind::Auth.max_tries(),
-            sign_tries: PinKind::Sign.max_tries(),
-            holder: Holder::default(),
-            token_label: token::MY_NUMBER_CARD.to_vec(),
-            atr: DEFAULT_ATR.to_vec(),
-        }
-    }
-}
-
-impl VirtualCardBuilder {
-    /// The auth PIN (default `1234`). Not checked for format: the card compares bytes.
-    pub fn auth_pin(mut self, pin: &str) -> Self {
-        self.auth_pin = Zeroizing::new(pin.to_owned());
-        self
-    }
-
-    /// The sign PIN (default `ABC123`).
-    pub fn sign_pin(mut self, pin: &str) -> Self {
-        self.sign_pin = Zeroizing::new(pin.to_owned());
-        self
-    }
-
-    /// Tries left on the auth PIN (at most 3; 0 = blocked).
-    pub fn auth_tries_left(mut self, tries: u8) -> Self {
-        self.auth_tries = tries.min(PinKind::Auth.max_tries());
-        self
-    }
-
-    /// Tries left on the sign PIN (at most 5; 0 = blocked).
-    pub fn sign_tries_left(mut self, tries: u8) -> Self {
-        self.sign_tries = tries.min(PinKind::Sign.max_tries());
-        self
-    }
-
-    /// The holder; a non-default holder gets a fresh signature certificate at build time,
-    /// signed by the fixture signature-CA key.
-    pub fn holder(mut self, holder: Holder) -> Self {
-        self.holder = holder;
-        self
-    }
-
-    /// The token label of EF 0006 (default `JPKIAPICCTOKEN2`; see [`crate::jpki::token`]),
-    /// padded with spaces to 32 bytes.
-    pub fn token_label(mut self, label: &[u8]) -> Self {
-        self.token_label = label.to_vec();
-        self
-    }
-
-    /// The ATR (default [`DEFAULT_ATR`]).
-    pub fn atr(mut self, atr: Vec<u8>) -> Self {
-        self.atr = atr;
-        self
-    }
-
-    /// Builds the card.
-    ///
-    /// # Panics
-    ///
-    /// If a custom holder's signature certificate cannot be issued, which only a bug in this
-    /// crate's fixtures could cause.
-    pub fn build(self) -> VirtualCard {
-        let sign_cert = if self.holder == Holder::default() {
-            fixtures::SIGN_CERT.to_vec()
-        } else {
-            issue_sign_certificate(&self.holder)
-                .expect("the fixture keys issue a signature certificate for any holder")
-        };
-        VirtualCard {
-            log: Vec::new(),
-            atr: self.atr,
-            powered: true,
-            app: None,
-            ef: None,
-            security_app: None,
-            auth_pin: PinState {
-                value: Zeroizing::new(self.auth_pin.as_bytes().to_vec()),
-                tries: self.auth_tries,
-                verified: false,
-            },
-            sign_pin: PinState {
-                value: Zeroizing::new(self.sign_pin.as_bytes().to_vec()),
-                tries: self.sign_tries,
-                verified: false,
-            },
-            sign_cert,
-            token: files::token_file(&self.token_label),
-            holder: self.holder,
-        }
-    }
-}
-
-fn issue_sign_certificate(holder: &Holder) -> Result<Vec<u8>, issue::IssueError> {
-    let user = fixtures::user_key(KeyKind::Sign)?.to_public_key();
-    let ca = fixtures::ca_key(KeyKind::Sign)?;
-    issue::sign_certificate(holder, &user, &ca)
-}
-
 impl VirtualCard {
     /// Default auth PIN.
     pub const DEFAULT_AUTH_PIN: &'static str = "1234";
     /// Default sign PIN.
     pub const DEFAULT_SIGN_PIN: &'static str = "ABC123";
+    /// Default card-info PIN (券面事項入力補助用暗証番号).
+    pub const DEFAULT_CARD_INFO_PIN: &'static str = "1234";
 
-    /// A card with the defaults: PINs `1234` / `ABC123`, full tries, the default holder.
+    /// A card with the defaults: PINs `1234` / `ABC123`, card-info PIN `1234`, full tries, the
+    /// default holder (so access code A is `123456789018` and B `02010120351234`).
     pub fn new() -> Self {
         Self::builder().build()
     }
@@ -281,7 +186,7 @@ impl VirtualCard {
         public_key_of(self.certificate_der(cert)).expect("fixture certificates hold RSA keys")
     }
 
-    /// The holder the signature certificate names.
+    /// The holder the signature certificate and the card-info and card-face files name.
     pub fn holder(&self) -> &Holder {
         &self.holder
     }
@@ -309,6 +214,17 @@ impl VirtualCard {
         self.security_app = None;
         self.auth_pin.verified = false;
         self.sign_pin.verified = false;
+        for code in &mut self.codes {
+            code.verified = false;
+        }
+    }
+
+    fn code(&self, code: Code) -> Option<&PinState> {
+        self.codes.get(code.index())
+    }
+
+    fn code_mut(&mut self, code: Code) -> Option<&mut PinState> {
+        self.codes.get_mut(code.index())
     }
 }
 
@@ -326,7 +242,7 @@ impl Default for VirtualCard {
 }
 
 impl fmt::Debug for VirtualCard {
-    /// PINs and keys are never printed.
+    /// PINs, access codes and keys are never printed.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("VirtualCard")
             .field("powered", &self.powered)
@@ -334,6 +250,7 @@ impl fmt::Debug for VirtualCard {
             .field("file", &self.ef)
             .field("auth_pin", &self.auth_pin)
             .field("sign_pin", &self.sign_pin)
+            .field("card_app_codes", &self.codes)
             .field("log_len", &self.log.len())
             .finish_non_exhaustive()
     }
@@ -345,21 +262,6 @@ impl fmt::Debug for PinState {
             .field("value", &"REDACTED")
             .field("tries", &self.tries)
             .field("verified", &self.verified)
-            .finish()
-    }
-}
-
-impl fmt::Debug for VirtualCardBuilder {
-    /// PINs are never printed.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("VirtualCardBuilder")
-            .field("auth_pin", &"REDACTED")
-            .field("sign_pin", &"REDACTED")
-            .field("auth_tries", &self.auth_tries)
-            .field("sign_tries", &self.sign_tries)
-            .field("holder", &self.holder)
-            .field("token_label", &String::from_utf8_lossy(&self.token_label))
-            .field("atr", &hex::encode_upper(&self.atr))
             .finish()
     }
 }

@@ -1,0 +1,223 @@
+//! The virtual card's card-info input helper and card-face applications, and CHANGE REFERENCE
+//! DATA, asserted on status words: which code opens which file, tries and blocking, PIN change.
+
+mod common;
+
+use common::*;
+use mynumbercard::virtual_card::{
+    access_code_b, is_valid_my_number, BirthDate, Holder, VirtualCard,
+};
+use mynumbercard::PinKind;
+
+#[test]
+fn access_code_a_opens_the_my_number_and_b_the_attributes() {
+    let mut card = VirtualCard::new();
+    assert_eq!(select_aid(&mut card, &CARD_INFO), OK);
+    assert_eq!(read_status(&mut card, 0x0001), DENIED);
+    assert_eq!(read_status(&mut card, 0x0002), DENIED);
+    assert_eq!(read_status(&mut card, 0x0003), DENIED);
+    assert_eq!(read_status(&mut card, 0x0004), OK, "free");
+    assert_eq!(read_status(&mut card, 0x0005), OK, "free");
+
+    assert_eq!(verify_on(&mut card, 0x0014, CODE_A), OK);
+    assert_eq!(read_status(&mut card, 0x0001), OK);
+    assert_eq!(
+        read_status(&mut card, 0x0002),
+        DENIED,
+        "A does not open 0002"
+    );
+    assert_eq!(read_status(&mut card, 0x0003), OK);
+
+    let mut card = VirtualCard::new();
+    assert_eq!(select_aid(&mut card, &CARD_INFO), OK);
+    assert_eq!(verify_on(&mut card, 0x0015, CODE_B), OK);
+    assert_eq!(read_status(&mut card, 0x0002), OK);
+    assert_eq!(
+        read_status(&mut card, 0x0001),
+        DENIED,
+        "B does not open 0001"
+    );
+    assert_eq!(read_status(&mut card, 0x0003), OK);
+
+    let mut card = VirtualCard::new();
+    assert_eq!(select_aid(&mut card, &CARD_INFO), OK);
+    assert_eq!(verify_on(&mut card, 0x0011, b"1234"), OK);
+    for fid in 1..=5 {
+        assert_eq!(read_status(&mut card, fid), OK, "the PIN opens {fid:04X}");
+    }
+    assert_eq!(
+        read_status(&mut card, 0x0011),
+        [0x69, 0x81],
+        "a PIN is never readable"
+    );
+    assert_eq!(select_ef(&mut card, 0x0006), [0x6A, 0x82]);
+
+    // Another application's selection clears it.
+    assert_eq!(select_aid(&mut card, &JPKI), OK);
+    assert_eq!(select_aid(&mut card, &CARD_INFO), OK);
+    assert_eq!(read_status(&mut card, 0x0001), DENIED);
+}
+
+#[test]
+fn card_face_opens_with_either_code_and_the_my_number_image_with_a_only() {
+    let mut card = VirtualCard::new();
+    assert_eq!(select_aid(&mut card, &CARD_FACE), OK);
+    assert_eq!(read_status(&mut card, 0x0002), DENIED);
+    assert_eq!(read_status(&mut card, 0x0005), DENIED);
+    assert_eq!(read_status(&mut card, 0x0001), DENIED);
+    assert_eq!(read_status(&mut card, 0x0003), OK, "free");
+    assert_eq!(read_status(&mut card, 0x0004), OK, "free");
+
+    assert_eq!(verify_on(&mut card, 0x0012, CODE_B), OK);
+    assert_eq!(read_status(&mut card, 0x0002), OK);
+    assert_eq!(
+        read_status(&mut card, 0x0005),
+        DENIED,
+        "B does not open 0005"
+    );
+    assert_eq!(read_status(&mut card, 0x0001), DENIED);
+
+    let mut card = VirtualCard::new();
+    assert_eq!(select_aid(&mut card, &CARD_FACE), OK);
+    assert_eq!(verify_on(&mut card, 0x0013, CODE_A), OK);
+    assert_eq!(read_status(&mut card, 0x0002), OK);
+    assert_eq!(read_status(&mut card, 0x0005), OK);
+
+    let mut card = VirtualCard::new();
+    assert_eq!(select_aid(&mut card, &CARD_FACE), OK);
+    assert_eq!(
+        verify_on(&mut card, 0x0011, b"020101"),
+        OK,
+        "birth date key"
+    );
+    assert_eq!(read_status(&mut card, 0x0001), OK);
+    assert_eq!(read_status(&mut card, 0x0002), DENIED);
+}
+
+#[test]
+fn wrong_codes_count_down_then_block() {
+    let mut card = VirtualCard::new();
+    assert_eq!(select_aid(&mut card, &CARD_INFO), OK);
+    for fid in [0x0011, 0x0014, 0x0015] {
+        assert_eq!(verify_on(&mut card, fid, b""), [0x63, 0xC3], "{fid:04X}");
+    }
+    assert_eq!(
+        verify_on(&mut card, 0x0015, b"02010120359999"),
+        [0x63, 0xC2]
+    );
+    assert_eq!(
+        verify_on(&mut card, 0x0015, b"02010120359999"),
+        [0x63, 0xC1]
+    );
+    assert_eq!(
+        verify_on(&mut card, 0x0015, b"02010120359999"),
+        [0x63, 0xC0]
+    );
+    assert_eq!(
+        verify_on(&mut card, 0x0015, CODE_B),
+        [0x69, 0x84],
+        "blocked"
+    );
+    assert_eq!(verify_on(&mut card, 0x0015, b""), [0x69, 0x84]);
+    assert_eq!(read_status(&mut card, 0x0002), DENIED);
+    assert_eq!(
+        verify_on(&mut card, 0x0014, b""),
+        [0x63, 0xC3],
+        "A has its own counter"
+    );
+
+    let mut card = VirtualCard::builder()
+        .card_info_pin("9876")
+        .card_info_pin_tries_left(1)
+        .access_code_a_tries_left(2)
+        .access_code_b_tries_left(0)
+        .build();
+    assert_eq!(select_aid(&mut card, &CARD_INFO), OK);
+    assert_eq!(verify_on(&mut card, 0x0011, b""), [0x63, 0xC1]);
+    assert_eq!(verify_on(&mut card, 0x0011, b"9876"), OK);
+    assert_eq!(verify_on(&mut card, 0x0011, b""), OK, "verified");
+    assert_eq!(verify_on(&mut card, 0x0014, b"000000000000"), [0x63, 0xC1]);
+    assert_eq!(verify_on(&mut card, 0x0015, CODE_B), [0x69, 0x84]);
+    assert_eq!(select_aid(&mut card, &CARD_FACE), OK);
+    assert_eq!(
+        verify_on(&mut card, 0x0013, b""),
+        [0x63, 0xC2],
+        "A tries apply to both APs"
+    );
+    assert_eq!(verify_on(&mut card, 0x0012, b""), [0x69, 0x84]);
+}
+
+#[test]
+fn defaults_follow_the_documented_holder() {
+    let holder = Holder::default();
+    assert!(is_valid_my_number(&holder.my_number));
+    assert_eq!(holder.my_number.as_bytes(), CODE_A);
+    assert_eq!(holder.access_code_b().unwrap().as_bytes(), CODE_B);
+    // PROTOCOL.md's test card: born 1980-02-17 (昭和55), expiry 2035, code 2285.
+    assert_eq!(
+        access_code_b(BirthDate::new(1980, 2, 17), 2035, "2285").as_deref(),
+        Some("55021720352285")
+    );
+    let debug = format!("{:?}", VirtualCard::builder().card_info_pin("4321"));
+    assert!(
+        !debug.contains("4321") && !debug.contains("123456789018"),
+        "{debug}"
+    );
+}
+
+#[test]
+fn change_reference_data_needs_a_verify_and_the_pin_format() {
+    let mut card = VirtualCard::new();
+    assert_eq!(select_aid(&mut card, &JPKI), OK);
+    assert_eq!(select_ef(&mut card, 0x0018), OK);
+    assert_eq!(change(&mut card, b"5678"), DENIED, "no VERIFY yet");
+    assert_eq!(verify_on(&mut card, 0x0018, b"1234"), OK);
+    assert_eq!(change(&mut card, b"567"), [0x6A, 0x80]);
+    assert_eq!(change(&mut card, b"56a8"), [0x6A, 0x80]);
+    assert_eq!(change(&mut card, b""), [0x67, 0x00]);
+    assert_eq!(
+        card.handle(&[0x00, 0x24, 0x00, 0x80, 0x04, b'5', b'6', b'7', b'8']),
+        [0x6A, 0x86]
+    );
+    assert_eq!(change(&mut card, b"5678"), OK);
+    assert!(card.is_verified(PinKind::Auth));
+    card.power_off();
+    card.power_on();
+    assert_eq!(select_aid(&mut card, &JPKI), OK);
+    assert_eq!(
+        verify_on(&mut card, 0x0018, b"1234"),
+        [0x63, 0xC2],
+        "the old PIN is gone"
+    );
+    assert_eq!(verify_on(&mut card, 0x0018, b"5678"), OK);
+    assert_eq!(card.tries_left(PinKind::Auth), 3);
+
+    assert_eq!(verify_on(&mut card, 0x001B, b"ABC123"), OK);
+    assert_eq!(
+        change(&mut card, b"abc123"),
+        [0x6A, 0x80],
+        "upper case only"
+    );
+    assert_eq!(change(&mut card, b"ABC12"), [0x6A, 0x80]);
+    assert_eq!(change(&mut card, b"NEWPIN2025"), OK);
+    assert_eq!(verify_on(&mut card, 0x001B, b"NEWPIN2025"), OK);
+    assert_eq!(select_ef(&mut card, 0x000A), OK);
+    assert_eq!(change(&mut card, b"1234"), [0x6A, 0x88], "not a PIN");
+
+    assert_eq!(select_aid(&mut card, &CARD_INFO), OK);
+    assert_eq!(select_ef(&mut card, 0x0011), OK);
+    assert_eq!(change(&mut card, b"2468"), DENIED);
+    assert_eq!(verify_on(&mut card, 0x0011, b"1234"), OK);
+    assert_eq!(change(&mut card, b"2468"), OK);
+    assert_eq!(verify_on(&mut card, 0x0014, CODE_A), OK);
+    assert_eq!(
+        change(&mut card, b"123456789012"),
+        [0x69, 0x85],
+        "access codes stay"
+    );
+    card.power_off();
+    card.power_on();
+    assert_eq!(select_aid(&mut card, &CARD_INFO), OK);
+    assert_eq!(verify_on(&mut card, 0x0011, b"2468"), OK);
+    assert_eq!(card.handle(&[0x00, 0x24, 0x01, 0x80]), [0x67, 0x00]);
+}
