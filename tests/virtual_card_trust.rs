@@ -80,6 +80,7 @@ fn a_custom_holder_reads_back_from_the_card() {
         birth_date: BirthDate::new(2019, 5, 1),
         address: "大阪府試験市１".into(),
         address_substitute: None,
+        ..Holder::default()
     };
     let mut card = Card::new(VirtualCard::builder().holder(holder).build());
     let mut jpki = card.jpki();
