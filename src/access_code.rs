@@ -110,14 +110,9 @@ impl AccessCodeB {
         expiry_year: u16,
         security_code: &str,
     ) -> Result<Self, PinFormatError> {
-        let (_, era_year) = birth_date.era_year().ok_or(PinFormatError::Invalid {
-            what: "birth date before the Meiji era",
+        let yymmdd = birth_date.era_yymmdd().ok_or(PinFormatError::Invalid {
+            what: "birth date without a two-digit era year",
         })?;
-        if era_year > 99 {
-            return Err(PinFormatError::Invalid {
-                what: "era year above 99",
-            });
-        }
         if !(2000..=2099).contains(&expiry_year) {
             return Err(PinFormatError::Invalid {
                 what: "card expiry year outside 2000-2099",
@@ -125,14 +120,7 @@ impl AccessCodeB {
         }
         let code = digits(security_code, 4, "a security code of exactly 4 digits")?;
         let mut out = Zeroizing::new(Vec::with_capacity(14));
-        out.extend_from_slice(
-            format!(
-                "{era_year:02}{:02}{:02}{expiry_year:04}",
-                birth_date.month(),
-                birth_date.day()
-            )
-            .as_bytes(),
-        );
+        out.extend_from_slice(format!("{yymmdd}{expiry_year:04}").as_bytes());
         out.extend_from_slice(&code);
         Ok(Self(out))
     }

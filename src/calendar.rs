@@ -81,6 +81,13 @@ pub struct CalendarDate {
 }
 
 impl CalendarDate {
+    /// 0001-01-01.
+    pub const MIN: Self = Self {
+        year: 1,
+        month: 1,
+        day: 1,
+    };
+
     /// A date, if it exists in the Gregorian calendar (years 1–9999).
     pub const fn new(year: u16, month: u8, day: u8) -> Option<Self> {
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
@@ -129,6 +136,18 @@ impl CalendarDate {
             .find(|era| era.first_day().is_some_and(|first| self >= first))
     }
 
+    /// The date as `YYYYMMDD`, the form the card-info and card-face files hold.
+    pub fn yyyymmdd(self) -> String {
+        format!("{:04}{:02}{:02}", self.year, self.month, self.day)
+    }
+
+    /// The date as Japanese-era `YYMMDD` (1990-01-01 → 平成2年 → `020101`), as access code B
+    /// starts with it; `None` before 明治 or when the era year needs three digits.
+    pub fn era_yymmdd(self) -> Option<String> {
+        let (_, year) = self.era_year().filter(|&(_, year)| year <= 99)?;
+        Some(format!("{year:02}{:02}{:02}", self.month, self.day))
+    }
+
     /// The year within the date's era: 1990-01-01 is 平成2年 → `(Heisei, 2)`.
     pub fn era_year(self) -> Option<(Era, u16)> {
         let era = self.era()?;
@@ -152,6 +171,9 @@ mod tests {
         assert_eq!(d(2019, 5, 1).era_year(), Some((Era::Reiwa, 1)));
         assert_eq!(d(1926, 12, 25).era_year(), Some((Era::Showa, 1)));
         assert_eq!(d(1868, 1, 24).era_year(), None);
+        assert_eq!(d(1990, 1, 1).era_yymmdd().as_deref(), Some("020101"));
+        assert_eq!(d(1980, 2, 17).era_yymmdd().as_deref(), Some("550217"));
+        assert_eq!(d(1850, 1, 1).era_yymmdd(), None);
         assert!(CalendarDate::new(2023, 2, 29).is_none());
         assert!(CalendarDate::new(2024, 2, 29).is_some());
     }

@@ -4,7 +4,8 @@
 mod common;
 
 use common::*;
-use mynumbercard::virtual_card::{BirthDate, Holder, VirtualCard};
+use mynumbercard::calendar::CalendarDate;
+use mynumbercard::virtual_card::{Holder, VirtualCard};
 use rsa::Pkcs1v15Sign;
 use sha2::{Digest, Sha256};
 
@@ -129,13 +130,16 @@ fn card_face_files_carry_signed_images_and_dates() {
 fn a_custom_holder_gets_its_own_files_and_codes() {
     let holder = Holder {
         name: "試験\u{3000}花子".into(),
-        birth_date: BirthDate::new(1980, 2, 17),
+        birth_date: CalendarDate::new(1980, 2, 17).unwrap(),
         sex: mynumbercard::virtual_card::Sex::Female,
         my_number: "537686677188".into(),
         security_code: "2285".into(),
         ..Holder::default()
     };
-    assert_eq!(holder.access_code_b().as_deref(), Some("55021720352285"));
+    assert_eq!(
+        holder.access_code_b(),
+        Some(mynumbercard::access_code::AccessCodeB::new("55021720352285").unwrap())
+    );
     let mut card = VirtualCard::builder().holder(holder).build();
     assert_eq!(select_aid(&mut card, &CARD_INFO), OK);
     assert_eq!(verify_on(&mut card, 0x0014, CODE_A), [0x63, 0xC2]);

@@ -4,9 +4,9 @@
 mod common;
 
 use common::*;
-use mynumbercard::virtual_card::{
-    access_code_b, is_valid_my_number, BirthDate, Holder, VirtualCard,
-};
+use mynumbercard::access_code::{AccessCodeB, MyNumber};
+use mynumbercard::calendar::CalendarDate;
+use mynumbercard::virtual_card::{Holder, VirtualCard};
 use mynumbercard::PinKind;
 
 #[test]
@@ -150,13 +150,17 @@ fn wrong_codes_count_down_then_block() {
 #[test]
 fn defaults_follow_the_documented_holder() {
     let holder = Holder::default();
-    assert!(is_valid_my_number(&holder.my_number));
+    assert!(MyNumber::new(&holder.my_number).is_ok());
     assert_eq!(holder.my_number.as_bytes(), CODE_A);
-    assert_eq!(holder.access_code_b().unwrap().as_bytes(), CODE_B);
+    let code_b = std::str::from_utf8(CODE_B).unwrap();
+    assert_eq!(
+        holder.access_code_b(),
+        Some(AccessCodeB::new(code_b).unwrap())
+    );
     // PROTOCOL.md's test card: born 1980-02-17 (昭和55), expiry 2035, code 2285.
     assert_eq!(
-        access_code_b(BirthDate::new(1980, 2, 17), 2035, "2285").as_deref(),
-        Some("55021720352285")
+        AccessCodeB::from_parts(CalendarDate::new(1980, 2, 17).unwrap(), 2035, "2285"),
+        AccessCodeB::new("55021720352285")
     );
     let debug = format!("{:?}", VirtualCard::builder().card_info_pin("4321"));
     assert!(

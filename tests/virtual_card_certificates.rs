@@ -3,7 +3,8 @@
 
 use der::asn1::Utf8StringRef;
 use der::{Decode, Encode};
-use mynumbercard::virtual_card::{fixtures, issue, BirthDate, Holder, Sex, VirtualCard};
+use mynumbercard::calendar::CalendarDate;
+use mynumbercard::virtual_card::{fixtures, issue, Holder, Sex, VirtualCard};
 use mynumbercard::{AuthPin, Card, CardKind, CertificateKind, KeyKind, PinKind, SignPin};
 use rsa::pkcs1v15::{Signature, VerifyingKey};
 use rsa::pkcs8::DecodePublicKey;
@@ -160,7 +161,7 @@ fn a_custom_holder_gets_a_fresh_sign_certificate() {
         name: "試験\u{3000}花子".into(),
         name_substitute: None,
         sex: Sex::Female,
-        birth_date: BirthDate::new(1975, 6, 30),
+        birth_date: CalendarDate::new(1975, 6, 30).unwrap(),
         address: "大阪府仮想市試験町４丁目５番６号".into(),
         address_substitute: Some("0000001000000000".into()),
         ..Holder::default()

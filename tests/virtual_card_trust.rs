@@ -9,7 +9,7 @@ use mynumbercard::certificate::{
     CalendarDate, Era, IssuerOrganization, JpkiCertificate, PublicKey,
 };
 use mynumbercard::trust::{roots, AnchorOrigin, TrustAnchors, Untrusted};
-use mynumbercard::virtual_card::{fixtures, BirthDate, Holder, Sex, VirtualCard};
+use mynumbercard::virtual_card::{fixtures, Holder, Sex, VirtualCard};
 use mynumbercard::{Card, CertificateKind};
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -77,7 +77,7 @@ fn a_custom_holder_reads_back_from_the_card() {
         name: "試験　花子".into(),
         name_substitute: Some("01000".into()),
         sex: Sex::Female,
-        birth_date: BirthDate::new(2019, 5, 1),
+        birth_date: CalendarDate::new(2019, 5, 1).unwrap(),
         address: "大阪府試験市１".into(),
         address_substitute: None,
         ..Holder::default()

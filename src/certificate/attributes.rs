@@ -106,6 +106,14 @@ pub struct BirthDate {
 }
 
 impl BirthDate {
+    /// The certificate form of a date, its era derived from the date (`0` before 明治).
+    pub fn from_date(date: CalendarDate) -> Self {
+        Self {
+            era: date.era().unwrap_or(Era::Unknown),
+            date,
+        }
+    }
+
     /// Parses the certificate form, e.g. `419900101` (平成, 1990-01-01): exactly nine ASCII
     /// digits, an era digit `0`–`5`, then a valid Gregorian `YYYYMMDD`.
     pub fn parse(text: &str) -> Option<Self> {

@@ -12,6 +12,7 @@ use super::{
     card_face, card_info, files, fixtures, issue, Holder, PinState, VirtualCard, DEFAULT_ATR,
 };
 use crate::jpki::{token, KeyKind, PinKind};
+use crate::pin::Pin;
 
 /// Builds a [`VirtualCard`] with chosen PINs, tries left, holder, token label and ATR.
 pub struct VirtualCardBuilder {
@@ -146,13 +147,14 @@ impl VirtualCardBuilder {
             tries,
             verified: false,
         };
-        let code_b = Zeroizing::new(self.holder.access_code_b().unwrap_or_default());
+        let code_b = self.holder.access_code_b();
+        let code_b = code_b.as_ref().map(Pin::as_bytes).unwrap_or_default();
         let birth_date = self.holder.birth_date.era_yymmdd().unwrap_or_default();
         let my_number = self.holder.my_number.as_bytes();
         let codes = Code::ALL.map(|code| match code {
             Code::CardInfoPin => pin(self.card_info_pin.as_bytes(), self.card_info_pin_tries),
             Code::CardInfoA | Code::CardFaceA => pin(my_number, self.access_code_a_tries),
-            Code::CardInfoB | Code::CardFaceB => pin(code_b.as_bytes(), self.access_code_b_tries),
+            Code::CardInfoB | Code::CardFaceB => pin(code_b, self.access_code_b_tries),
             Code::CardFaceBirthDate => pin(birth_date.as_bytes(), code.max_tries()),
         });
         VirtualCard {

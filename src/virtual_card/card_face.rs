@@ -55,8 +55,7 @@ pub fn files(
 }
 
 fn yyyymmdd(holder: &Holder) -> String {
-    let b = holder.birth_date;
-    format!("{:04}{:02}{:02}", b.year, b.month, b.day)
+    holder.birth_date.yyyymmdd()
 }
 
 /// EF 0001: the age-verification record.
@@ -88,7 +87,12 @@ fn card_face_file(
     digests.extend_from_slice(&app_keys::sha256(&photo));
     let signature = app_keys::sign_digest_info(issuer, &app_keys::sha256_digest_info(&digests))?;
     let b = holder.birth_date;
-    let expiry = format!("{:04}{:02}{:02}", holder.card_expiry_year, b.month, b.day);
+    let expiry = format!(
+        "{:04}{:02}{:02}",
+        holder.card_expiry_year,
+        b.month(),
+        b.day()
+    );
     Ok(with_offsets(
         0xFF20,
         0xDF21,

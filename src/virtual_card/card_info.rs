@@ -54,8 +54,7 @@ pub fn my_number_file(holder: &Holder) -> Vec<u8> {
 
 /// EF 0002: the basic four attributes behind a `DF21` offset table.
 pub fn attributes_file(holder: &Holder) -> Vec<u8> {
-    let birth = holder.birth_date;
-    let birth = format!("{:04}{:02}{:02}", birth.year, birth.month, birth.day);
+    let birth = holder.birth_date.yyyymmdd();
     with_offsets(
         0xFF20,
         0xDF21,

@@ -155,7 +155,7 @@ pub fn sign_certificate(
     user_key: &RsaPublicKey,
     ca_key: &RsaPrivateKey,
 ) -> Result<Vec<u8>, IssueError> {
-    let birth_date = holder.birth_date.jpki_string();
+    let birth_date = holder.birth_date_jpki();
     let name_flags = holder.name_substitute_flags();
     let address_flags = holder.address_substitute_flags();
     let entries = [

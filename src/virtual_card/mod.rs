@@ -40,9 +40,7 @@ use crate::transport::{Capabilities, Interface, Transport, TransportError};
 pub use builder::VirtualCardBuilder;
 use codes::Code;
 use files::{App, Ef};
-pub use holder::{
-    access_code_b, is_valid_my_number, my_number_check_digit, BirthDate, Holder, Sex,
-};
+pub use holder::{Holder, Sex};
 
 /// The ATR the virtual card answers with by default: `3B 8C 80 01` + the 12 historical bytes
 /// `JPKI-VIRTUAL` + TCK (T=1). A choice: no public source gives a real card's ATR, and real
