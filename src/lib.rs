@@ -9,6 +9,8 @@ pub mod der_header;
 mod error;
 pub mod exchange;
 pub mod jpki;
+#[cfg(feature = "pcsc")]
+pub mod pcsc;
 mod pin;
 pub mod transport;
 #[cfg(feature = "virtual-card")]
