@@ -72,6 +72,18 @@ pub enum Error {
         /// The command it answered.
         command: CommandHeader,
     },
+    /// A digest whose length is not its hash algorithm's; nothing was sent.
+    #[error("digest of {len} bytes, expected {expected}")]
+    InvalidDigestLength {
+        /// The algorithm's digest length.
+        expected: usize,
+        /// The length given.
+        len: usize,
+    },
+    /// The card's signature does not verify against the key's certificate (a wrong key or
+    /// a faulty card); the signature was not returned.
+    #[error("the card's signature does not verify against its certificate")]
+    SignatureMismatch,
     /// A command could not be encoded (a bug, or data too long for the transport).
     #[error("invalid command: {0}")]
     InvalidCommand(#[from] ApduError),

@@ -3,6 +3,7 @@
 
 mod certificate;
 mod pin;
+mod sign;
 
 use crate::card::{Application, Card, OnReset};
 use crate::commands;
@@ -224,6 +225,10 @@ impl<'a, T: Transport> Jpki<'a, T> {
     }
 
     pub(crate) fn card(&mut self) -> &mut Card<T> {
+        self.card
+    }
+
+    pub(crate) fn into_card(self) -> &'a mut Card<T> {
         self.card
     }
 }

@@ -1,0 +1,82 @@
+//! What every example shares: choosing the card (virtual or a reader), `--trace`, PIN entry.
+
+#![allow(dead_code)]
+
+use std::error::Error;
+use std::io::BufRead;
+
+use mynumbercard::transport::Transport;
+use mynumbercard::{Card, VirtualCard};
+use zeroize::Zeroizing;
+
+/// Options every example takes.
+#[derive(clap::Args, Debug)]
+pub struct CardArgs {
+    /// Use the built-in virtual card (auth PIN 1234, sign PIN ABC123) instead of a reader.
+    #[arg(long = "virtual")]
+    pub virtual_card: bool,
+    /// Print every APDU to stderr: `> ` command, `< ` response (PINs masked).
+    #[arg(long)]
+    pub trace: bool,
+}
+
+/// A transport an example can move around.
+pub type AnyTransport = Box<dyn Transport + Send>;
+
+/// Opens the card the options name.
+pub fn open(args: &CardArgs) -> Result<Card<AnyTransport>, Box<dyn Error>> {
+    let transport: AnyTransport = if args.virtual_card {
+        Box::new(VirtualCard::default())
+    } else {
+        return Err(
+            "no card reader support in this build: run with --virtual to use the \
+                    virtual card, or build with `--features pcsc` (on Debian/Ubuntu install \
+                    libpcsclite-dev first) to use a PC/SC reader"
+                .into(),
+        );
+    };
+    let mut card = Card::new(transport);
+    if args.trace {
+        card.set_tracer(|line| eprintln!("{line}"));
+    }
+    Ok(card)
+}
+
+/// Reads a PIN: one line from stdin with `--pin-stdin`, otherwise a no-echo prompt.
+pub fn read_pin(prompt: &str, from_stdin: bool) -> Result<Zeroizing<String>, Box<dyn Error>> {
+    let mut line = Zeroizing::new(String::new());
+    if from_stdin {
+        std::io::stdin().lock().read_line(&mut line)?;
+    } else {
+        line = Zeroizing::new(rpassword::prompt_password(prompt)?);
+    }
+    let trimmed = Zeroizing::new(line.trim_end_matches(['\r', '\n']).to_owned());
+    Ok(trimmed)
+}
+
+/// Turns an error into the message an example prints.
+pub fn explain(e: &mynumbercard::Error) -> String {
+    use mynumbercard::Error;
+    match e {
+        Error::WrongPin { tries_left: 0 } => {
+            "wrong PIN: no tries left, the PIN is now blocked".into()
+        }
+        Error::WrongPin { tries_left } => format!("wrong PIN: {tries_left} tries left"),
+        Error::LastTryRefused => {
+            "only one PIN try is left: refusing to use it (a wrong PIN would block the card)".into()
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Runs an example's body, printing an error as `error: …` (Display, not Debug) and
+/// exiting with status 1.
+pub fn main(run: fn() -> Result<(), Box<dyn Error>>) -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

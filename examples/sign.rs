@@ -1,0 +1,78 @@
+//! Signs a file's SHA-256 with a JPKI key and checks the signature against the certificate.
+//!
+//! ```text
+//! echo hello > hello.txt
+//! cargo run --example sign -- --virtual auth hello.txt --pin-stdin <<< 1234
+//! ```
+
+mod common;
+
+use std::error::Error;
+
+use clap::Parser;
+use der::{Decode, Encode};
+use mynumbercard::{AuthPin, CertificateKind, KeyKind, SignPin};
+use rsa::pkcs8::DecodePublicKey;
+use sha2::{Digest, Sha256};
+use x509_cert::Certificate;
+
+/// Sign a file's SHA-256 with the auth or sign key.
+#[derive(Parser)]
+struct Args {
+    /// Which key: auth (4-digit PIN) or sign (signature PIN).
+    #[arg(value_parser = parse_key)]
+    key: KeyKind,
+    /// The file to sign.
+    file: std::path::PathBuf,
+    /// Read the PIN as one line from stdin instead of a no-echo prompt.
+    #[arg(long)]
+    pin_stdin: bool,
+    #[command(flatten)]
+    card: common::CardArgs,
+}
+
+fn parse_key(s: &str) -> Result<KeyKind, String> {
+    match s {
+        "auth" => Ok(KeyKind::Auth),
+        "sign" => Ok(KeyKind::Sign),
+        _ => Err(format!("unknown key {s:?}: expected auth or sign")),
+    }
+}
+
+fn main() -> std::process::ExitCode {
+    common::main(run)
+}
+
+fn run() -> Result<(), Box<dyn Error>> {
+    let args = Args::parse();
+    let digest: [u8; 32] = Sha256::digest(std::fs::read(&args.file)?).into();
+    let mut card = common::open(&args.card)?;
+    let mut jpki = card.jpki();
+    let explain = |e: mynumbercard::Error| common::explain(&e);
+    let certificate = match args.key {
+        KeyKind::Auth => {
+            let pin = AuthPin::new(&common::read_pin("PIN (4 digits): ", args.pin_stdin)?)?;
+            jpki.verify_pin(&pin).map_err(explain)?;
+            CertificateKind::Auth
+        }
+        KeyKind::Sign => {
+            let prompt = "signature PIN (6-16 characters): ";
+            let pin = SignPin::new(&common::read_pin(prompt, args.pin_stdin)?)?;
+            jpki.verify_pin(&pin).map_err(explain)?;
+            CertificateKind::Sign
+        }
+    };
+    let signature = jpki.sign_sha256(args.key, &digest).map_err(explain)?;
+    println!("{}", hex::encode(&signature));
+
+    let cert = Certificate::from_der(&jpki.read_certificate_der(certificate).map_err(explain)?)?;
+    let spki = cert.tbs_certificate.subject_public_key_info.to_der()?;
+    let key = rsa::RsaPublicKey::from_public_key_der(&spki)?;
+    match key.verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest, &signature) {
+        Ok(()) => eprintln!("signature verifies against the {certificate:?} certificate"),
+        Err(e) => {
+            return Err(format!("signature does NOT verify against the certificate: {e}").into())
+        }
+    }
+    Ok(())
+}

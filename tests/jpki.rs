@@ -1,0 +1,345 @@
+//! The JPKI operations asserted on the virtual card's recorded APDU log.
+
+use std::sync::{Arc, Mutex};
+
+use mynumbercard::transport::{self, Transport};
+use mynumbercard::{
+    AuthPin, Card, CardKind, CertificateKind, Error, KeyKind, LastTry, PinKind, PinStatus, SignPin,
+    VirtualCard,
+};
+use sha2::{Digest, Sha256};
+
+const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
+const EMPTY_VERIFY: &str = "00200080";
+/// VERIFY with "1234", as the card receives it.
+const VERIFY_1234: &str = "002000800431323334";
+
+fn select_ef(fid: u16) -> String {
+    format!("00A4020C02{fid:04X}")
+}
+
+fn log(card: &Card<&mut VirtualCard>) -> Vec<String> {
+    card.transport()
+        .log()
+        .iter()
+        .map(hex::encode_upper)
+        .collect()
+}
+
+/// The READ BINARY commands that read `len` bytes: the first asks for 256 (the DER header
+/// comes with it), the rest for what is left, at most 256 each.
+fn reads(len: usize) -> Vec<String> {
+    (0..len.div_ceil(256))
+        .map(|i| {
+            let want = if i == 0 {
+                256
+            } else {
+                (len - i * 256).min(256)
+            };
+            format!("00B0{:04X}{:02X}", i * 256, want % 256)
+        })
+        .collect()
+}
+
+fn verify_commands(log: &[String]) -> usize {
+    log.iter()
+        .filter(|c| c.starts_with("00200080") && c.len() > 8)
+        .count()
+}
+
+#[test]
+fn reading_a_certificate_sends_select_select_and_one_read_per_256_bytes() {
+    for (kind, fid) in [
+        (CertificateKind::Auth, 0x000A),
+        (CertificateKind::AuthCa, 0x000B),
+        (CertificateKind::SignCa, 0x0002),
+    ] {
+        let mut vc = VirtualCard::new();
+        let expected_der = vc.certificate_der(kind).to_vec();
+        let mut card = Card::new(&mut vc);
+        let der = card.jpki().read_certificate_der(kind).unwrap();
+        assert_eq!(der, expected_der, "{kind:?}");
+        let mut expected = vec![SELECT_JPKI.to_owned(), select_ef(fid)];
+        expected.extend(reads(der.len()));
+        assert_eq!(log(&card), expected, "{kind:?}");
+    }
+}
+
+#[test]
+fn the_sign_certificate_needs_the_sign_pin() {
+    let mut vc = VirtualCard::new();
+    let expected_der = vc.certificate_der(CertificateKind::Sign).to_vec();
+    let mut card = Card::new(&mut vc);
+    let mut jpki = card.jpki();
+    assert!(matches!(
+        jpki.read_certificate_der(CertificateKind::Sign),
+        Err(Error::SecurityStatusNotSatisfied)
+    ));
+    jpki.verify_pin(&SignPin::new("abc123").unwrap()).unwrap();
+    card.transport_mut().clear_log();
+    let der = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Sign)
+        .unwrap();
+    assert_eq!(der, expected_der);
+    let mut expected = vec![select_ef(0x0001)];
+    expected.extend(reads(der.len()));
+    assert_eq!(log(&card), expected, "the JPKI AP stays selected");
+}
+
+#[test]
+fn parsed_certificates_are_the_virtual_cards() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let cert = card
+        .jpki()
+        .read_certificate(CertificateKind::AuthCa)
+        .unwrap();
+    let issuer = cert.tbs_certificate.issuer.to_string();
+    assert!(issuer.contains("JPKI-VIRTUAL-TEST"), "{issuer}");
+}
+
+#[test]
+fn pin_status_sends_select_select_and_an_empty_verify() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Auth).unwrap(),
+        PinStatus::Remaining(3)
+    );
+    assert_eq!(
+        log(&card),
+        [
+            SELECT_JPKI.to_owned(),
+            select_ef(0x0018),
+            EMPTY_VERIFY.to_owned()
+        ]
+    );
+    card.transport_mut().clear_log();
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Sign).unwrap(),
+        PinStatus::Remaining(5)
+    );
+    assert_eq!(
+        log(&card),
+        [select_ef(0x001B), EMPTY_VERIFY.to_owned()],
+        "no second SELECT of the application"
+    );
+}
+
+#[test]
+fn signing_sends_each_command_once_and_the_signature_verifies() {
+    let mut vc = VirtualCard::new();
+    let public_key = vc.public_key(KeyKind::Auth).clone();
+    let mut card = Card::new(&mut vc);
+    let digest: [u8; 32] = Sha256::digest(b"eligibility challenge").into();
+    let mut jpki = card.jpki();
+    jpki.verify_pin(&AuthPin::new("1234").unwrap()).unwrap();
+    let signature = jpki.sign_sha256(KeyKind::Auth, &digest).unwrap();
+    assert_eq!(signature.len(), 256);
+    public_key
+        .verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest, &signature)
+        .expect("the card's signature verifies with the auth key");
+
+    let sent = log(&card);
+    let sign = format!(
+        "802A008033{}{}00",
+        "3031300D060960864801650304020105000420",
+        hex::encode_upper(digest)
+    );
+    assert_eq!(
+        sent,
+        [
+            SELECT_JPKI.to_owned(),
+            select_ef(0x0018),
+            EMPTY_VERIFY.to_owned(),
+            VERIFY_1234.to_owned(),
+            select_ef(0x0017),
+            sign,
+        ]
+    );
+    let mut unique = sent.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), sent.len(), "no command sent twice");
+}
+
+#[test]
+fn signing_without_the_pin_is_refused_and_the_session_stays_usable() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let mut jpki = card.jpki();
+    let digest = [7u8; 32];
+    assert!(matches!(
+        jpki.sign_sha256(KeyKind::Sign, &digest),
+        Err(Error::SecurityStatusNotSatisfied)
+    ));
+    jpki.verify_pin(&SignPin::new("ABC123").unwrap()).unwrap();
+    assert_eq!(jpki.sign_sha256(KeyKind::Sign, &digest).unwrap().len(), 256);
+}
+
+#[test]
+fn a_wrong_pin_costs_exactly_one_try() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let err = card
+        .jpki()
+        .verify_pin(&AuthPin::new("9999").unwrap())
+        .unwrap_err();
+    assert!(matches!(err, Error::WrongPin { tries_left: 2 }), "{err:?}");
+    assert_eq!(verify_commands(&log(&card)), 1);
+    assert_eq!(card.transport().tries_left(PinKind::Auth), 2);
+
+    // The session stays usable after the error.
+    let der = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Auth)
+        .unwrap();
+    assert_eq!(der, card.transport().certificate_der(CertificateKind::Auth));
+    card.jpki()
+        .verify_pin(&AuthPin::new("1234").unwrap())
+        .unwrap();
+    assert_eq!(
+        card.transport().tries_left(PinKind::Auth),
+        3,
+        "a right PIN resets the counter"
+    );
+}
+
+#[test]
+fn the_guard_refuses_the_last_try_without_sending_a_verify() {
+    let mut vc = VirtualCard::builder().auth_tries_left(1).build();
+    let mut card = Card::new(&mut vc);
+    let err = card
+        .jpki()
+        .verify_pin(&AuthPin::new("1234").unwrap())
+        .unwrap_err();
+    assert!(matches!(err, Error::LastTryRefused), "{err:?}");
+    assert_eq!(
+        log(&card),
+        [
+            SELECT_JPKI.to_owned(),
+            select_ef(0x0018),
+            EMPTY_VERIFY.to_owned()
+        ]
+    );
+    assert_eq!(card.transport().tries_left(PinKind::Auth), 1);
+
+    // Explicitly allowed, the last try is spent; a wrong PIN blocks.
+    let err = card
+        .jpki()
+        .verify_pin_with(&AuthPin::new("0000").unwrap(), LastTry::Allow)
+        .unwrap_err();
+    assert!(matches!(err, Error::WrongPin { tries_left: 0 }), "{err:?}");
+    assert_eq!(card.transport().tries_left(PinKind::Auth), 0);
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Auth).unwrap(),
+        PinStatus::Blocked
+    );
+}
+
+#[test]
+fn the_last_try_allowed_with_the_right_pin_restores_the_counter() {
+    let mut vc = VirtualCard::builder().sign_tries_left(1).build();
+    let mut card = Card::new(&mut vc);
+    let pin = SignPin::new("ABC123").unwrap();
+    assert!(matches!(
+        card.jpki().verify_pin(&pin),
+        Err(Error::LastTryRefused)
+    ));
+    card.jpki().verify_pin_with(&pin, LastTry::Allow).unwrap();
+    assert_eq!(card.transport().tries_left(PinKind::Sign), 5);
+}
+
+#[test]
+fn a_blocked_pin_reports_blocked_and_is_never_sent() {
+    let mut vc = VirtualCard::builder().auth_tries_left(0).build();
+    let mut card = Card::new(&mut vc);
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Auth).unwrap(),
+        PinStatus::Blocked
+    );
+    for last_try in [LastTry::Refuse, LastTry::Allow] {
+        let err = card
+            .jpki()
+            .verify_pin_with(&AuthPin::new("1234").unwrap(), last_try)
+            .unwrap_err();
+        assert!(matches!(err, Error::PinBlocked), "{err:?}");
+    }
+    assert_eq!(verify_commands(&log(&card)), 0);
+}
+
+#[test]
+fn identify_reads_the_token_file() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    assert_eq!(card.jpki().identify().unwrap(), CardKind::MyNumberCard);
+    assert_eq!(
+        log(&card),
+        [
+            SELECT_JPKI.to_owned(),
+            select_ef(0x0006),
+            "00B0000020".to_owned()
+        ]
+    );
+
+    let mut phone = VirtualCard::builder()
+        .token_label(b"JPKIAPGPSETOKEN")
+        .build();
+    assert_eq!(
+        Card::new(&mut phone).jpki().identify().unwrap(),
+        CardKind::AndroidToken
+    );
+}
+
+#[test]
+fn a_card_without_the_jpki_application_is_not_a_jpki_card() {
+    let no_jpki = transport::from_fn(|_: &[u8]| Ok(vec![0x6A, 0x82]));
+    let mut card = Card::new(no_jpki);
+    assert_eq!(card.jpki().identify().unwrap(), CardKind::NotJpki);
+    assert!(matches!(
+        card.jpki().read_certificate_der(CertificateKind::Auth),
+        Err(Error::NotJpkiCard)
+    ));
+}
+
+#[test]
+fn traces_mask_the_pin() {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    card.set_tracer(move |line| sink.lock().unwrap().push(line.to_string()));
+    card.jpki()
+        .verify_pin(&AuthPin::new("1234").unwrap())
+        .unwrap();
+    let lines = lines.lock().unwrap();
+    assert!(
+        lines.contains(&"> 0020008004********".to_owned()),
+        "{lines:?}"
+    );
+    assert!(lines.contains(&"< 9000".to_owned()), "{lines:?}");
+    assert!(!lines.iter().any(|l| l.contains("31323334")), "{lines:?}");
+}
+
+#[test]
+fn pins_are_checked_before_the_card_and_never_shown() {
+    let err = AuthPin::new("98765").unwrap_err();
+    assert!(!err.to_string().contains("98765"), "{err}");
+    let err = SignPin::new("SECRET!").unwrap_err();
+    assert!(!err.to_string().contains("SECRET"), "{err}");
+    let pin = SignPin::new("SECRET1").unwrap();
+    assert!(!format!("{pin:?}").contains("SECRET"));
+    let err: Error = AuthPin::new("12a4").unwrap_err().into();
+    assert!(!err.to_string().contains("12a4"), "{err}");
+}
+
+#[test]
+fn the_types_an_app_moves_to_a_worker_thread_are_send() {
+    fn is_send<T: Send>() {}
+    is_send::<Card<VirtualCard>>();
+    is_send::<Card<Box<dyn Transport + Send>>>();
+    is_send::<AuthPin>();
+    is_send::<SignPin>();
+    is_send::<Error>();
+}

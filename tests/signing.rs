@@ -1,0 +1,147 @@
+//! Signing: every DigestInfo hash, the checked variant, and the RustCrypto signer (a CSR
+//! checked by openssl where it is installed).
+
+use std::str::FromStr;
+
+use der::{Decode, Encode, EncodePem};
+use mynumbercard::{
+    AuthPin, Card, CertificateKind, Error, HashAlgorithm, KeyKind, SignPin, VirtualCard,
+};
+use rsa::signature::{hazmat::PrehashSigner, Keypair, Signer, Verifier};
+use x509_cert::builder::{Builder, RequestBuilder};
+use x509_cert::request::CertReq;
+
+fn sent_signatures(vc: &VirtualCard) -> usize {
+    vc.log()
+        .iter()
+        .filter(|c| c.starts_with(&[0x80, 0x2A]))
+        .count()
+}
+
+#[test]
+fn every_hash_signs_and_verifies() {
+    let mut vc = VirtualCard::new();
+    let public_key = vc.public_key(KeyKind::Sign).clone();
+    let mut card = Card::new(&mut vc);
+    let mut jpki = card.jpki();
+    jpki.verify_pin(&SignPin::new("ABC123").unwrap()).unwrap();
+    for alg in HashAlgorithm::ALL {
+        let signature = jpki.sign_message(KeyKind::Sign, alg, b"document").unwrap();
+        public_key
+            .verify(alg.pkcs1v15(), &alg.hash(b"document"), &signature)
+            .unwrap_or_else(|e| panic!("{alg:?}: {e}"));
+    }
+}
+
+#[test]
+fn a_digest_of_the_wrong_length_is_refused_before_the_card() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let err = card
+        .jpki()
+        .sign_digest(KeyKind::Auth, HashAlgorithm::Sha384, &[0; 32])
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::InvalidDigestLength {
+                expected: 48,
+                len: 32
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(card.transport().log().is_empty());
+}
+
+#[test]
+fn checked_signing_catches_a_signature_from_the_wrong_key() {
+    let mut vc = VirtualCard::new();
+    let auth_cert = vc.certificate_der(CertificateKind::Auth).to_vec();
+    let sign_cert = vc.certificate_der(CertificateKind::Sign).to_vec();
+    let mut card = Card::new(&mut vc);
+    let mut jpki = card.jpki();
+    jpki.verify_pin(&AuthPin::new("1234").unwrap()).unwrap();
+    let digest = HashAlgorithm::Sha256.hash(b"challenge");
+    let ok = jpki.sign_digest_checked(KeyKind::Auth, HashAlgorithm::Sha256, &digest, &auth_cert);
+    assert_eq!(ok.unwrap().len(), 256);
+    let wrong = jpki.sign_digest_checked(KeyKind::Auth, HashAlgorithm::Sha256, &digest, &sign_cert);
+    assert!(matches!(wrong, Err(Error::SignatureMismatch)), "{wrong:?}");
+}
+
+#[test]
+fn the_signer_signs_messages_and_prehashes() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let mut jpki = card.jpki();
+    jpki.verify_pin(&AuthPin::new("1234").unwrap()).unwrap();
+    let signer = jpki.signer(KeyKind::Auth).unwrap();
+    let signature = signer.try_sign(b"hello").unwrap();
+    signer.verifying_key().verify(b"hello", &signature).unwrap();
+    assert!(signer.verifying_key().verify(b"other", &signature).is_err());
+    let prehash = HashAlgorithm::Sha256.hash(b"hello");
+    assert_eq!(signer.sign_prehash(&prehash).unwrap(), signature);
+    assert!(signer.sign_prehash(&prehash[..20]).is_err());
+    drop(signer);
+    assert_eq!(
+        sent_signatures(card.transport()),
+        2,
+        "the short prehash never reached the card"
+    );
+}
+
+#[test]
+fn the_signer_needs_the_pin() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let signer = card.jpki().signer(KeyKind::Auth).unwrap();
+    assert!(signer.try_sign(b"hello").is_err());
+}
+
+#[test]
+fn a_csr_signed_by_the_card_verifies_in_rust_and_in_openssl() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let mut jpki = card.jpki();
+    jpki.verify_pin(&SignPin::new("ABC123").unwrap()).unwrap();
+    let signer = jpki.signer(KeyKind::Sign).unwrap();
+    let subject = x509_cert::name::Name::from_str("CN=test,C=JP").unwrap();
+    let request = RequestBuilder::new(subject, &signer)
+        .unwrap()
+        .build()
+        .unwrap();
+
+    // Rust: the request's signature over its info, with the card's key.
+    let der = request.to_der().unwrap();
+    let parsed = CertReq::from_der(&der).unwrap();
+    let signature = rsa::pkcs1v15::Signature::try_from(parsed.signature.raw_bytes()).unwrap();
+    signer
+        .verifying_key()
+        .verify(&parsed.info.to_der().unwrap(), &signature)
+        .unwrap();
+
+    // openssl, an independent verifier, where installed.
+    let Ok(version) = std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+    else {
+        eprintln!("SKIP openssl check: openssl not installed");
+        return;
+    };
+    assert!(version.status.success());
+    let dir = std::env::temp_dir().join(format!("mynumbercard-csr-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("req.pem");
+    std::fs::write(&path, request.to_pem(der::pem::LineEnding::LF).unwrap()).unwrap();
+    let out = std::process::Command::new("openssl")
+        .args(["req", "-verify", "-noout", "-in"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(
+        out.status.success(),
+        "openssl refused the CSR: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
