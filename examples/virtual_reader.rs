@@ -55,7 +55,10 @@ struct Args {
 }
 
 fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
-    let clean: String = s.chars().filter(|c| !c.is_whitespace() && *c != ':').collect();
+    let clean: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ':')
+        .collect();
     hex::decode(clean).map_err(|e| format!("not hex: {e}"))
 }
 
@@ -186,7 +189,11 @@ fn serve(
             }
         };
         if result.is_err() {
-            return if stop.load(Ordering::SeqCst) { End::Stopped } else { End::Closed };
+            return if stop.load(Ordering::SeqCst) {
+                End::Stopped
+            } else {
+                End::Closed
+            };
         }
         if remove_after.is_some_and(|n| answered >= n) {
             *remove_after = None;
@@ -232,7 +239,10 @@ fn quickack(stream: &TcpStream) {
 fn masked(apdu: &[u8]) -> String {
     match apdu {
         [cla, 0x20, p1, p2, lc, rest @ ..] if !rest.is_empty() => {
-            format!("{cla:02X}20{p1:02X}{p2:02X}{lc:02X} {}", "**".repeat(rest.len()))
+            format!(
+                "{cla:02X}20{p1:02X}{p2:02X}{lc:02X} {}",
+                "**".repeat(rest.len())
+            )
         }
         _ => hex::encode_upper(apdu),
     }
