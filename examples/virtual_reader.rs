@@ -169,6 +169,9 @@ fn serve(
             Err(_) if stop.load(Ordering::SeqCst) => return End::Stopped,
             Err(_) => return End::Closed,
         };
+        if verbose && message.len() == 1 {
+            eprintln!("control {:02X}", message[0]);
+        }
         let result = match message.as_slice() {
             [0x00] => Ok(card.power_off()),
             [0x01] => Ok(card.power_on()),

@@ -75,9 +75,7 @@ pub(crate) fn map_error(e: ::pcsc::Error, card: Option<&::pcsc::Card>) -> Transp
         other => {
             let present = card.map(|card| card.status2_owned());
             match present {
-                Some(Ok(status)) if !status.status().contains(::pcsc::Status::PRESENT) => {
-                    TransportError::CardRemoved
-                }
+                Some(Ok(status)) if !is_present(status.status()) => TransportError::CardRemoved,
                 Some(Err(E::RemovedCard | E::NoSmartcard | E::ReaderUnavailable)) => {
                     TransportError::CardRemoved
                 }
@@ -85,6 +83,18 @@ pub(crate) fn map_error(e: ::pcsc::Error, card: Option<&::pcsc::Card>) -> Transp
             }
         }
     }
+}
+
+/// Whether a card is in the reader. On Windows exactly one bit is set, on pcsc-lite several.
+pub(crate) fn is_present(status: ::pcsc::Status) -> bool {
+    use ::pcsc::Status as S;
+    status.intersects(S::PRESENT | S::SWALLOWED | S::POWERED | S::NEGOTIABLE | S::SPECIFIC)
+}
+
+/// Whether the card has power.
+pub(crate) fn is_powered(status: ::pcsc::Status) -> bool {
+    use ::pcsc::Status as S;
+    status.intersects(S::POWERED | S::NEGOTIABLE | S::SPECIFIC)
 }
 
 /// The names of the connected readers; empty when there are none.

@@ -71,13 +71,23 @@ pub(super) fn spawn(reader: CString) -> Result<(Worker, Connected), TransportErr
 
 fn connect(reader: &CString) -> Result<(Card, Connected), TransportError> {
     let context = Context::establish(Scope::User).map_err(|e| map_error(e, None))?;
-    let card = context
+    let mut card = context
         .connect(reader, ShareMode::Shared, Protocols::ANY)
         .map_err(|e| map_error(e, None))?;
-    let atr = card
-        .status2_owned()
-        .map(|status| status.atr().to_vec())
-        .map_err(|e| map_error(e, Some(&card)))?;
+    // A reset or power-down by another application just before we connected shows here.
+    let atr = match card.status2_owned() {
+        Ok(status) if !super::is_powered(status.status()) => {
+            revive(&mut card)?;
+            card.status2_owned()
+        }
+        Err(e) if is_reset(e) => {
+            revive(&mut card)?;
+            card.status2_owned()
+        }
+        other => other,
+    }
+    .map(|status| status.atr().to_vec())
+    .map_err(|e| map_error(e, Some(&card)))?;
     let capabilities = features::capabilities(&card, &atr);
     Ok((card, Connected { atr, capabilities }))
 }
@@ -94,7 +104,16 @@ fn serve(mut card: Card, requests: &Receiver<Request>, replies: &Sender<Reply>) 
             Request::End => Err(TransportError::other(Failure::NoTransaction)),
             Request::Close(disposition) => break disposition,
             Request::Begin => match card.transaction2() {
-                Ok(transaction) => {
+                Ok(mut transaction) => {
+                    // pcsc-lite does not always report a power-down by another application
+                    // as a reset: ask, and power the card up again.
+                    if let Err(e) = ensure_powered(&mut transaction) {
+                        drop(transaction);
+                        if replies.send(Err(e)).is_err() {
+                            break Disposition::LeaveCard;
+                        }
+                        continue;
+                    }
                     if replies.send(Ok(Vec::new())).is_err() {
                         break Disposition::LeaveCard;
                     }
@@ -134,7 +153,7 @@ fn in_transaction(
         let reply = match request {
             Request::Transmit(command) => match transaction.transmit(&command, buffer) {
                 Ok(response) => Ok(response.to_vec()),
-                Err(e) => Err(recover_in_transaction(&mut transaction, e)),
+                Err(e) => Err(recover(&mut transaction, e)),
             },
             Request::Begin => Err(TransportError::other(Failure::NestedTransaction)),
             Request::Close(disposition) => return Some(disposition),
@@ -159,33 +178,96 @@ fn transmit(card: &mut Card, command: &[u8], buffer: &mut [u8]) -> Reply {
     }
 }
 
-/// Maps an error; after a reset (or a power-down by someone else) reconnects, so that the
-/// next command works on the fresh card.
-fn recover(card: &mut Card, e: PcscError) -> TransportError {
+/// A connection, inside a transaction or not.
+trait Handle {
+    fn card(&self) -> &Card;
+    fn reconnect(&mut self, initialization: Disposition) -> Result<(), PcscError>;
+}
+
+impl Handle for Card {
+    fn card(&self) -> &Card {
+        self
+    }
+    fn reconnect(&mut self, initialization: Disposition) -> Result<(), PcscError> {
+        Card::reconnect(self, ShareMode::Shared, Protocols::ANY, initialization)
+    }
+}
+
+impl Handle for ::pcsc::Transaction<'_> {
+    fn card(&self) -> &Card {
+        self
+    }
+    fn reconnect(&mut self, initialization: Disposition) -> Result<(), PcscError> {
+        ::pcsc::Transaction::reconnect(self, ShareMode::Shared, Protocols::ANY, initialization)
+    }
+}
+
+/// Maps an error. After a reset or a power-down by someone else, reconnects so that the
+/// next command reaches a powered card, and reports [`TransportError::CardReset`]. An
+/// ambiguous failure is checked against the card's presence (see [`settle`]).
+fn recover(handle: &mut impl Handle, e: PcscError) -> TransportError {
     if is_reset(e) {
-        return match card.reconnect(ShareMode::Shared, Protocols::ANY, Disposition::LeaveCard) {
+        return match revive(handle) {
             Ok(()) => TransportError::CardReset,
-            Err(e) => map_error(e, Some(card)),
+            Err(e) => e,
         };
+    }
+    match map_error(e, Some(handle.card())) {
+        TransportError::Other(_) => settle(handle.card(), e),
+        mapped => mapped,
+    }
+}
+
+/// Reconnects, and powers the card up if it has no power: pcsc-lite leaves a card that
+/// another application disconnected with `SCARD_UNPOWER_CARD` unpowered, and a
+/// `SCARD_LEAVE_CARD` reconnection does not power it up, a warm reset does.
+fn revive(handle: &mut impl Handle) -> Result<(), TransportError> {
+    match handle.reconnect(Disposition::LeaveCard) {
+        Ok(()) => {}
+        Err(e) if is_reset(e) => {}
+        Err(e) => return Err(map_error(e, Some(handle.card()))),
+    }
+    match handle.card().status2_owned() {
+        Ok(status) if super::is_powered(status.status()) => return Ok(()),
+        Ok(status) if !super::is_present(status.status()) => {
+            return Err(TransportError::CardRemoved)
+        }
+        Ok(_) => {}
+        Err(e) if is_reset(e) => {}
+        Err(e) => return Err(map_error(e, Some(handle.card()))),
+    }
+    handle
+        .reconnect(Disposition::ResetCard)
+        .map_err(|e| map_error(e, Some(handle.card())))
+}
+
+/// A command failed without saying why (`SCARD_E_NOT_TRANSACTED`, a communication error):
+/// when the card was pulled, pcscd notices at its next presence poll. Waits for that, at
+/// most 1.5 s, and reports the removal; otherwise the error as it came.
+fn settle(card: &Card, e: PcscError) -> TransportError {
+    for _ in 0..15 {
+        match card.status2_owned() {
+            Ok(status) if !super::is_present(status.status()) => {
+                return TransportError::CardRemoved
+            }
+            Err(PcscError::RemovedCard | PcscError::NoSmartcard | PcscError::ReaderUnavailable) => {
+                return TransportError::CardRemoved
+            }
+            _ => std::thread::sleep(std::time::Duration::from_millis(100)),
+        }
     }
     map_error(e, Some(card))
 }
 
-fn recover_in_transaction(
-    transaction: &mut ::pcsc::Transaction<'_>,
-    e: PcscError,
-) -> TransportError {
-    if is_reset(e) {
-        return match transaction.reconnect(
-            ShareMode::Shared,
-            Protocols::ANY,
-            Disposition::LeaveCard,
-        ) {
-            Ok(()) => TransportError::CardReset,
-            Err(e) => map_error(e, Some(transaction)),
-        };
+/// Checks at the start of a transaction that the card still has power (another application
+/// may have unpowered it); if not, powers it up and reports a reset.
+fn ensure_powered(transaction: &mut ::pcsc::Transaction<'_>) -> Result<(), TransportError> {
+    match transaction.status2_owned() {
+        Ok(status) if super::is_powered(status.status()) => Ok(()),
+        Ok(status) if !super::is_present(status.status()) => Err(TransportError::CardRemoved),
+        Ok(_) => revive(transaction).and(Err(TransportError::CardReset)),
+        Err(e) => Err(recover(transaction, e)),
     }
-    map_error(e, Some(transaction))
 }
 
 fn is_reset(e: PcscError) -> bool {
