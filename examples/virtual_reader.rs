@@ -169,13 +169,22 @@ fn serve(
             Err(_) if stop.load(Ordering::SeqCst) => return End::Stopped,
             Err(_) => return End::Closed,
         };
-        if verbose && message.len() == 1 {
-            eprintln!("control {:02X}", message[0]);
+        if let (true, [control]) = (verbose, message.as_slice()) {
+            eprintln!("control {control:02X}");
         }
         let result = match message.as_slice() {
-            [0x00] => Ok(card.power_off()),
-            [0x01] => Ok(card.power_on()),
-            [0x02] => Ok(card.reset()),
+            [0x00] => {
+                card.power_off();
+                Ok(())
+            }
+            [0x01] => {
+                card.power_on();
+                Ok(())
+            }
+            [0x02] => {
+                card.reset();
+                Ok(())
+            }
             [0x04] => send(&mut stream, card.atr()),
             [other] => {
                 eprintln!("virtual_reader: unknown control {other:02X}, ignored");

@@ -11,7 +11,7 @@ use crate::exchange::{Exchange, Limits, Stats, Trace};
 use crate::jpki::Jpki;
 use crate::transport::{Transport, TransportError};
 
-/// The card's applications (DF names), selected with `00 A4 04 0C` [agreed].
+/// The card's applications (DF names), selected with `00 A4 04 0C` \[agreed\].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Application {

@@ -6,7 +6,7 @@ use crate::apdu::{ApduError, Command};
 /// Highest READ BINARY offset with P1 bit 8 clear (15-bit offset; bit 8 set means an SFI).
 pub const MAX_READ_OFFSET: usize = 0x7FFF;
 
-/// SELECT by DF name (AID), no response data: `00 A4 04 0C Lc <AID>` [agreed].
+/// SELECT by DF name (AID), no response data: `00 A4 04 0C Lc <AID>` \[agreed\].
 pub fn select_application(aid: &[u8]) -> Command {
     Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(aid)
 }
@@ -28,7 +28,7 @@ pub fn read_binary(offset: usize, ne: usize) -> Result<Command, ApduError> {
 }
 
 /// VERIFY with no data: asks for the tries left of the selected PIN without spending one
-/// (`00 20 00 80`) [agreed].
+/// (`00 20 00 80`) \[agreed\].
 pub fn verify_status() -> Command {
     Command::new(0x00, 0x20, 0x00, 0x80)
 }

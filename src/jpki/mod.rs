@@ -13,7 +13,7 @@ use crate::transport::Transport;
 pub use certificate::{CertificateKind, MAX_CERTIFICATE_LEN};
 pub use pin::{JpkiPin, LastTry, PinKind, PinStatus};
 
-/// DF name of the JPKI application [agreed].
+/// DF name of the JPKI application \[agreed\].
 pub const AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
 
 /// Elementary files of the JPKI application [agreed unless marked].
