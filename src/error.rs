@@ -87,6 +87,19 @@ pub enum Error {
     /// A command could not be encoded (a bug, or data too long for the transport).
     #[error("invalid command: {0}")]
     InvalidCommand(#[from] ApduError),
+    /// A certificate is not well-formed DER, or an extension or JPKI attribute the library
+    /// reads is malformed.
+    #[error("invalid certificate: {what}")]
+    InvalidCertificate {
+        /// What is wrong.
+        what: &'static str,
+        /// The DER error, when there is one.
+        #[source]
+        source: Option<der::Error>,
+    },
+    /// A certificate offered as a trust anchor is not a self-signed CA certificate.
+    #[error("not a trust anchor: {0}")]
+    InvalidTrustAnchor(&'static str),
     /// The transport failed.
     #[error("transport error")]
     Transport(#[source] TransportError),

@@ -2,8 +2,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod access_code;
 pub mod apdu;
+pub mod calendar;
 mod card;
+pub mod certificate;
 pub mod commands;
 pub mod der_header;
 mod digest_info;
@@ -14,7 +17,9 @@ pub mod jpki;
 pub mod pcsc;
 mod pin;
 mod signer;
+pub mod tlv;
 pub mod transport;
+pub mod trust;
 #[cfg(feature = "virtual-card")]
 pub mod virtual_card;
 
@@ -23,11 +28,13 @@ pub mod fuzzing;
 
 pub use apdu::StatusWord;
 pub use card::{Application, Card};
+pub use certificate::JpkiCertificate;
 pub use digest_info::HashAlgorithm;
 pub use error::{Error, Result};
 pub use jpki::{CardKind, CertificateKind, KeyKind, LastTry, PinKind, PinStatus};
 pub use pin::{AuthPin, Pin, PinFormatError, SignPin};
 pub use signer::JpkiSigner;
 pub use transport::{Transport, TransportError};
+pub use trust::{TrustAnchors, Trusted, Untrusted};
 #[cfg(feature = "virtual-card")]
 pub use virtual_card::VirtualCard;

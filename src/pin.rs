@@ -17,6 +17,15 @@ pub enum PinFormatError {
         /// How many characters were given.
         len: usize,
     },
+    /// A my number whose check digit does not match its other digits.
+    #[error("the check digit does not match")]
+    CheckDigit,
+    /// A part of an access code that is not valid, such as a birth date before the Meiji era.
+    #[error("invalid {what}")]
+    Invalid {
+        /// What is wrong.
+        what: &'static str,
+    },
     /// A character outside the allowed set.
     #[error("character {position} is not allowed ({allowed})")]
     Character {
@@ -109,7 +118,7 @@ pub trait Pin: sealed::Sealed {
     fn as_bytes(&self) -> &[u8];
 }
 
-mod sealed {
+pub(crate) mod sealed {
     pub trait Sealed {}
     impl Sealed for super::AuthPin {}
     impl Sealed for super::SignPin {}

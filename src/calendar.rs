@@ -1,0 +1,158 @@
+//! The Japanese calendar as the card writes it: eras (元号) and Gregorian dates, and the
+//! conversion between them (birth dates in certificates, access code B).
+
+use std::fmt;
+
+/// The Japanese era (元号) the birth date's leading digit names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Era {
+    /// `0`: not stated (不明).
+    Unknown,
+    /// `1`: 明治, from 1868-01-25 (Gregorian).
+    Meiji,
+    /// `2`: 大正, from 1912-07-30.
+    Taisho,
+    /// `3`: 昭和, from 1926-12-25.
+    Showa,
+    /// `4`: 平成, from 1989-01-08.
+    Heisei,
+    /// `5`: 令和, from 2019-05-01.
+    Reiwa,
+}
+
+impl Era {
+    /// The era of a digit `0`–`5`.
+    pub const fn from_digit(digit: u8) -> Option<Self> {
+        Some(match digit {
+            b'0' => Era::Unknown,
+            b'1' => Era::Meiji,
+            b'2' => Era::Taisho,
+            b'3' => Era::Showa,
+            b'4' => Era::Heisei,
+            b'5' => Era::Reiwa,
+            _ => return None,
+        })
+    }
+
+    /// The digit the certificate writes for this era.
+    pub const fn digit(self) -> char {
+        match self {
+            Era::Unknown => '0',
+            Era::Meiji => '1',
+            Era::Taisho => '2',
+            Era::Showa => '3',
+            Era::Heisei => '4',
+            Era::Reiwa => '5',
+        }
+    }
+
+    /// The era's name in Japanese (`None` for [`Era::Unknown`]).
+    pub const fn name_ja(self) -> Option<&'static str> {
+        match self {
+            Era::Unknown => None,
+            Era::Meiji => Some("明治"),
+            Era::Taisho => Some("大正"),
+            Era::Showa => Some("昭和"),
+            Era::Heisei => Some("平成"),
+            Era::Reiwa => Some("令和"),
+        }
+    }
+
+    /// The era's first day (`None` for [`Era::Unknown`]).
+    pub const fn first_day(self) -> Option<CalendarDate> {
+        let (year, month, day) = match self {
+            Era::Unknown => return None,
+            Era::Meiji => (1868, 1, 25),
+            Era::Taisho => (1912, 7, 30),
+            Era::Showa => (1926, 12, 25),
+            Era::Heisei => (1989, 1, 8),
+            Era::Reiwa => (2019, 5, 1),
+        };
+        Some(CalendarDate { year, month, day })
+    }
+}
+
+/// A valid Gregorian calendar date; `Display` gives ISO 8601 (`1990-01-01`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct CalendarDate {
+    year: u16,
+    month: u8,
+    day: u8,
+}
+
+impl CalendarDate {
+    /// A date, if it exists in the Gregorian calendar (years 1–9999).
+    pub const fn new(year: u16, month: u8, day: u8) -> Option<Self> {
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        if year == 0 || year > 9999 || day == 0 || day > days {
+            return None;
+        }
+        Some(Self { year, month, day })
+    }
+
+    /// The year.
+    pub const fn year(self) -> u16 {
+        self.year
+    }
+
+    /// The month, 1–12.
+    pub const fn month(self) -> u8 {
+        self.month
+    }
+
+    /// The day of the month, 1–31.
+    pub const fn day(self) -> u8 {
+        self.day
+    }
+}
+
+impl fmt::Display for CalendarDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl CalendarDate {
+    /// The era the date falls in (`None` before 明治, 1868-01-25).
+    pub fn era(self) -> Option<Era> {
+        const NEWEST_FIRST: [Era; 5] =
+            [Era::Reiwa, Era::Heisei, Era::Showa, Era::Taisho, Era::Meiji];
+        NEWEST_FIRST
+            .into_iter()
+            .find(|era| era.first_day().is_some_and(|first| self >= first))
+    }
+
+    /// The year within the date's era: 1990-01-01 is 平成2年 → `(Heisei, 2)`.
+    pub fn era_year(self) -> Option<(Era, u16)> {
+        let era = self.era()?;
+        let first = era.first_day()?;
+        Some((era, self.year - first.year + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn era_years_across_the_changes_of_era() {
+        let d = |y, m, d| CalendarDate::new(y, m, d).unwrap();
+        assert_eq!(d(1990, 1, 1).era_year(), Some((Era::Heisei, 2)));
+        assert_eq!(d(1980, 2, 17).era_year(), Some((Era::Showa, 55)));
+        assert_eq!(d(1989, 1, 7).era_year(), Some((Era::Showa, 64)));
+        assert_eq!(d(1989, 1, 8).era_year(), Some((Era::Heisei, 1)));
+        assert_eq!(d(2019, 4, 30).era_year(), Some((Era::Heisei, 31)));
+        assert_eq!(d(2019, 5, 1).era_year(), Some((Era::Reiwa, 1)));
+        assert_eq!(d(1926, 12, 25).era_year(), Some((Era::Showa, 1)));
+        assert_eq!(d(1868, 1, 24).era_year(), None);
+        assert!(CalendarDate::new(2023, 2, 29).is_none());
+        assert!(CalendarDate::new(2024, 2, 29).is_some());
+    }
+}

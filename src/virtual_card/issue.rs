@@ -1,0 +1,315 @@
+//! Issuing the virtual card's JPKI-shaped certificates (CA, authentication, signature).
+//!
+//! Used by `tools/gen_fixtures.rs` to write the committed fixtures, and by
+//! [`VirtualCardBuilder::build`](super::VirtualCardBuilder::build) to issue a fresh signature
+//! certificate for a non-default [`Holder`]. Everything here is deterministic: PKCS#1 v1.5
+//! signing needs no randomness, and dates and serials are fixed.
+//!
+//! Shapes copied from the real J-LIS certificates (the published 2023 roots and the JPKI-TEST
+//! roots in `../shared/jpki-roots/`, dumped with `openssl`): `C` as PrintableString and the
+//! other name attributes as UTF8String; CA keyUsage keyCertSign+cRLSign (critical) and
+//! basicConstraints CA:TRUE (critical); user keyUsage critical, digitalSignature for the
+//! authentication certificate and digitalSignature+nonRepudiation for the signature
+//! certificate [one source: a blog dump of real user certificates]. The organisation is
+//! `JPKI-VIRTUAL-TEST`, so that no certificate here can pass for a real (`JPKI`) or J-LIS test
+//! (`JPKI-TEST`) card.
+
+use der::asn1::{
+    Any, BitString, OctetString, PrintableStringRef, SetOfVec, UtcTime, Utf8StringRef,
+};
+use der::oid::{AssociatedOid, ObjectIdentifier};
+use der::{DateTime, Encode};
+use rsa::pkcs1v15::SigningKey;
+use rsa::pkcs8::EncodePublicKey;
+use rsa::signature::{SignatureEncoding, Signer};
+use rsa::{RsaPrivateKey, RsaPublicKey};
+use sha2::{Digest, Sha256};
+use x509_cert::attr::AttributeTypeAndValue;
+use x509_cert::certificate::{TbsCertificate, Version};
+use x509_cert::ext::pkix::name::{GeneralName, OtherName};
+use x509_cert::ext::pkix::{
+    AuthorityKeyIdentifier, BasicConstraints, KeyUsage, KeyUsages, SubjectAltName,
+    SubjectKeyIdentifier,
+};
+use x509_cert::ext::Extension;
+use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
+use x509_cert::serial_number::SerialNumber;
+use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
+use x509_cert::time::{Time, Validity};
+use x509_cert::Certificate;
+
+use super::holder::Holder;
+use crate::jpki::KeyKind;
+
+/// Why a certificate could not be issued.
+pub type IssueError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The organisation of every virtual certificate; never `JPKI` or `JPKI-TEST`.
+pub const ORGANISATION: &str = "JPKI-VIRTUAL-TEST";
+/// The issuing agency's unit, as in the real DNs.
+const AGENCY: &str = "Japan Agency for Local Authority Information Systems";
+
+const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
+const AT_COUNTRY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.6");
+const AT_LOCALITY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.7");
+const AT_ORGANISATION: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
+const AT_UNIT: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.11");
+const AT_COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
+
+/// The JPKI personal-data arc of the signature certificate's subjectAltName otherNames.
+pub const JPKI_PERSONAL_DATA_ARC: &str = "1.2.392.200149.8.5.5";
+const OID_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.392.200149.8.5.5.1");
+const OID_NAME_SUBSTITUTE: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.392.200149.8.5.5.2");
+const OID_SEX: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.392.200149.8.5.5.3");
+const OID_BIRTH_DATE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.392.200149.8.5.5.4");
+const OID_ADDRESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.392.200149.8.5.5.5");
+const OID_ADDRESS_SUBSTITUTE: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.392.200149.8.5.5.6");
+
+/// The CA's distinguished name for `kind`'s certificates.
+fn ca_name(kind: KeyKind) -> Result<Name, IssueError> {
+    let unit = match kind {
+        KeyKind::Auth => "JPKI for user authentication",
+        KeyKind::Sign => "JPKI for digital signature",
+    };
+    name(&[
+        (AT_COUNTRY, "JP"),
+        (AT_ORGANISATION, ORGANISATION),
+        (AT_UNIT, unit),
+        (AT_UNIT, AGENCY),
+    ])
+}
+
+/// The self-signed CA certificate that issues `kind`'s user certificates (EF 000B or 0002).
+pub fn ca_certificate(kind: KeyKind, ca_key: &RsaPrivateKey) -> Result<Vec<u8>, IssueError> {
+    let subject = ca_name(kind)?;
+    let spki = spki(&ca_key.to_public_key())?;
+    let extensions = vec![
+        extension(
+            KeyUsage::OID,
+            true,
+            &KeyUsage(KeyUsages::KeyCertSign | KeyUsages::CRLSign),
+        )?,
+        extension(
+            BasicConstraints::OID,
+            true,
+            &BasicConstraints {
+                ca: true,
+                path_len_constraint: None,
+            },
+        )?,
+        extension(
+            SubjectKeyIdentifier::OID,
+            false,
+            &SubjectKeyIdentifier(key_identifier(&spki)?),
+        )?,
+    ];
+    let serial = match kind {
+        KeyKind::Auth => [0x7A, 0x00, 0x01],
+        KeyKind::Sign => [0x7A, 0x00, 0x02],
+    };
+    let tbs = TbsCertificate {
+        version: Version::V3,
+        serial_number: SerialNumber::new(&serial)?,
+        signature: sha256_with_rsa(),
+        issuer: subject.clone(),
+        validity: validity((2023, 1, 1), (2043, 1, 1))?,
+        subject,
+        subject_public_key_info: spki,
+        issuer_unique_id: None,
+        subject_unique_id: None,
+        extensions: Some(extensions),
+    };
+    sign(tbs, ca_key)
+}
+
+/// The user-authentication certificate (EF 000A): an opaque CN, no personal data.
+pub fn auth_certificate(
+    user_key: &RsaPublicKey,
+    ca_key: &RsaPrivateKey,
+) -> Result<Vec<u8>, IssueError> {
+    let subject = name(&[
+        (AT_COUNTRY, "JP"),
+        (AT_COMMON_NAME, "VIRTUAL0AUTH0000000000000001"),
+    ])?;
+    user_certificate(
+        KeyKind::Auth,
+        subject,
+        &[0x01, 0x00, 0x01],
+        KeyUsage(KeyUsages::DigitalSignature.into()),
+        Vec::new(),
+        user_key,
+        ca_key,
+    )
+}
+
+/// The signature certificate (EF 0001) for `holder`, with the JPKI subjectAltName otherNames
+/// in the order a real certificate lists them: name, birth date, sex, address, name flags,
+/// address flags [one source: a blog dump of a real certificate]. Each value is a UTF8String
+/// [one source: a public verifier notes the name is "ASN.1 UTF8String"; assumed for the others].
+///
+/// The serial is derived from the subjectAltName, so certificates for different holders differ.
+pub fn sign_certificate(
+    holder: &Holder,
+    user_key: &RsaPublicKey,
+    ca_key: &RsaPrivateKey,
+) -> Result<Vec<u8>, IssueError> {
+    let birth_date = holder.birth_date.jpki_string();
+    let name_flags = holder.name_substitute_flags();
+    let address_flags = holder.address_substitute_flags();
+    let entries = [
+        (OID_NAME, holder.name.as_str()),
+        (OID_BIRTH_DATE, birth_date.as_str()),
+        (OID_SEX, holder.sex.code()),
+        (OID_ADDRESS, holder.address.as_str()),
+        (OID_NAME_SUBSTITUTE, name_flags.as_str()),
+        (OID_ADDRESS_SUBSTITUTE, address_flags.as_str()),
+    ];
+    let mut names = Vec::with_capacity(entries.len());
+    for (type_id, value) in entries {
+        names.push(GeneralName::OtherName(OtherName {
+            type_id,
+            value: Any::encode_from(&Utf8StringRef::new(value)?)?,
+        }));
+    }
+    let san = SubjectAltName(names);
+    let san_der = san.to_der()?;
+    // Serial: 0x02 followed by the first 8 bytes of SHA-256 over the SAN (positive, non-zero).
+    let digest = Sha256::digest(&san_der);
+    let mut serial = vec![0x02];
+    serial.extend_from_slice(digest.get(..8).unwrap_or_default());
+    let subject = name(&[
+        (AT_COUNTRY, "JP"),
+        (AT_LOCALITY, ORGANISATION),
+        (AT_COMMON_NAME, "VIRTUAL0SIGN0000000000000001"),
+    ])?;
+    let san_extension = Extension {
+        extn_id: SubjectAltName::OID,
+        critical: false,
+        extn_value: OctetString::new(san_der)?,
+    };
+    user_certificate(
+        KeyKind::Sign,
+        subject,
+        &serial,
+        KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation),
+        vec![san_extension],
+        user_key,
+        ca_key,
+    )
+}
+
+fn user_certificate(
+    kind: KeyKind,
+    subject: Name,
+    serial: &[u8],
+    key_usage: KeyUsage,
+    more: Vec<Extension>,
+    user_key: &RsaPublicKey,
+    ca_key: &RsaPrivateKey,
+) -> Result<Vec<u8>, IssueError> {
+    let spki = spki(user_key)?;
+    let ca_spki = self::spki(&ca_key.to_public_key())?;
+    let mut extensions = vec![
+        extension(KeyUsage::OID, true, &key_usage)?,
+        extension(
+            AuthorityKeyIdentifier::OID,
+            false,
+            &AuthorityKeyIdentifier {
+                key_identifier: Some(key_identifier(&ca_spki)?),
+                authority_cert_issuer: None,
+                authority_cert_serial_number: None,
+            },
+        )?,
+        extension(
+            SubjectKeyIdentifier::OID,
+            false,
+            &SubjectKeyIdentifier(key_identifier(&spki)?),
+        )?,
+    ];
+    extensions.extend(more);
+    let tbs = TbsCertificate {
+        version: Version::V3,
+        serial_number: SerialNumber::new(serial)?,
+        signature: sha256_with_rsa(),
+        issuer: ca_name(kind)?,
+        validity: validity((2025, 1, 1), (2030, 1, 1))?,
+        subject,
+        subject_public_key_info: spki,
+        issuer_unique_id: None,
+        subject_unique_id: None,
+        extensions: Some(extensions),
+    };
+    sign(tbs, ca_key)
+}
+
+fn sign(tbs: TbsCertificate, ca_key: &RsaPrivateKey) -> Result<Vec<u8>, IssueError> {
+    let signer = SigningKey::<Sha256>::new(ca_key.clone());
+    let signature = signer.try_sign(&tbs.to_der()?)?;
+    let certificate = Certificate {
+        tbs_certificate: tbs,
+        signature_algorithm: sha256_with_rsa(),
+        signature: BitString::from_bytes(&signature.to_vec())?,
+    };
+    Ok(certificate.to_der()?)
+}
+
+fn sha256_with_rsa() -> AlgorithmIdentifierOwned {
+    AlgorithmIdentifierOwned {
+        oid: SHA256_WITH_RSA,
+        parameters: Some(Any::null()),
+    }
+}
+
+fn spki(key: &RsaPublicKey) -> Result<SubjectPublicKeyInfoOwned, IssueError> {
+    use der::Decode;
+    let der = key.to_public_key_der()?;
+    Ok(SubjectPublicKeyInfoOwned::from_der(der.as_bytes())?)
+}
+
+/// Key identifier: the leftmost 160 bits of SHA-256 over the subjectPublicKey bits
+/// (RFC 7093 §2 method 1; real J-LIS certificates use SHA-1, which this crate does not carry).
+fn key_identifier(spki: &SubjectPublicKeyInfoOwned) -> Result<OctetString, IssueError> {
+    let digest = Sha256::digest(spki.subject_public_key.raw_bytes());
+    Ok(OctetString::new(digest.get(..20).unwrap_or_default())?)
+}
+
+fn extension(
+    extn_id: ObjectIdentifier,
+    critical: bool,
+    value: &impl Encode,
+) -> Result<Extension, IssueError> {
+    Ok(Extension {
+        extn_id,
+        critical,
+        extn_value: OctetString::new(value.to_der()?)?,
+    })
+}
+
+/// A DN with one attribute per RDN; `C` as PrintableString, the rest as UTF8String.
+fn name(attributes: &[(ObjectIdentifier, &str)]) -> Result<Name, IssueError> {
+    let mut rdns = Vec::with_capacity(attributes.len());
+    for &(oid, value) in attributes {
+        let value = if oid == AT_COUNTRY {
+            Any::encode_from(&PrintableStringRef::new(value)?)?
+        } else {
+            Any::encode_from(&Utf8StringRef::new(value)?)?
+        };
+        let set = SetOfVec::try_from(vec![AttributeTypeAndValue { oid, value }])?;
+        rdns.push(RelativeDistinguishedName(set));
+    }
+    Ok(RdnSequence(rdns))
+}
+
+fn validity(from: (u16, u8, u8), to: (u16, u8, u8)) -> Result<Validity, IssueError> {
+    let time = |(y, m, d): (u16, u8, u8)| -> Result<Time, IssueError> {
+        Ok(Time::UtcTime(UtcTime::from_date_time(DateTime::new(
+            y, m, d, 0, 0, 0,
+        )?)?))
+    };
+    Ok(Validity {
+        not_before: time(from)?,
+        not_after: time(to)?,
+    })
+}
