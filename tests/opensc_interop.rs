@@ -27,7 +27,7 @@ fn opensc_or_skip(test: &str) -> Option<String> {
     {
         let message = format!("SKIPPED {test}: pkcs15-tool not found (apt-get install opensc)");
         assert!(std::env::var_os("CI").is_none(), "{message} (CI is set)");
-        eprintln!("\n!!! {message}\n");
+        stack::loud(&message);
         return None;
     }
     Some(reader)

@@ -50,8 +50,15 @@ pub fn stack_or_skip(test: &str) -> Option<String> {
     if std::env::var_os("CI").is_some() {
         panic!("{message} (CI is set: the stack must be there)");
     }
-    eprintln!("\n{}\n!!! {message}\n{}\n", "!".repeat(80), "!".repeat(80));
+    loud(&message);
     None
+}
+
+/// Writes past libtest's output capture, so that a skip shows in a plain `cargo test`.
+pub fn loud(message: &str) {
+    use std::io::Write;
+    let bar = "!".repeat(80);
+    let _ = writeln!(std::io::stderr(), "\n{bar}\n!!! {message}\n{bar}");
 }
 
 /// A session with the card in `reader`.
