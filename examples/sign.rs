@@ -11,7 +11,7 @@ use std::error::Error;
 
 use clap::Parser;
 use der::{Decode, Encode};
-use mynumbercard::{AuthPin, CertificateKind, KeyKind, SignPin};
+use mynumbercard::{AuthPin, CertificateKind, KeyKind, LastTry, SignPin};
 use rsa::pkcs8::DecodePublicKey;
 use sha2::{Digest, Sha256};
 use x509_cert::Certificate;
@@ -47,25 +47,36 @@ fn run() -> Result<(), Box<dyn Error>> {
     let args = Args::parse();
     let digest: [u8; 32] = Sha256::digest(std::fs::read(&args.file)?).into();
     let mut card = common::open(&args.card)?;
-    let mut jpki = card.jpki();
     let explain = |e: mynumbercard::Error| common::explain(&e);
-    let certificate = match args.key {
+    // VERIFY and SIGN in one transaction: no other application can use the verified PIN.
+    let (signature, certificate) = match args.key {
         KeyKind::Auth => {
             let pin = AuthPin::new(&common::read_pin("PIN (4 digits): ", args.pin_stdin)?)?;
-            jpki.verify_pin(&pin).map_err(explain)?;
-            CertificateKind::Auth
+            let signature = card
+                .jpki()
+                .sign_sha256_with_pin(&pin, &digest, LastTry::Refuse)
+                .map_err(explain)?;
+            (signature, CertificateKind::Auth)
         }
         KeyKind::Sign => {
             let prompt = "signature PIN (6-16 characters): ";
             let pin = SignPin::new(&common::read_pin(prompt, args.pin_stdin)?)?;
-            jpki.verify_pin(&pin).map_err(explain)?;
-            CertificateKind::Sign
+            let signature = card
+                .jpki()
+                .sign_sha256_with_pin(&pin, &digest, LastTry::Refuse)
+                .map_err(explain)?;
+            (signature, CertificateKind::Sign)
         }
     };
-    let signature = jpki.sign_sha256(args.key, &digest).map_err(explain)?;
     println!("{}", hex::encode(&signature));
 
-    let cert = Certificate::from_der(&jpki.read_certificate_der(certificate).map_err(explain)?)?;
+    let der = card
+        .jpki()
+        .read_certificate_der(certificate)
+        .map_err(explain)?;
+    // Ends the session; a verified one by unpowering the card.
+    card.close().map_err(explain)?;
+    let cert = Certificate::from_der(&der)?;
     let spki = cert.tbs_certificate.subject_public_key_info.to_der()?;
     let key = rsa::RsaPublicKey::from_public_key_der(&spki)?;
     match key.verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest, &signature) {

@@ -1,5 +1,6 @@
 //! A session with one card: the exchange plus what the library knows of the card's state
-//! (the current selection), so that no SELECT is repeated needlessly.
+//! (the current selection, whether a PIN was verified), each operation inside one transport
+//! transaction, and the end of the session.
 
 use std::fmt;
 
@@ -8,7 +9,7 @@ use crate::commands;
 use crate::error::{Error, Result};
 use crate::exchange::{Exchange, Limits, Stats, Trace};
 use crate::jpki::Jpki;
-use crate::transport::Transport;
+use crate::transport::{Transport, TransportError};
 
 /// The card's applications (DF names), selected with `00 A4 04 0C` \[agreed\].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -45,9 +46,27 @@ struct Selection {
 /// # }
 /// # Ok::<(), mynumbercard::Error>(())
 /// ```
+///
+/// Every operation ([`Card::jpki`]'s methods) runs inside one transport transaction
+/// ([`Transport::begin_transaction`]): on PC/SC no other application can send a command
+/// between its APDUs. [`Card::transaction`] groups several operations into one.
+///
+/// Once a PIN was verified the session ends by unpowering the card ([`Card::close`], or
+/// when the transport is dropped), since a reset does not clear the card's verified state.
 pub struct Card<T> {
     exchange: Exchange<T>,
     selection: Selection,
+    in_transaction: bool,
+    pin_verified: bool,
+}
+
+/// What an operation does when another application resets the card under it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OnReset {
+    /// Select again and repeat it once (operations that only read).
+    Repeat,
+    /// Fail with [`Error::CardReset`] (VERIFY, signing: never sent twice).
+    Fail,
 }
 
 impl<T: Transport> Card<T> {
@@ -56,7 +75,46 @@ impl<T: Transport> Card<T> {
         Self {
             exchange: Exchange::new(transport),
             selection: Selection::default(),
+            in_transaction: false,
+            pin_verified: false,
         }
+    }
+
+    /// Runs `op` inside one transaction: no other application can reach the card until it
+    /// returns. Operations called inside do not open transactions of their own.
+    ///
+    /// ```
+    /// # #[cfg(feature = "virtual-card")] {
+    /// use mynumbercard::{Card, CertificateKind, PinKind, VirtualCard};
+    /// let mut card = Card::new(VirtualCard::default());
+    /// let (status, der) = card.transaction(|card| {
+    ///     let status = card.jpki().pin_status(PinKind::Auth)?;
+    ///     let der = card.jpki().read_certificate_der(CertificateKind::Auth)?;
+    ///     Ok((status, der))
+    /// })?;
+    /// # let _ = (status, der);
+    /// # }
+    /// # Ok::<(), mynumbercard::Error>(())
+    /// ```
+    pub fn transaction<R>(&mut self, op: impl FnOnce(&mut Self) -> Result<R>) -> Result<R> {
+        let mut op = Some(op);
+        self.operation(OnReset::Fail, |card| match op.take() {
+            Some(op) => op(card),
+            None => Err(Error::CardReset),
+        })
+    }
+
+    /// Whether a PIN was verified (or found verified) in this session, so that ending it
+    /// unpowers the card.
+    pub fn pin_verified(&self) -> bool {
+        self.pin_verified
+    }
+
+    /// Ends the session: the transport disconnects, unpowering the card if a PIN was
+    /// verified, so that the next application inherits no verified state.
+    pub fn close(self) -> Result<()> {
+        let mut transport = self.exchange.into_transport();
+        transport.close().map_err(Error::from)
     }
 
     /// The JPKI application (公的個人認証AP).
@@ -90,7 +148,7 @@ impl<T: Transport> Card<T> {
         self.exchange.transport_mut()
     }
 
-    /// Ends the session and gives the transport back.
+    /// Gives the transport back without ending its session; [`Transport::close`] ends it.
     pub fn into_transport(self) -> T {
         self.exchange.into_transport()
     }
@@ -98,6 +156,58 @@ impl<T: Transport> Card<T> {
     /// Forgets what is selected, so the next operation selects again (after a card reset).
     pub fn forget_selection(&mut self) {
         self.selection = Selection::default();
+    }
+
+    /// Records that a PIN is about to be verified (or was found verified), so that the
+    /// session ends by unpowering the card.
+    pub(crate) fn note_pin_verified(&mut self) {
+        self.pin_verified = true;
+        self.exchange.transport_mut().unpower_on_close();
+    }
+
+    /// Runs one library operation inside a transport transaction (unless one is open). A
+    /// reset reported when the transaction starts is absorbed (nothing was sent yet); a
+    /// reset during `op` repeats it once if `on_reset` allows.
+    pub(crate) fn operation<R>(
+        &mut self,
+        on_reset: OnReset,
+        mut op: impl FnMut(&mut Self) -> Result<R>,
+    ) -> Result<R> {
+        if self.in_transaction {
+            return op(self);
+        }
+        let mut repeated = false;
+        loop {
+            self.begin()?;
+            let result = op(self);
+            self.in_transaction = false;
+            if let Err(e) = self.exchange.transport_mut().end_transaction() {
+                log::debug!("ending the transaction failed: {e}");
+                self.forget_selection();
+            }
+            match result {
+                Err(Error::CardReset) if on_reset == OnReset::Repeat && !repeated => {
+                    log::debug!("card reset during a read: selecting again");
+                    repeated = true;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    /// Begins a transaction; a reset found there is absorbed once, forgetting the selection.
+    fn begin(&mut self) -> Result<()> {
+        let mut result = self.exchange.transport_mut().begin_transaction();
+        if let Err(TransportError::CardReset) = result {
+            self.forget_selection();
+            result = self.exchange.transport_mut().begin_transaction();
+        }
+        if let Err(e) = result {
+            self.forget_selection();
+            return Err(e.into());
+        }
+        self.in_transaction = true;
+        Ok(())
     }
 
     /// Sends a command; on any transport or framing error the selection is forgotten, since
@@ -162,6 +272,8 @@ impl<T: fmt::Debug> fmt::Debug for Card<T> {
         f.debug_struct("Card")
             .field("exchange", &self.exchange)
             .field("selection", &self.selection)
+            .field("in_transaction", &self.in_transaction)
+            .field("pin_verified", &self.pin_verified)
             .finish()
     }
 }

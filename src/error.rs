@@ -56,6 +56,11 @@ pub enum Error {
     /// The card left the reader; no partial data is returned.
     #[error("card removed")]
     CardRemoved,
+    /// Another application reset the card during an operation that cannot be repeated
+    /// safely (a VERIFY or a signature): the card's selection and PIN state are gone.
+    /// Operations that only read are repeated once instead.
+    #[error("card reset by another application")]
+    CardReset,
     /// The card or transport returned data that does not have the expected form.
     #[error("malformed response: {0}")]
     MalformedResponse(&'static str),
@@ -104,6 +109,7 @@ impl From<TransportError> for Error {
     fn from(e: TransportError) -> Self {
         match e {
             TransportError::CardRemoved => Error::CardRemoved,
+            TransportError::CardReset => Error::CardReset,
             other => Error::Transport(other),
         }
     }

@@ -13,6 +13,8 @@ mod digest_info;
 mod error;
 pub mod exchange;
 pub mod jpki;
+#[cfg(feature = "pcsc")]
+pub mod pcsc;
 mod pin;
 mod signer;
 pub mod tlv;

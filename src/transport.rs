@@ -92,6 +92,36 @@ pub trait Transport {
     fn capabilities(&self) -> Capabilities {
         Capabilities::default()
     }
+
+    /// Starts exclusive access: until [`Transport::end_transaction`], no other application
+    /// can send a command to the card (a PC/SC transaction). [`Card`](crate::Card) wraps each
+    /// operation in one, so that nothing comes between a VERIFY and the SIGN it unlocks.
+    /// Transports that are exclusive anyway (NFC, the virtual card) keep the default no-op.
+    ///
+    /// [`TransportError::CardReset`] means the card was reset since the last command: the
+    /// transport is usable again, the card's selection is gone.
+    fn begin_transaction(&mut self) -> Result<(), TransportError> {
+        Ok(())
+    }
+
+    /// Ends the exclusive access started by [`Transport::begin_transaction`], leaving the
+    /// card as it is. The default does nothing.
+    fn end_transaction(&mut self) -> Result<(), TransportError> {
+        Ok(())
+    }
+
+    /// Asks the transport to remove the card's power when the session ends (on
+    /// [`Transport::close`] or when the transport is dropped). [`Card`](crate::Card) calls
+    /// it before the first VERIFY: a reset does not clear a verified PIN, power does, so the
+    /// next application inherits nothing. The default does nothing.
+    fn unpower_on_close(&mut self) {}
+
+    /// Ends the session now (a PC/SC disconnect), unpowering the card if
+    /// [`Transport::unpower_on_close`] was called. Later commands fail. The default does
+    /// nothing.
+    fn close(&mut self) -> Result<(), TransportError> {
+        Ok(())
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for &mut T {
@@ -102,6 +132,22 @@ impl<T: Transport + ?Sized> Transport for &mut T {
     fn capabilities(&self) -> Capabilities {
         (**self).capabilities()
     }
+
+    fn begin_transaction(&mut self) -> Result<(), TransportError> {
+        (**self).begin_transaction()
+    }
+
+    fn end_transaction(&mut self) -> Result<(), TransportError> {
+        (**self).end_transaction()
+    }
+
+    fn unpower_on_close(&mut self) {
+        (**self).unpower_on_close()
+    }
+
+    fn close(&mut self) -> Result<(), TransportError> {
+        (**self).close()
+    }
 }
 
 impl<T: Transport + ?Sized> Transport for Box<T> {
@@ -111,6 +157,22 @@ impl<T: Transport + ?Sized> Transport for Box<T> {
 
     fn capabilities(&self) -> Capabilities {
         (**self).capabilities()
+    }
+
+    fn begin_transaction(&mut self) -> Result<(), TransportError> {
+        (**self).begin_transaction()
+    }
+
+    fn end_transaction(&mut self) -> Result<(), TransportError> {
+        (**self).end_transaction()
+    }
+
+    fn unpower_on_close(&mut self) {
+        (**self).unpower_on_close()
+    }
+
+    fn close(&mut self) -> Result<(), TransportError> {
+        (**self).close()
     }
 }
 

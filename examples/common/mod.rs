@@ -15,6 +15,10 @@ pub struct CardArgs {
     /// Use the built-in virtual card (auth PIN 1234, sign PIN ABC123) instead of a reader.
     #[arg(long = "virtual")]
     pub virtual_card: bool,
+    /// Use this PC/SC reader (default: the first reader holding a card). Needs a build with
+    /// `--features pcsc`.
+    #[arg(long, value_name = "NAME", conflicts_with = "virtual_card")]
+    pub reader: Option<String>,
     /// Print every APDU to stderr: `> ` command, `< ` response (PINs masked).
     #[arg(long)]
     pub trace: bool,
@@ -28,18 +32,59 @@ pub fn open(args: &CardArgs) -> Result<Card<AnyTransport>, Box<dyn Error>> {
     let transport: AnyTransport = if args.virtual_card {
         Box::new(VirtualCard::default())
     } else {
-        return Err(
-            "no card reader support in this build: run with --virtual to use the \
-                    virtual card, or build with `--features pcsc` (on Debian/Ubuntu install \
-                    libpcsclite-dev first) to use a PC/SC reader"
-                .into(),
-        );
+        open_reader(args.reader.as_deref())?
     };
     let mut card = Card::new(transport);
     if args.trace {
         card.set_tracer(|line| eprintln!("{line}"));
     }
     Ok(card)
+}
+
+/// Connects to the named PC/SC reader, or to the first one holding a card.
+#[cfg(feature = "pcsc")]
+fn open_reader(reader: Option<&str>) -> Result<AnyTransport, Box<dyn Error>> {
+    use mynumbercard::pcsc::{self, PcscTransport};
+    let transport = match reader {
+        Some(name) => PcscTransport::connect(name).map_err(|e| {
+            let known = pcsc::list_readers().unwrap_or_default();
+            format!(
+                "cannot connect to reader {name:?}: {}; readers: {known:?}",
+                describe(&e)
+            )
+        })?,
+        None => PcscTransport::first_with_card().map_err(|e| {
+            format!(
+                "{}: insert a card, name a reader with --reader NAME, or use --virtual",
+                describe(&e)
+            )
+        })?,
+    };
+    eprintln!("reader: {}", transport.reader());
+    Ok(Box::new(transport))
+}
+
+/// A transport error with its source (such as "no reader holds a card").
+#[cfg(feature = "pcsc")]
+fn describe(e: &mynumbercard::TransportError) -> String {
+    match std::error::Error::source(e) {
+        Some(source) => source.to_string(),
+        None => e.to_string(),
+    }
+}
+
+#[cfg(not(feature = "pcsc"))]
+fn open_reader(reader: Option<&str>) -> Result<AnyTransport, Box<dyn Error>> {
+    let what = match reader {
+        Some(name) => format!("cannot use reader {name:?}: no"),
+        None => "no".to_owned(),
+    };
+    Err(format!(
+        "{what} card reader support in this build: run with --virtual to use the virtual \
+         card, or build with `--features pcsc` (on Debian/Ubuntu install libpcsclite-dev \
+         first) to use a PC/SC reader"
+    )
+    .into())
 }
 
 /// Reads a PIN: one line from stdin with `--pin-stdin`, otherwise a no-echo prompt.

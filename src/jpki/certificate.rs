@@ -5,7 +5,7 @@ use der::Decode;
 use x509_cert::Certificate;
 
 use super::{ef, Jpki};
-use crate::card::Application;
+use crate::card::{Application, OnReset};
 use crate::commands;
 use crate::der_header;
 use crate::error::{Error, Result};
@@ -75,7 +75,15 @@ impl<T: Transport> Jpki<'_, T> {
     ///
     /// The signature certificate needs the signature PIN verified first
     /// ([`Error::SecurityStatusNotSatisfied`] otherwise).
+    ///
+    /// If another application resets the card during the read, the read starts over once.
     pub fn read_certificate_der(&mut self, kind: CertificateKind) -> Result<Vec<u8>> {
+        self.card().operation(OnReset::Repeat, |card| {
+            Jpki::new(card).read_certificate_in_transaction(kind)
+        })
+    }
+
+    fn read_certificate_in_transaction(&mut self, kind: CertificateKind) -> Result<Vec<u8>> {
         self.select()?;
         let card = self.card();
         card.select_file(Application::Jpki, kind.file())?;

@@ -5,13 +5,13 @@ mod certificate;
 mod pin;
 mod sign;
 
-use crate::card::{Application, Card};
+use crate::card::{Application, Card, OnReset};
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::transport::Transport;
 
 pub use certificate::{CertificateKind, MAX_CERTIFICATE_LEN};
-pub use pin::{LastTry, PinKind, PinStatus};
+pub use pin::{JpkiPin, LastTry, PinKind, PinStatus};
 
 /// DF name of the JPKI application \[agreed\].
 pub const AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
@@ -118,6 +118,12 @@ impl<'a, T: Transport> Jpki<'a, T> {
     /// Selects the JPKI application (once per session). A card without it gives
     /// [`Error::NotJpkiCard`].
     pub fn select(&mut self) -> Result<()> {
+        self.card.operation(OnReset::Repeat, |card| {
+            Jpki::new(card).select_in_transaction()
+        })
+    }
+
+    fn select_in_transaction(&mut self) -> Result<()> {
         match self.card.select_application(Application::Jpki) {
             Err(Error::FileNotFound { .. }) => Err(Error::NotJpkiCard),
             other => other,
@@ -127,6 +133,12 @@ impl<'a, T: Transport> Jpki<'a, T> {
     /// Tells what kind of token this is from its token file (EF 0006): SELECT, SELECT, one
     /// READ BINARY of 32 bytes.
     pub fn identify(&mut self) -> Result<CardKind> {
+        self.card.operation(OnReset::Repeat, |card| {
+            Jpki::new(card).identify_in_transaction()
+        })
+    }
+
+    fn identify_in_transaction(&mut self) -> Result<CardKind> {
         match self.select() {
             Err(Error::NotJpkiCard) => return Ok(CardKind::NotJpki),
             other => other?,
@@ -174,6 +186,29 @@ impl<'a, T: Transport> Jpki<'a, T> {
 
     /// Signs a DER DigestInfo with `key` (the card adds PKCS#1 v1.5 type-1 padding).
     pub fn sign_digest_info(&mut self, key: KeyKind, digest_info: &[u8]) -> Result<Vec<u8>> {
+        self.card.operation(OnReset::Fail, |card| {
+            Jpki::new(card).sign_in_transaction(key, digest_info)
+        })
+    }
+
+    /// Verifies `pin` and signs a SHA-256 digest with its key in ONE transaction, so no
+    /// other application can use the verified PIN before the signature (nor slip a command
+    /// in between). `last_try` says whether the last PIN try may be spent. Sends what
+    /// [`Jpki::verify_pin_with`] and [`Jpki::sign_sha256`] send; the PIN at most once.
+    pub fn sign_sha256_with_pin<P: JpkiPin>(
+        &mut self,
+        pin: &P,
+        digest: &[u8; 32],
+        last_try: LastTry,
+    ) -> Result<Vec<u8>> {
+        self.card.operation(OnReset::Fail, |card| {
+            let mut jpki = Jpki::new(card);
+            jpki.verify_pin_with(pin, last_try)?;
+            jpki.sign_sha256(P::KIND.key(), digest)
+        })
+    }
+
+    fn sign_in_transaction(&mut self, key: KeyKind, digest_info: &[u8]) -> Result<Vec<u8>> {
         self.select()?;
         self.card.select_file(Application::Jpki, key.key_file())?;
         let response = self

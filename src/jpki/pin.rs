@@ -1,8 +1,8 @@
 //! JPKI PIN tries, verification with the lockout guard.
 
-use super::{ef, Jpki};
+use super::{ef, Jpki, KeyKind};
 use crate::apdu::StatusWord;
-use crate::card::{status_error, Application};
+use crate::card::{status_error, Application, OnReset};
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::pin::{AuthPin, Pin, SignPin};
@@ -23,6 +23,14 @@ impl PinKind {
         match self {
             PinKind::Auth => ef::AUTH_PIN,
             PinKind::Sign => ef::SIGN_PIN,
+        }
+    }
+
+    /// The key this PIN unlocks.
+    pub const fn key(self) -> KeyKind {
+        match self {
+            PinKind::Auth => KeyKind::Auth,
+            PinKind::Sign => KeyKind::Sign,
         }
     }
 
@@ -77,13 +85,23 @@ impl<T: Transport> Jpki<'_, T> {
     /// The tries left for `kind`: SELECT AP and SELECT EF (unless selected), then an empty
     /// VERIFY, which spends no try \[agreed\].
     pub fn pin_status(&mut self, kind: PinKind) -> Result<PinStatus> {
+        self.card().operation(OnReset::Repeat, |card| {
+            Jpki::new(card).pin_status_in_transaction(kind)
+        })
+    }
+
+    fn pin_status_in_transaction(&mut self, kind: PinKind) -> Result<PinStatus> {
         self.select()?;
         let card = self.card();
         card.select_file(Application::Jpki, kind.file())?;
         let command = commands::verify_status();
         let response = card.transmit(&command)?;
         Ok(match response.status() {
-            StatusWord::SUCCESS => PinStatus::Verified,
+            StatusWord::SUCCESS => {
+                // Verified by us or someone else: end the session by unpowering the card.
+                card.note_pin_verified();
+                PinStatus::Verified
+            }
             StatusWord::REFERENCE_DATA_NOT_USABLE | StatusWord::AUTHENTICATION_METHOD_BLOCKED => {
                 PinStatus::Blocked
             }
@@ -105,7 +123,16 @@ impl<T: Transport> Jpki<'_, T> {
     }
 
     /// Verifies a PIN; `last_try` says whether the last try may be spent.
+    ///
+    /// Both run in one transaction. If another application resets the card in between, the
+    /// PIN is not sent ([`Error::CardReset`]).
     pub fn verify_pin_with<P: JpkiPin>(&mut self, pin: &P, last_try: LastTry) -> Result<()> {
+        self.card().operation(OnReset::Fail, |card| {
+            Jpki::new(card).verify_in_transaction(pin, last_try)
+        })
+    }
+
+    fn verify_in_transaction<P: JpkiPin>(&mut self, pin: &P, last_try: LastTry) -> Result<()> {
         match (self.pin_status(P::KIND)?, last_try) {
             (PinStatus::Blocked, _) => return Err(Error::PinBlocked),
             (PinStatus::Remaining(1), LastTry::Refuse) => return Err(Error::LastTryRefused),
@@ -115,6 +142,8 @@ impl<T: Transport> Jpki<'_, T> {
             _ => {}
         }
         let command = commands::verify(pin.as_bytes());
+        // Before sending: even if the answer is lost, the session must end unpowered.
+        self.card().note_pin_verified();
         let status = self.card().transmit(&command)?.status();
         match status {
             StatusWord::SUCCESS => Ok(()),

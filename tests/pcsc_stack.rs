@@ -1,0 +1,347 @@
+//! Tests through the real PC/SC stack: pcscd, vsmartcard's vpcd, and the `virtual_reader`
+//! example serving the virtual card. Run them through the script that brings the stack up:
+//!
+//! ```text
+//! scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --nocapture
+//! ```
+//!
+//! Without the stack they print a loud SKIP and pass, unless `CI` is set.
+
+#![cfg(feature = "pcsc")]
+
+mod stack;
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use mynumbercard::{
+    AuthPin, CertificateKind, Error, KeyKind, LastTry, PinKind, PinStatus, SignPin, VirtualCard,
+};
+use sha2::{Digest, Sha256};
+
+fn auth_pin() -> AuthPin {
+    AuthPin::new(VirtualCard::DEFAULT_AUTH_PIN).expect("valid PIN")
+}
+
+fn digest(message: &[u8]) -> [u8; 32] {
+    Sha256::digest(message).into()
+}
+
+#[test]
+fn certificates_read_through_pcscd_equal_the_virtual_cards() {
+    let _serial = stack::serial();
+    let Some(reader) = stack::stack_or_skip("certificates") else {
+        return;
+    };
+    let mut card = stack::connect(&reader);
+    for kind in [
+        CertificateKind::Auth,
+        CertificateKind::AuthCa,
+        CertificateKind::SignCa,
+    ] {
+        let der = card.jpki().read_certificate_der(kind).expect("read");
+        assert_eq!(der, stack::expected_certificate(kind), "{kind:?}");
+    }
+    // The signature certificate needs the signature PIN.
+    assert!(matches!(
+        card.jpki().read_certificate_der(CertificateKind::Sign),
+        Err(Error::SecurityStatusNotSatisfied)
+    ));
+    let pin = SignPin::new(VirtualCard::DEFAULT_SIGN_PIN).expect("valid PIN");
+    card.jpki().verify_pin(&pin).expect("verify");
+    let der = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Sign)
+        .expect("read");
+    assert_eq!(der, stack::expected_certificate(CertificateKind::Sign));
+    assert!(card.pin_verified());
+    card.close().expect("close");
+}
+
+#[test]
+fn pin_status_through_pcscd() {
+    let _serial = stack::serial();
+    let Some(reader) = stack::stack_or_skip("pin status") else {
+        return;
+    };
+    let mut card = stack::connect(&reader);
+    for kind in [PinKind::Auth, PinKind::Sign] {
+        let status = card.jpki().pin_status(kind).expect("status");
+        assert_eq!(status, PinStatus::Remaining(kind.max_tries()), "{kind:?}");
+    }
+    assert!(!card.pin_verified());
+    card.close().expect("close");
+}
+
+#[test]
+fn verify_and_sign_through_pcscd() {
+    let _serial = stack::serial();
+    let Some(reader) = stack::stack_or_skip("verify and sign") else {
+        return;
+    };
+    let mut card = stack::connect(&reader);
+    let digest = digest(b"signed through pcscd");
+    let signature = card
+        .jpki()
+        .sign_sha256_with_pin(&auth_pin(), &digest, LastTry::Refuse)
+        .expect("verify + sign");
+    let der = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Auth)
+        .expect("read");
+    assert!(stack::verifies(&der, &digest, &signature));
+    card.close().expect("close");
+}
+
+#[test]
+fn after_a_verified_session_a_new_connection_cannot_sign() {
+    let _serial = stack::serial();
+    let Some(reader) = stack::stack_or_skip("session end") else {
+        return;
+    };
+    let mut card = stack::connect(&reader);
+    card.jpki().verify_pin(&auth_pin()).expect("verify");
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Auth).expect("status"),
+        PinStatus::Verified
+    );
+    card.close().expect("close unpowers the card");
+
+    let mut next = stack::connect(&reader);
+    let result = next
+        .jpki()
+        .sign_sha256(KeyKind::Auth, &digest(b"inherited?"));
+    assert!(
+        matches!(result, Err(Error::SecurityStatusNotSatisfied)),
+        "{result:?}"
+    );
+    assert_eq!(
+        next.jpki().pin_status(PinKind::Auth).expect("status"),
+        PinStatus::Remaining(3)
+    );
+    next.close().expect("close");
+}
+
+#[test]
+fn dropping_a_verified_session_also_unpowers() {
+    let _serial = stack::serial();
+    let Some(reader) = stack::stack_or_skip("drop") else {
+        return;
+    };
+    {
+        let mut card = stack::connect(&reader);
+        card.jpki().verify_pin(&auth_pin()).expect("verify");
+    }
+    let mut next = stack::connect(&reader);
+    let result = next
+        .jpki()
+        .sign_sha256(KeyKind::Auth, &digest(b"inherited?"));
+    assert!(
+        matches!(result, Err(Error::SecurityStatusNotSatisfied)),
+        "{result:?}"
+    );
+}
+
+#[test]
+fn a_reset_by_another_application_is_absorbed_by_reads() {
+    let _serial = stack::serial();
+    let Some(reader) = stack::stack_or_skip("reset") else {
+        return;
+    };
+    let mut card = stack::connect(&reader);
+    let first = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Auth)
+        .expect("read");
+
+    // Another application verifies a PIN and ends its session: the card loses power, and
+    // with it our selection.
+    let mut other = stack::connect(&reader);
+    other.jpki().verify_pin(&auth_pin()).expect("verify");
+    other.close().expect("close");
+
+    let trace = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&trace);
+    card.set_tracer(move |line| sink.lock().expect("trace").push(line.to_string()));
+    let again = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Auth)
+        .expect("read again");
+    assert_eq!(again, first);
+    let trace = trace.lock().expect("trace");
+    assert!(
+        trace
+            .first()
+            .is_some_and(|l| l.starts_with("> 00A4040C0AD392F000260100000001")),
+        "the read starts by selecting the JPKI application again: {trace:?}"
+    );
+    card.close().expect("close");
+}
+
+#[test]
+fn removal_in_the_middle_of_a_certificate_is_an_error_not_partial_data() {
+    let _serial = stack::serial();
+    if stack::stack_or_skip("removal").is_none() {
+        return;
+    }
+    // A virtual reader of its own that drops the card after SELECT, SELECT, READ BINARY.
+    let mut child = Command::new(stack::virtual_reader_binary())
+        .args([
+            "--port",
+            &stack::SECOND_PORT.to_string(),
+            "--remove-after",
+            "3",
+        ])
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start virtual_reader");
+    let ready = stack::wait_for_reader(stack::SECOND_READER, Duration::from_secs(20));
+    let result = ready.then(|| {
+        let mut card = stack::connect(stack::SECOND_READER);
+        card.jpki().read_certificate_der(CertificateKind::Auth)
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(ready, "the second virtual reader never showed a card");
+    let result = result.expect("ran");
+    assert!(matches!(result, Err(Error::CardRemoved)), "{result:?}");
+}
+
+/// The second process of the transaction test: connects, says so, waits for "go", then
+/// tries to sign with the auth key, without a PIN. Does nothing in a normal test run.
+#[test]
+fn second_process_signer() {
+    if std::env::var_os("MYNUMBERCARD_SECOND_PROCESS").is_none() {
+        return;
+    }
+    let mut card = stack::connect(&stack::reader_name());
+    println!("CHILD ready");
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).expect("go");
+    println!("CHILD signing");
+    match card.jpki().sign_sha256(KeyKind::Auth, &digest(b"intruder")) {
+        Ok(signature) => println!("CHILD result: signature {}", hex::encode(signature)),
+        Err(e) => println!("CHILD result: error {e}"),
+    }
+}
+
+#[test]
+fn a_second_process_cannot_sign_between_our_verify_and_sign() {
+    let _serial = stack::serial();
+    let Some(reader) = stack::stack_or_skip("transaction") else {
+        return;
+    };
+    let mut child = Command::new(std::env::current_exe().expect("test binary"))
+        .args([
+            "--exact",
+            "second_process_signer",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env("MYNUMBERCARD_SECOND_PROCESS", "1")
+        .env("MYNUMBERCARD_TEST_READER", &reader)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("start the second process");
+    let mut to_child = child.stdin.take().expect("stdin");
+    let mut from_child = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut next_line = move || -> String {
+        let mut line = String::new();
+        while from_child.read_line(&mut line).unwrap_or(0) > 0 {
+            // libtest may print "test second_process_signer ... " before it.
+            if let Some((_, rest)) = line.trim_end().split_once("CHILD ") {
+                return rest.to_owned();
+            }
+            line.clear();
+        }
+        String::from("(no output)")
+    };
+    assert_eq!(next_line(), "ready");
+
+    let mut card = stack::connect(&reader);
+    let digest = digest(b"ours");
+    let signature = card
+        .transaction(|card| {
+            card.jpki().verify_pin(&auth_pin())?;
+            writeln!(to_child, "go").expect("tell the second process");
+            assert_eq!(next_line(), "signing");
+            // Room for the second process's SIGN to land, were the transaction not held.
+            std::thread::sleep(Duration::from_millis(300));
+            card.jpki().sign_sha256(KeyKind::Auth, &digest)
+        })
+        .expect("our verify + sign");
+    let der = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Auth)
+        .expect("read");
+    assert!(stack::verifies(&der, &digest, &signature));
+    card.close().expect("close");
+
+    let outcome = next_line();
+    let _ = child.wait();
+    assert_eq!(
+        outcome,
+        "result: error security status not satisfied: verify the PIN first"
+    );
+}
+
+#[test]
+fn figures_through_pcscd() {
+    let _serial = stack::serial();
+    let Some(reader) = stack::stack_or_skip("figures") else {
+        return;
+    };
+    let mut card = stack::connect(&reader);
+    card.jpki().select().expect("select");
+    // Round trips of one short command (SELECT of the selected application's EF) through
+    // pcscd, vpcd and TCP: printed, not asserted.
+    let select_ef = [0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x0A];
+    let mut times: Vec<Duration> = (0..200)
+        .map(|_| {
+            let start = Instant::now();
+            let response = mynumbercard::Transport::transmit(card.transport_mut(), &select_ef);
+            let elapsed = start.elapsed();
+            assert_eq!(response.expect("transmit"), [0x90, 0x00]);
+            elapsed
+        })
+        .collect();
+    times.sort();
+    println!(
+        "FIGURE median APDU round trip through pcscd: {:?} (min {:?}, max {:?}, n = {})",
+        times[times.len() / 2],
+        times[0],
+        times[times.len() - 1],
+        times.len()
+    );
+    card.close().expect("close");
+
+    let count = |name: &str, op: &dyn Fn(&mut mynumbercard::Card<_>)| {
+        let mut card = stack::connect(&reader);
+        op(&mut card);
+        println!(
+            "FIGURE APDUs for {name} (fresh session): {}",
+            card.stats().commands
+        );
+        card.close().expect("close");
+    };
+    count("pin_status(Auth)", &|c| {
+        c.jpki().pin_status(PinKind::Auth).expect("status");
+    });
+    count("read_certificate_der(Auth)", &|c| {
+        c.jpki()
+            .read_certificate_der(CertificateKind::Auth)
+            .expect("read");
+    });
+    count("identify", &|c| {
+        c.jpki().identify().expect("identify");
+    });
+    count("sign_sha256_with_pin(Auth)", &|c| {
+        let digest = digest(b"count");
+        c.jpki()
+            .sign_sha256_with_pin(&auth_pin(), &digest, LastTry::Refuse)
+            .expect("sign");
+    });
+}
