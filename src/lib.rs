@@ -12,6 +12,7 @@ pub mod der_header;
 mod digest_info;
 mod error;
 pub mod exchange;
+mod guard;
 pub mod jpki;
 #[cfg(feature = "pcsc")]
 pub mod pcsc;

@@ -111,6 +111,30 @@ pub(crate) fn digits(
     }
 }
 
+/// What the card says of a PIN, asked by an empty VERIFY that spends no try.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PinStatus {
+    /// `63Cx`: x tries left (x ≥ 1).
+    Remaining(u8),
+    /// `6984` (or `63C0`): no try left.
+    Blocked,
+    /// `9000`: verified in this card session.
+    Verified,
+    /// `6300` or another answer that gives no count: the library will not send this PIN
+    /// unless the caller allows the last try.
+    NotReported,
+}
+
+/// Whether a VERIFY may spend the last try.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LastTry {
+    /// Refuse with [`Error::LastTryRefused`](crate::Error::LastTryRefused) when one try is left (the default).
+    #[default]
+    Refuse,
+    /// Send the PIN even though a wrong one would block it.
+    Allow,
+}
+
 /// A PIN of one of the card's kinds.
 pub trait Pin: sealed::Sealed {
     /// The bytes VERIFY sends (ASCII).

@@ -343,3 +343,59 @@ fn the_types_an_app_moves_to_a_worker_thread_are_send() {
     is_send::<SignPin>();
     is_send::<Error>();
 }
+
+#[test]
+fn changing_a_pin_verifies_then_sends_change_reference_data_once() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let old = AuthPin::new("1234").unwrap();
+    let new = AuthPin::new("4321").unwrap();
+    card.jpki().change_pin(&old, &new, LastTry::Refuse).unwrap();
+    assert_eq!(
+        log(&card),
+        [
+            SELECT_JPKI.to_owned(),
+            select_ef(0x0018),
+            EMPTY_VERIFY.to_owned(),
+            VERIFY_1234.to_owned(),
+            "002401800434333231".to_owned(),
+        ]
+    );
+    // The old PIN is now wrong; the new one works.
+    assert!(matches!(
+        card.jpki().verify_pin(&old),
+        Err(Error::WrongPin { tries_left: 2 })
+    ));
+    card.jpki().verify_pin(&new).unwrap();
+}
+
+#[test]
+fn changing_a_pin_with_a_wrong_current_pin_sends_no_change() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let wrong = SignPin::new("WRONG1").unwrap();
+    let new = SignPin::new("NEWPIN99").unwrap();
+    let err = card
+        .jpki()
+        .change_pin(&wrong, &new, LastTry::Refuse)
+        .unwrap_err();
+    assert!(matches!(err, Error::WrongPin { tries_left: 4 }), "{err:?}");
+    assert!(!log(&card).iter().any(|c| c.starts_with("00240180")));
+    card.jpki()
+        .verify_pin(&SignPin::new("ABC123").unwrap())
+        .unwrap();
+}
+
+#[test]
+fn changing_a_pin_at_one_try_left_is_refused_by_the_guard() {
+    let mut vc = VirtualCard::builder().auth_tries_left(1).build();
+    let mut card = Card::new(&mut vc);
+    let pin = AuthPin::new("1234").unwrap();
+    let err = card
+        .jpki()
+        .change_pin(&pin, &pin, LastTry::Refuse)
+        .unwrap_err();
+    assert!(matches!(err, Error::LastTryRefused), "{err:?}");
+    assert_eq!(verify_commands(&log(&card)), 0);
+    assert!(!log(&card).iter().any(|c| c.starts_with("00240180")));
+}

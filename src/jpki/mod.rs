@@ -10,8 +10,9 @@ use crate::commands;
 use crate::error::{Error, Result};
 use crate::transport::Transport;
 
+pub use crate::pin::{LastTry, PinStatus};
 pub use certificate::{CertificateKind, MAX_CERTIFICATE_LEN};
-pub use pin::{JpkiPin, LastTry, PinKind, PinStatus};
+pub use pin::{JpkiPin, PinKind};
 
 /// DF name of the JPKI application \[agreed\].
 pub const AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];

@@ -1,11 +1,9 @@
 //! JPKI PIN tries, verification with the lockout guard.
 
 use super::{ef, Jpki, KeyKind};
-use crate::apdu::StatusWord;
-use crate::card::{status_error, Application, OnReset};
-use crate::commands;
-use crate::error::{Error, Result};
-use crate::pin::{AuthPin, Pin, SignPin};
+use crate::card::{Application, OnReset};
+use crate::error::Result;
+use crate::pin::{AuthPin, LastTry, Pin, PinStatus, SignPin};
 use crate::transport::Transport;
 
 /// The two JPKI PINs.
@@ -57,30 +55,6 @@ impl JpkiPin for SignPin {
     const KIND: PinKind = PinKind::Sign;
 }
 
-/// What the card says of a PIN, asked by an empty VERIFY that spends no try.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PinStatus {
-    /// `63Cx`: x tries left (x ≥ 1).
-    Remaining(u8),
-    /// `6984` (or `63C0`): no try left.
-    Blocked,
-    /// `9000`: verified in this card session.
-    Verified,
-    /// `6300` or another answer that gives no count: the library will not send this PIN
-    /// unless the caller allows the last try.
-    NotReported,
-}
-
-/// Whether a VERIFY may spend the last try.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum LastTry {
-    /// Refuse with [`Error::LastTryRefused`] when one try is left (the default).
-    #[default]
-    Refuse,
-    /// Send the PIN even though a wrong one would block it.
-    Allow,
-}
-
 impl<T: Transport> Jpki<'_, T> {
     /// The tries left for `kind`: SELECT AP and SELECT EF (unless selected), then an empty
     /// VERIFY, which spends no try \[agreed\].
@@ -92,26 +66,7 @@ impl<T: Transport> Jpki<'_, T> {
 
     fn pin_status_in_transaction(&mut self, kind: PinKind) -> Result<PinStatus> {
         self.select()?;
-        let card = self.card();
-        card.select_file(Application::Jpki, kind.file())?;
-        let command = commands::verify_status();
-        let response = card.transmit(&command)?;
-        Ok(match response.status() {
-            StatusWord::SUCCESS => {
-                // Verified by us or someone else: end the session by unpowering the card.
-                card.note_pin_verified();
-                PinStatus::Verified
-            }
-            StatusWord::REFERENCE_DATA_NOT_USABLE | StatusWord::AUTHENTICATION_METHOD_BLOCKED => {
-                PinStatus::Blocked
-            }
-            StatusWord::VERIFICATION_FAILED => PinStatus::NotReported,
-            status => match status.verification_retries() {
-                Some(0) => PinStatus::Blocked,
-                Some(n) => PinStatus::Remaining(n),
-                None => return Err(status_error(status, &command)),
-            },
-        })
+        self.card().reference_status(Application::Jpki, kind.file())
     }
 
     /// Verifies a PIN (its kind follows from its type), refusing the last try.
@@ -133,27 +88,30 @@ impl<T: Transport> Jpki<'_, T> {
     }
 
     fn verify_in_transaction<P: JpkiPin>(&mut self, pin: &P, last_try: LastTry) -> Result<()> {
-        match (self.pin_status(P::KIND)?, last_try) {
-            (PinStatus::Blocked, _) => return Err(Error::PinBlocked),
-            (PinStatus::Remaining(1), LastTry::Refuse) => return Err(Error::LastTryRefused),
-            (PinStatus::NotReported, LastTry::Refuse) => return Err(Error::PinTriesUnknown),
-            // A verified PIN's counter is back at its maximum, so a wrong PIN costs one of
-            // several tries.
-            _ => {}
-        }
-        let command = commands::verify(pin.as_bytes());
-        // Before sending: even if the answer is lost, the session must end unpowered.
-        self.card().note_pin_verified();
-        let status = self.card().transmit(&command)?.status();
-        match status {
-            StatusWord::SUCCESS => Ok(()),
-            StatusWord::REFERENCE_DATA_NOT_USABLE | StatusWord::AUTHENTICATION_METHOD_BLOCKED => {
-                Err(Error::PinBlocked)
-            }
-            status => match status.verification_retries() {
-                Some(tries_left) => Err(Error::WrongPin { tries_left }),
-                None => Err(status_error(status, &command)),
-            },
-        }
+        self.select()?;
+        self.card()
+            .verify_reference(Application::Jpki, P::KIND.file(), pin.as_bytes(), last_try)
+    }
+
+    /// Changes a PIN: VERIFY with `current` behind the guard (refusing the last try unless
+    /// `last_try` allows it), then CHANGE REFERENCE DATA `00 24 01 80` with `new`, in one
+    /// transaction, each sent once. Both PINs are checked for their kind by their types.
+    pub fn change_pin<P: JpkiPin>(
+        &mut self,
+        current: &P,
+        new: &P,
+        last_try: LastTry,
+    ) -> Result<()> {
+        self.card().operation(OnReset::Fail, |card| {
+            let mut jpki = Jpki::new(card);
+            jpki.select()?;
+            jpki.card().change_reference(
+                Application::Jpki,
+                P::KIND.file(),
+                current.as_bytes(),
+                new.as_bytes(),
+                last_try,
+            )
+        })
     }
 }
