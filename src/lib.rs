@@ -26,6 +26,9 @@ pub mod virtual_card;
 
 #[doc(hidden)]
 pub mod fuzzing;
+#[cfg(feature = "virtual-card")]
+#[doc(hidden)]
+pub mod testing;
 
 pub use apdu::StatusWord;
 pub use card::{Application, Card};

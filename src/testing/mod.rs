@@ -1,0 +1,266 @@
+//! Test utilities shared by the integration tests and the fuzz targets (hidden from the docs,
+//! no stability promise): a [`Hostile`] transport that wraps a [`VirtualCard`] and injects
+//! faults, and [`SplitMix64`], a tiny seeded random number generator.
+//!
+//! The happy path is the real virtual card; a fault replaces or corrupts one answer, fails one
+//! call, or turns every later answer into an endless `61xx` / `6Cxx`. Every call is counted
+//! and recorded in a [`Record`], and the transport panics past a hard cap, so a test that
+//! loops without end fails instead of hanging: "bounded time" is a bounded call count.
+//!
+//! ```
+//! use mynumbercard::testing::{Fault, Hostile};
+//! use mynumbercard::{Card, CertificateKind, Error, VirtualCard};
+//!
+//! // The third APDU (the first READ BINARY) is lost with the card.
+//! let hostile = Hostile::new(VirtualCard::new()).with_fault(2, Fault::Removed);
+//! let mut card = Card::new(hostile);
+//! let result = card.jpki().read_certificate_der(CertificateKind::Auth);
+//! assert!(matches!(result, Err(Error::CardRemoved)));
+//! assert_eq!(card.transport().calls(), 3);
+//! ```
+
+mod fault;
+mod rng;
+
+use std::collections::BTreeMap;
+
+pub use fault::{Fault, FaultMix};
+pub use rng::SplitMix64;
+
+use crate::transport::{Capabilities, Transport, TransportError};
+use crate::virtual_card::VirtualCard;
+
+/// The default cap on calls (transmit and begin_transaction) one [`Hostile`] accepts.
+pub const DEFAULT_CALL_CAP: usize = 10_000;
+
+/// One call to [`Hostile::transmit`], as it happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    /// The command APDU the library sent.
+    pub command: Vec<u8>,
+    /// The card's own answer, if the command reached the card (`None`: it never did).
+    pub card_answer: Option<Vec<u8>>,
+    /// What the library got back: the bytes, or the transport error's name.
+    pub returned: Result<Vec<u8>, &'static str>,
+    /// The fault injected at this call, if any.
+    pub fault: Option<Fault>,
+}
+
+impl Record {
+    /// The status word the library saw (the last two bytes returned), if any.
+    pub fn seen_status(&self) -> Option<u16> {
+        match &self.returned {
+            Ok(bytes) => match bytes.as_slice() {
+                [.., sw1, sw2] => Some(u16::from_be_bytes([*sw1, *sw2])),
+                _ => None,
+            },
+            Err(_) => None,
+        }
+    }
+}
+
+/// Where the faults come from.
+#[derive(Clone, Debug)]
+enum Plan {
+    /// Faults at given call numbers (0-based over `transmit` calls).
+    Script(BTreeMap<usize, Fault>),
+    /// A fault at each call with probability `1 / one_in`, drawn from `mix`.
+    Random {
+        rng: SplitMix64,
+        one_in: u64,
+        mix: FaultMix,
+    },
+}
+
+/// A transport around a [`VirtualCard`] that injects faults; see the [module docs](self).
+#[derive(Debug)]
+pub struct Hostile {
+    card: VirtualCard,
+    plan: Plan,
+    calls: usize,
+    begins: usize,
+    cap: usize,
+    /// An endless `61xx` or `6Cxx` answer in force until [`Hostile::calm`].
+    endless: Option<Fault>,
+    /// Removed: every call fails until [`Hostile::reinsert`] (or, if `auto_reinsert`, the next
+    /// call, which finds a freshly powered card).
+    removed: bool,
+    auto_reinsert: bool,
+    records: Vec<Record>,
+    capabilities: Capabilities,
+}
+
+impl Hostile {
+    /// Wraps `card` with no fault planned (a faithful transport, counted and recorded).
+    pub fn new(card: VirtualCard) -> Self {
+        let capabilities = card.capabilities();
+        Self {
+            card,
+            plan: Plan::Script(BTreeMap::new()),
+            calls: 0,
+            begins: 0,
+            cap: DEFAULT_CALL_CAP,
+            endless: None,
+            removed: false,
+            auto_reinsert: false,
+            records: Vec::new(),
+            capabilities,
+        }
+    }
+
+    /// Injects `fault` at the `call`-th `transmit` (0-based).
+    pub fn with_fault(mut self, call: usize, fault: Fault) -> Self {
+        if let Plan::Script(script) = &mut self.plan {
+            script.insert(call, fault);
+        } else {
+            self.plan = Plan::Script(BTreeMap::from([(call, fault)]));
+        }
+        self
+    }
+
+    /// Injects a fault drawn from `mix` at each call with probability `1 / one_in`, from a
+    /// generator seeded with `seed` (reproducible). A removed card is reinserted at the next
+    /// call, so that a sequence of operations can go on.
+    pub fn with_random_faults(mut self, seed: u64, one_in: u64, mix: FaultMix) -> Self {
+        self.plan = Plan::Random {
+            rng: SplitMix64::new(seed),
+            one_in: one_in.max(1),
+            mix,
+        };
+        self.auto_reinsert = true;
+        self
+    }
+
+    /// Replaces the cap on calls, past which the transport panics.
+    pub fn with_cap(mut self, cap: usize) -> Self {
+        self.cap = cap;
+        self
+    }
+
+    /// Replaces the capabilities reported (the card's by default).
+    pub fn with_capabilities(mut self, capabilities: Capabilities) -> Self {
+        self.capabilities = capabilities;
+        self
+    }
+
+    /// The card.
+    pub fn card(&self) -> &VirtualCard {
+        &self.card
+    }
+
+    /// The card, mutably.
+    pub fn card_mut(&mut self) -> &mut VirtualCard {
+        &mut self.card
+    }
+
+    /// `transmit` calls so far.
+    pub fn calls(&self) -> usize {
+        self.calls
+    }
+
+    /// Every `transmit` call, in order.
+    pub fn records(&self) -> &[Record] {
+        &self.records
+    }
+
+    /// Ends an endless `61xx` / `6Cxx` answer.
+    pub fn calm(&mut self) {
+        self.endless = None;
+    }
+
+    /// Puts a removed card back (powered, nothing selected or verified).
+    pub fn reinsert(&mut self) {
+        if self.removed {
+            self.removed = false;
+            self.card.power_on();
+        }
+    }
+
+    /// Counts one call and panics past the cap.
+    fn count(&mut self) {
+        assert!(
+            self.calls + self.begins < self.cap,
+            "unbounded: more than {} calls to the hostile transport",
+            self.cap
+        );
+    }
+
+    /// The fault for this call, if any.
+    fn next_fault(&mut self) -> Option<Fault> {
+        if let Some(endless) = &self.endless {
+            return Some(endless.clone());
+        }
+        match &mut self.plan {
+            Plan::Script(script) => script.remove(&self.calls),
+            Plan::Random { rng, one_in, mix } => (rng.below(*one_in) == 0).then(|| mix.draw(rng)),
+        }
+    }
+}
+
+impl Transport for Hostile {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        self.count();
+        if self.removed && self.auto_reinsert {
+            self.reinsert();
+        }
+        let fault = if self.removed {
+            Some(Fault::Removed)
+        } else {
+            self.next_fault()
+        };
+        self.calls += 1;
+        let delivered = fault.as_ref().is_none_or(Fault::reaches_card);
+        let card_answer = delivered.then(|| self.card.handle(command));
+        let returned = match (&fault, &card_answer) {
+            (None, Some(answer)) => Ok(answer.clone()),
+            (Some(fault), answer) => {
+                if fault.is_endless() {
+                    self.endless = Some(fault.clone());
+                }
+                if fault.removes_card() {
+                    self.removed = true;
+                    self.card.power_off();
+                }
+                if fault.resets_card() {
+                    self.card.reset();
+                }
+                fault.apply(answer.as_deref().unwrap_or_default(), self.calls)
+            }
+            (None, None) => Err(TransportError::CardRemoved),
+        };
+        self.records.push(Record {
+            command: command.to_vec(),
+            card_answer,
+            returned: match &returned {
+                Ok(bytes) => Ok(bytes.clone()),
+                Err(e) => Err(fault::error_name(e)),
+            },
+            fault,
+        });
+        returned
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.capabilities
+    }
+
+    /// Fails when the card is removed; with random faults, sometimes reports a reset by
+    /// another application (the card's selection is cleared).
+    fn begin_transaction(&mut self) -> Result<(), TransportError> {
+        self.count();
+        self.begins += 1;
+        if self.removed && self.auto_reinsert {
+            self.reinsert();
+        }
+        if self.removed {
+            return Err(TransportError::CardRemoved);
+        }
+        if let Plan::Random { rng, one_in, .. } = &mut self.plan {
+            if rng.below(*one_in * 4) == 0 {
+                self.card.reset();
+                return Err(TransportError::CardReset);
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,200 @@
+//! Every public operation against a hostile transport (`mynumbercard::testing::Hostile`): each
+//! fault of the catalogue (removal, reset, timeouts, truncated answers, no status word,
+//! oversized data, status words out of place, random bytes, DER headers that lie, endless
+//! `61xx` / `6Cxx`) at each APDU of each operation. Every run must end in a value or a clear
+//! error within a bounded number of APDUs, never panic, never return a partial certificate,
+//! send a PIN at most once and only past the last-try guard, and spend no try for a right PIN.
+
+mod hostile;
+
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use hostile::{certificates, check_certificate, check_guard, pin_verifies, Op, Value, OPS};
+use mynumbercard::testing::{Fault, Hostile};
+use mynumbercard::{Card, CertificateKind, Error, PinKind, VirtualCard};
+
+/// The seed of the catalogue's random answers.
+const SEED: u64 = 0x4A50_4B49_0006;
+/// Hard cap per run: far above any bounded run, so only a loop reaches it.
+const CAP: usize = 2_000;
+
+fn tries(card: &Card<Hostile>) -> [u8; 2] {
+    let vc = card.transport().card();
+    [vc.tries_left(PinKind::Auth), vc.tries_left(PinKind::Sign)]
+}
+
+/// Runs `op` once over `hostile`; returns the card and the result.
+fn run(op: &Op, hostile: Hostile) -> (Card<Hostile>, mynumbercard::Result<Value>) {
+    let mut card = Card::new(hostile);
+    let result = (op.run)(&mut card);
+    (card, result)
+}
+
+/// Checks one run of `op` with `fault` at APDU `at` against the fault-free run.
+fn check_run(op: &Op, fault: &Fault, at: usize, happy: &Value, happy_calls: usize) {
+    let context = format!("{} with {fault:?} at APDU {at}", op.name);
+    let hostile = Hostile::new(VirtualCard::new())
+        .with_fault(at, fault.clone())
+        .with_cap(CAP);
+    let before = [PinKind::Auth.max_tries(), PinKind::Sign.max_tries()];
+    let (card, result) = match catch_unwind(AssertUnwindSafe(|| run(op, hostile))) {
+        Ok(done) => done,
+        Err(_) => panic!("{context}: panicked"),
+    };
+    let calls = card.transport().calls();
+    // Bounded: a repeat after a reset, plus one 61xx chain at its limit (16) and a resend.
+    let bound = 2 * happy_calls + 18;
+    assert!(calls <= bound, "{context}: {calls} APDUs (bound {bound})");
+    let records = card.transport().records();
+
+    // A PIN at most once, only past the guard; a right PIN never costs a try.
+    let verifies = pin_verifies(records);
+    let after = tries(&card);
+    match op.submits {
+        None => {
+            assert_eq!(verifies, 0, "{context}: a PIN was sent");
+            assert_eq!(after, before, "{context}: a try was spent");
+        }
+        Some(submitted) => {
+            assert!(verifies <= 1, "{context}: {verifies} PIN VERIFYs");
+            if let Err(e) = check_guard(records, submitted.last_try) {
+                panic!("{context}: {e}");
+            }
+            let i = usize::from(submitted.kind == PinKind::Sign);
+            let spent = before[i] - after[i];
+            let allowed = u8::from(!submitted.right);
+            assert!(spent <= allowed, "{context}: {spent} tries spent");
+            assert_eq!(
+                after[1 - i],
+                before[1 - i],
+                "{context}: the other PIN changed"
+            );
+        }
+    }
+
+    match result {
+        Err(Error::InvalidCommand(e)) => panic!("{context}: built a bad command: {e}"),
+        Err(_) => {}
+        Ok(value) => {
+            for der in certificates(&value) {
+                if let Err(e) = check_certificate(der) {
+                    panic!("{context}: {e}");
+                }
+            }
+            // A signature the library checked is deterministic (PKCS#1 v1.5): the right one.
+            // A fault the library was told about (or an endless one) must not change a value.
+            let told = fault.is_transport_error() || fault.is_endless();
+            if told || matches!(value, Value::CheckedSignature(_)) {
+                assert_eq!(&value, happy, "{context}: a wrong value");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_operation_with_any_fault_at_any_apdu_ends_cleanly() {
+    let faults = Fault::catalogue(SEED);
+    let mut runs = 0;
+    for op in OPS {
+        let (card, happy) = run(op, Hostile::new(VirtualCard::new()));
+        let happy_calls = card.transport().calls();
+        let happy = match (happy, op.submits) {
+            (Ok(value), _) => value,
+            // The fault-free failures: a wrong PIN, the signature certificate without PIN.
+            (Err(Error::WrongPin { .. }), Some(s)) if !s.right => Value::Unit,
+            (Err(Error::SecurityStatusNotSatisfied), None) => Value::Unit,
+            (Err(e), _) => panic!("{}: fails without a fault: {e}", op.name),
+        };
+        for fault in &faults {
+            // Signing is slow on the virtual card: the random answers suffice once.
+            if op.signs && matches!(fault, Fault::Garbage { len: 2, .. }) {
+                continue;
+            }
+            for at in 0..=happy_calls {
+                check_run(op, fault, at, &happy, happy_calls);
+                runs += 1;
+            }
+        }
+    }
+    eprintln!("{runs} runs");
+    assert!(runs > 5_000, "{runs} runs");
+}
+
+/// A certificate read against a transport that faults at APDU `at`.
+fn read_auth_with(fault: Fault, at: usize) -> (Card<Hostile>, mynumbercard::Result<Vec<u8>>) {
+    let mut card = Card::new(Hostile::new(VirtualCard::new()).with_fault(at, fault));
+    let result = card.jpki().read_certificate_der(CertificateKind::Auth);
+    (card, result)
+}
+
+#[test]
+fn a_der_header_claiming_60_kb_is_refused_after_the_first_read() {
+    // APDUs: SELECT AP, SELECT EF, READ BINARY (answered `30 82 EA 60 …`).
+    let (card, result) = read_auth_with(Fault::LyingDer(0xEA60), 2);
+    assert!(
+        matches!(result, Err(Error::MalformedResponse(_))),
+        "{result:?}"
+    );
+    assert_eq!(card.transport().calls(), 3);
+}
+
+#[test]
+fn a_header_claiming_16_kb_is_read_within_bounds_and_never_returned_partially() {
+    // Just under the cap: the library reads what the card has and stops at its end (6B00).
+    let (card, result) = read_auth_with(Fault::LyingDer(0x3FFC), 2);
+    assert!(result.is_err(), "{result:?}");
+    let reads = card.transport().calls() - 2;
+    assert!(reads <= 2 * 0x4000 / 256, "{reads} READ BINARY");
+    // Offsets stay below 32 KB: the card's 15-bit offset cannot wrap.
+    for record in card.transport().records() {
+        if let [0x00, 0xB0, p1, ..] = record.command.as_slice() {
+            assert!(p1 & 0x80 == 0, "{:02X?}", record.command);
+        }
+    }
+}
+
+#[test]
+fn endless_61xx_stops_at_the_get_response_limit() {
+    let (card, result) = read_auth_with(Fault::Endless61(0x10), 2);
+    assert!(
+        matches!(result, Err(Error::MalformedResponse(_))),
+        "{result:?}"
+    );
+    // SELECT, SELECT, READ BINARY, then 16 GET RESPONSE (the default limit).
+    assert_eq!(card.transport().calls(), 3 + 16);
+}
+
+#[test]
+fn endless_6cxx_resends_a_read_once_and_never_a_pin() {
+    let (card, result) = read_auth_with(Fault::Endless6C(0x20), 2);
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(card.transport().calls(), 3 + 1);
+
+    // SELECT AP, SELECT EF, empty VERIFY, VERIFY: 6C on the PIN is not followed.
+    let hostile = Hostile::new(VirtualCard::new()).with_fault(3, Fault::Endless6C(0x04));
+    let mut card = Card::new(hostile);
+    let result = card.jpki().verify_pin(&hostile::auth_pin());
+    assert!(result.is_err(), "{result:?}");
+    assert_eq!(card.transport().calls(), 4);
+    assert_eq!(pin_verifies(card.transport().records()), 1);
+}
+
+#[test]
+fn a_certificate_is_whole_or_an_error_whatever_step_the_card_leaves_at() {
+    let (card, _) = read_auth_with(Fault::Truncate(0), 99);
+    let steps = card.transport().calls();
+    assert!(steps > 4, "the auth certificate takes several reads");
+    for at in 0..steps {
+        for fault in [Fault::Removed, Fault::RemovedAfter, Fault::NoStatusWord] {
+            let (_, result) = read_auth_with(fault.clone(), at);
+            assert!(
+                matches!(
+                    result,
+                    Err(Error::CardRemoved | Error::MalformedResponse(_))
+                        | Err(Error::UnexpectedStatus { .. })
+                ),
+                "{fault:?} at {at}: {result:?}"
+            );
+        }
+    }
+}
