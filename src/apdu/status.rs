@@ -102,27 +102,22 @@ impl StatusWord {
 
     /// For `61xx`: how many response bytes wait for GET RESPONSE (`6100` means 256).
     pub const fn bytes_remaining(self) -> Option<usize> {
-        if self.sw1() == 0x61 {
-            Some(if self.sw2() == 0 {
-                256
-            } else {
-                self.sw2() as usize
-            })
-        } else {
-            None
-        }
+        self.length_after(0x61)
     }
 
     /// For `6Cxx`: the Le the card wants the command resent with (`6C00` means 256).
     pub const fn correct_le(self) -> Option<usize> {
-        if self.sw1() == 0x6C {
-            Some(if self.sw2() == 0 {
-                256
-            } else {
-                self.sw2() as usize
-            })
-        } else {
+        self.length_after(0x6C)
+    }
+
+    /// SW2 as a length (`00` means 256) when SW1 is `sw1`.
+    const fn length_after(self, sw1: u8) -> Option<usize> {
+        if self.sw1() != sw1 {
             None
+        } else if self.sw2() == 0 {
+            Some(256)
+        } else {
+            Some(self.sw2() as usize)
         }
     }
 }
