@@ -71,8 +71,9 @@ impl<T: Transport> Card<T> {
     /// A file shorter than 256 bytes: the card may answer the 256-byte read with the bytes up
     /// to the end and `9000` [one source: myna-card]. If it answers `6B00`, `6700` or `6282`
     /// instead, or returns too few bytes for the header, the header is read with a small Le,
-    /// then exactly the length it gives. The bytes are returned whole or not at all. Call
-    /// inside one operation.
+    /// then exactly the length it gives. The bytes are returned whole or not at all; outside
+    /// the JPKI application they are masked in traces (personal data). Call inside one
+    /// operation.
     pub(crate) fn read_sized(
         &mut self,
         application: Application,
@@ -81,8 +82,18 @@ impl<T: Transport> Card<T> {
         max: usize,
     ) -> Result<SizedFile> {
         let max = max.min(MAX_FILE_LEN);
+        // Everything outside the JPKI application is personal data: masked in traces.
+        let personal = application != Application::Jpki;
+        let read = |offset, ne| -> Result<crate::apdu::Command> {
+            let command = commands::read_binary(offset, ne)?;
+            Ok(if personal {
+                command.sensitive_response()
+            } else {
+                command
+            })
+        };
         self.select_file(application, fid)?;
-        let first = commands::read_binary(0, CHUNK)?;
+        let first = read(0, CHUNK)?;
         let response = self.transmit(&first)?;
         let refused = matches!(
             response.status(),
@@ -98,7 +109,7 @@ impl<T: Transport> Card<T> {
             // Short file, strict card: the header first, with a small Le.
             log::debug!("EF {fid:04X}: 256-byte read refused or short; reading the header");
             head = self
-                .transmit_ok(&commands::read_binary(0, HEADER_PROBE)?)?
+                .transmit_ok(&read(0, HEADER_PROBE)?)?
                 .into_data();
             head.truncate(HEADER_PROBE);
             total = length(&head, max);
@@ -120,7 +131,7 @@ impl<T: Transport> Card<T> {
                 return Err(Error::MalformedResponse("file read did not progress"));
             }
             let want = (total - content.len()).min(CHUNK);
-            let chunk = self.transmit_ok(&commands::read_binary(content.len(), want)?)?;
+            let chunk = self.transmit_ok(&read(content.len(), want)?)?;
             match chunk.data() {
                 [] => return Err(Error::MalformedResponse("empty READ BINARY response")),
                 data => content.extend_from_slice(data.get(..want).unwrap_or(data)),
