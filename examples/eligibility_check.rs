@@ -99,7 +99,10 @@ fn run() -> Result<(), Box<dyn Error>> {
     card.close().map_err(explain)?;
 
     let cert = &evidence.certificate;
-    println!("auth certificate: {} bytes DER", evidence.certificate_der().len());
+    println!(
+        "auth certificate: {} bytes DER",
+        evidence.certificate_der().len()
+    );
     println!("  subject: {}", cert.certificate().tbs_certificate.subject);
     println!("  issuer:  {}", cert.certificate().tbs_certificate.issuer);
     println!("  serial:  {}", cert.serial_hex());
@@ -124,7 +127,10 @@ fn run() -> Result<(), Box<dyn Error>> {
                     println!("birth date: {}", face.birth_date);
                     println!("sex: {:?}", face.sex);
                     println!("card expiry: {}", face.expiry);
-                    println!("face photo: {} bytes, JPEG 2000 (JP2)", face.face_photo.len());
+                    println!(
+                        "face photo: {} bytes, JPEG 2000 (JP2)",
+                        face.face_photo.len()
+                    );
                     println!(
                         "images: name {} bytes, address {} bytes (PNG)",
                         face.name_image.len(),

@@ -108,9 +108,7 @@ impl<T: Transport> Card<T> {
         if refused || total == Length::Truncated {
             // Short file, strict card: the header first, with a small Le.
             log::debug!("EF {fid:04X}: 256-byte read refused or short; reading the header");
-            head = self
-                .transmit_ok(&read(0, HEADER_PROBE)?)?
-                .into_data();
+            head = self.transmit_ok(&read(0, HEADER_PROBE)?)?.into_data();
             head.truncate(HEADER_PROBE);
             total = length(&head, max);
         }

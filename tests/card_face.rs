@@ -36,7 +36,10 @@ fn access_code_b_opens_the_card_face_not_the_my_number_image() {
     }
     assert_eq!(record.signature.len(), 256);
     let debug = format!("{record:?}");
-    assert!(debug.contains("face_photo: \"") && debug.len() < 400, "{debug}");
+    assert!(
+        debug.contains("face_photo: \"") && debug.len() < 400,
+        "{debug}"
+    );
     assert!(matches!(
         face.read_my_number_image(),
         Err(Error::SecurityStatusNotSatisfied)
@@ -48,7 +51,10 @@ fn access_code_b_opens_the_card_face_not_the_my_number_image() {
         .skip(5)
         .take_while(|c| c.starts_with("00B0"))
         .count();
-    assert!(face_reads >= 17, "a card face of over 4 KB: {face_reads} reads");
+    assert!(
+        face_reads >= 17,
+        "a card face of over 4 KB: {face_reads} reads"
+    );
     let mut expected = vec![
         SELECT_CARD_FACE.to_owned(),
         select_ef(0x0012),
@@ -116,7 +122,10 @@ fn tries_wrong_codes_and_a_blocked_code() {
 fn the_last_try_of_access_code_b_is_refused() {
     let mut vc = VirtualCard::builder().access_code_b_tries_left(1).build();
     let mut card = Card::new(&mut vc);
-    let err = card.card_face().verify_access_code_b(&code_b()).unwrap_err();
+    let err = card
+        .card_face()
+        .verify_access_code_b(&code_b())
+        .unwrap_err();
     assert!(matches!(err, Error::LastTryRefused), "{err:?}");
     assert_eq!(
         log(&card),

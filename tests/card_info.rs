@@ -102,7 +102,10 @@ fn tries_for_each_key_without_spending_one() {
     let mut vc = VirtualCard::builder().access_code_b_tries_left(2).build();
     let mut card = Card::new(&mut vc);
     let mut info = card.card_info();
-    assert_eq!(info.pin_status(CardInfoKey::Pin).unwrap(), PinStatus::Remaining(3));
+    assert_eq!(
+        info.pin_status(CardInfoKey::Pin).unwrap(),
+        PinStatus::Remaining(3)
+    );
     assert_eq!(
         info.pin_status(CardInfoKey::AccessCodeA).unwrap(),
         PinStatus::Remaining(3)
@@ -139,7 +142,11 @@ fn a_wrong_pin_costs_one_try_and_the_last_try_is_refused() {
     card.transport_mut().clear_log();
     let err = card.card_info().verify_pin(&pin()).unwrap_err();
     assert!(matches!(err, Error::LastTryRefused), "{err:?}");
-    assert_eq!(log(&card), [EMPTY_VERIFY.to_owned()], "EF 0011 stays selected");
+    assert_eq!(
+        log(&card),
+        [EMPTY_VERIFY.to_owned()],
+        "EF 0011 stays selected"
+    );
 
     // Allowed explicitly, the right PIN restores the tries.
     card.card_info()
@@ -194,7 +201,10 @@ fn a_changed_attribute_fails_the_integrity_check() {
     let mut card = Card::new(transport);
     card.card_info().verify_pin(&pin()).unwrap();
     let err = card.card_info().read_attributes().unwrap_err();
-    assert!(matches!(err, Error::IntegrityMismatch { file: 2 }), "{err:?}");
+    assert!(
+        matches!(err, Error::IntegrityMismatch { file: 2 }),
+        "{err:?}"
+    );
 }
 
 #[test]
@@ -211,7 +221,10 @@ fn the_offset_table_is_checked_not_trusted() {
     card.card_info().verify_pin(&pin()).unwrap();
     let err = card.card_info().read_attributes().unwrap_err();
     assert!(
-        matches!(err, Error::MalformedResponse("offset table does not match the objects")),
+        matches!(
+            err,
+            Error::MalformedResponse("offset table does not match the objects")
+        ),
         "{err:?}"
     );
 }
@@ -237,5 +250,9 @@ fn a_strict_card_that_refuses_reading_past_the_end_is_read_by_its_header() {
         ]
     );
     assert_eq!(sent[4], select_ef(0x0003));
-    assert_eq!(sent[5..], reads(336), "the integrity record is longer than 256 bytes");
+    assert_eq!(
+        sent[5..],
+        reads(336),
+        "the integrity record is longer than 256 bytes"
+    );
 }

@@ -66,7 +66,10 @@ fn pin_mode_with_a_wrong_pin_signs_nothing() {
     assert!(matches!(err, Error::WrongPin { tries_left: 2 }), "{err:?}");
     let sent = log(&card);
     assert_eq!(secrets_sent(&sent), 1);
-    assert!(!sent.iter().any(|c| c.starts_with("802A")), "no signature asked");
+    assert!(
+        !sent.iter().any(|c| c.starts_with("802A")),
+        "no signature asked"
+    );
 }
 
 #[test]
@@ -184,7 +187,9 @@ fn visual_mode_with_a_wrong_code_is_an_error_with_the_tries_left() {
 fn selecting_another_application_drops_the_jpki_pin_so_the_flows_never_rely_on_it() {
     let mut vc = VirtualCard::new();
     let mut card = Card::new(&mut vc);
-    card.jpki().verify_pin(&AuthPin::new("1234").unwrap()).unwrap();
+    card.jpki()
+        .verify_pin(&AuthPin::new("1234").unwrap())
+        .unwrap();
     card.card_face()
         .code_status(mynumbercard::card_face::CardFaceKey::AccessCodeB)
         .unwrap();

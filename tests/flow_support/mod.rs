@@ -25,7 +25,11 @@ pub fn verify(secret: &[u8]) -> String {
 pub fn reads(len: usize) -> Vec<String> {
     (0..len.div_ceil(256))
         .map(|i| {
-            let want = if i == 0 { 256 } else { (len - i * 256).min(256) };
+            let want = if i == 0 {
+                256
+            } else {
+                (len - i * 256).min(256)
+            };
             format!("00B0{:04X}{:02X}", i * 256, want % 256)
         })
         .collect()
@@ -48,17 +52,16 @@ pub fn secrets_sent(log: &[String]) -> usize {
 
 /// A transport over a shared virtual card that passes each response through `edit` with the
 /// command and the file last selected by id.
-pub fn edited<F>(
-    card: Arc<Mutex<VirtualCard>>,
-    mut edit: F,
-) -> impl Transport
+pub fn edited<F>(card: Arc<Mutex<VirtualCard>>, mut edit: F) -> impl Transport
 where
     F: FnMut(&[u8], Option<u16>, Vec<u8>) -> Vec<u8> + Send,
 {
     let mut selected = None;
     transport::from_fn(move |command: &[u8]| -> Result<Vec<u8>, TransportError> {
         match command {
-            [0x00, 0xA4, 0x02, 0x0C, 0x02, hi, lo] => selected = Some(u16::from_be_bytes([*hi, *lo])),
+            [0x00, 0xA4, 0x02, 0x0C, 0x02, hi, lo] => {
+                selected = Some(u16::from_be_bytes([*hi, *lo]))
+            }
             [0x00, 0xA4, 0x04, ..] => selected = None,
             _ => {}
         }
@@ -95,7 +98,9 @@ pub fn shared_log(card: &Arc<Mutex<VirtualCard>>) -> Vec<String> {
 
 /// Whether the bytes open with the JPEG 2000 signature box.
 pub fn is_jp2(bytes: &[u8]) -> bool {
-    bytes.starts_with(&[0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A])
+    bytes.starts_with(&[
+        0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A,
+    ])
 }
 
 /// Decodes a JP2 file with `opj_decompress` (libopenjp2-tools) into a PGM/PNG; `None` when
