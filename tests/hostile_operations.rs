@@ -9,19 +9,16 @@ mod hostile;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use hostile::{certificates, check_certificate, check_guard, pin_verifies, Op, Value, OPS};
+use hostile::{
+    all_tries, certificates, check_certificate, check_guard, ops, pin_verifies, Op, Value,
+};
 use mynumbercard::testing::{Fault, Hostile};
-use mynumbercard::{Card, CertificateKind, Error, PinKind, VirtualCard};
+use mynumbercard::{Card, CertificateKind, Error, VirtualCard};
 
 /// The seed of the catalogue's random answers.
 const SEED: u64 = 0x4A50_4B49_0006;
 /// Hard cap per run: far above any bounded run, so only a loop reaches it.
 const CAP: usize = 2_000;
-
-fn tries(card: &Card<Hostile>) -> [u8; 2] {
-    let vc = card.transport().card();
-    [vc.tries_left(PinKind::Auth), vc.tries_left(PinKind::Sign)]
-}
 
 /// Runs `op` once over `hostile`; returns the card and the result.
 fn run(op: &Op, hostile: Hostile) -> (Card<Hostile>, mynumbercard::Result<Value>) {
@@ -36,7 +33,7 @@ fn check_run(op: &Op, fault: &Fault, at: usize, happy: &Value, happy_calls: usiz
     let hostile = Hostile::new(VirtualCard::new())
         .with_fault(at, fault.clone())
         .with_cap(CAP);
-    let before = [PinKind::Auth.max_tries(), PinKind::Sign.max_tries()];
+    let before = VirtualCard::new().all_tries_left();
     let (card, result) = match catch_unwind(AssertUnwindSafe(|| run(op, hostile))) {
         Ok(done) => done,
         Err(_) => panic!("{context}: panicked"),
@@ -49,7 +46,7 @@ fn check_run(op: &Op, fault: &Fault, at: usize, happy: &Value, happy_calls: usiz
 
     // A PIN at most once, only past the guard; a right PIN never costs a try.
     let verifies = pin_verifies(records);
-    let after = tries(&card);
+    let after = all_tries(&card);
     match op.submits {
         None => {
             assert_eq!(verifies, 0, "{context}: a PIN was sent");
@@ -60,15 +57,16 @@ fn check_run(op: &Op, fault: &Fault, at: usize, happy: &Value, happy_calls: usiz
             if let Err(e) = check_guard(records, submitted.last_try) {
                 panic!("{context}: {e}");
             }
-            let i = usize::from(submitted.kind == PinKind::Sign);
-            let spent = before[i] - after[i];
+            let i = submitted.kind.index();
+            let spent = before[i].saturating_sub(after[i]);
             let allowed = u8::from(!submitted.right);
             assert!(spent <= allowed, "{context}: {spent} tries spent");
-            assert_eq!(
-                after[1 - i],
-                before[1 - i],
-                "{context}: the other PIN changed"
-            );
+            for (j, (b, a)) in before.iter().zip(after).enumerate() {
+                assert!(
+                    j == i || *b == a,
+                    "{context}: secret {j} changed: {b} → {a}"
+                );
+            }
         }
     }
 
@@ -95,7 +93,7 @@ fn check_run(op: &Op, fault: &Fault, at: usize, happy: &Value, happy_calls: usiz
 fn every_operation_with_any_fault_at_any_apdu_ends_cleanly() {
     let faults = Fault::catalogue(SEED);
     let mut runs = 0;
-    for op in OPS {
+    for op in ops() {
         let (card, happy) = run(op, Hostile::new(VirtualCard::new()));
         let happy_calls = card.transport().calls();
         let happy = match (happy, op.submits) {

@@ -158,6 +158,23 @@ impl VirtualCard {
         self.pin(pin).tries
     }
 
+    /// Tries left of every PIN and access code, for tests that check no try is lost: the
+    /// JPKI auth and sign PINs, then the card-info PIN, the card-info access codes A and B,
+    /// the card-face birth date, the card-face access codes A and B.
+    pub fn all_tries_left(&self) -> [u8; 8] {
+        let code = |code: Code| self.code(code).map_or(0, |state| state.tries);
+        [
+            self.auth_pin.tries,
+            self.sign_pin.tries,
+            code(Code::CardInfoPin),
+            code(Code::CardInfoA),
+            code(Code::CardInfoB),
+            code(Code::CardFaceBirthDate),
+            code(Code::CardFaceA),
+            code(Code::CardFaceB),
+        ]
+    }
+
     /// Whether a PIN is verified in the current card session.
     pub fn is_verified(&self, pin: PinKind) -> bool {
         self.pin(pin).verified

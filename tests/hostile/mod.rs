@@ -8,18 +8,25 @@
 
 #![allow(dead_code)] // Each test binary uses part of it.
 
+mod app_ops;
+mod jpki_ops;
+
 use mynumbercard::certificate::JpkiCertificate;
 use mynumbercard::jpki::MAX_CERTIFICATE_LEN;
 use mynumbercard::testing::{Hostile, Record};
 use mynumbercard::{
-    AuthPin, Card, CardKind, CertificateKind, HashAlgorithm, KeyKind, LastTry, PinKind, PinStatus,
-    Result, SignPin, TrustAnchors, VirtualCard,
+    AuthPin, Card, CardKind, CertificateKind, LastTry, PinStatus, Result, SignPin, TrustAnchors,
+    VirtualCard,
 };
-use rsa::signature::{Keypair, SignatureEncoding, Signer, Verifier};
 
 /// What an operation returned, comparable with the fault-free run.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
+    /// Card-info or card-face data, evidence of an eligibility check: compared by their
+    /// `Debug` text with secrets revealed where the type masks them.
+    Record(String),
+    /// An image (PNG) read whole.
+    Image(Vec<u8>),
     /// Nothing (a VERIFY, a PIN change, a SELECT).
     Unit,
     /// Certificate bytes.
@@ -36,11 +43,50 @@ pub enum Value {
     Many(Vec<Value>),
 }
 
+/// A PIN or access code, numbered as [`VirtualCard::all_tries_left`] numbers them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Secret {
+    /// JPKI user-authentication PIN.
+    Auth = 0,
+    /// JPKI signature PIN.
+    Sign = 1,
+    /// Card-info PIN.
+    CardInfoPin = 2,
+    /// Card-info access code A.
+    CardInfoA = 3,
+    /// Card-info access code B.
+    CardInfoB = 4,
+    /// Card-face access code A.
+    CardFaceA = 6,
+    /// Card-face access code B.
+    CardFaceB = 7,
+}
+
+impl Secret {
+    /// Its index in [`VirtualCard::all_tries_left`].
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// Tries a fresh one has.
+    pub fn max_tries(self) -> u8 {
+        match self {
+            Secret::Sign => 5,
+            _ => 3,
+        }
+    }
+}
+
+/// The tries left of every secret on the card behind `card`.
+pub fn all_tries(card: &Card<Hostile>) -> [u8; 8] {
+    card.transport().card().all_tries_left()
+}
+
 /// Which PIN an operation submits, and whether the test knows it is right.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Submitted {
-    /// The PIN.
-    pub kind: PinKind,
+    /// The PIN or access code.
+    pub kind: Secret,
     /// Whether it is the card's PIN.
     pub right: bool,
     /// Whether the last try may be spent.
@@ -69,14 +115,19 @@ pub fn auth_pin() -> AuthPin {
 pub fn sign_pin() -> SignPin {
     SignPin::new(VirtualCard::DEFAULT_SIGN_PIN).expect("valid")
 }
-fn wrong_auth() -> AuthPin {
+pub fn wrong_auth() -> AuthPin {
     AuthPin::new(WRONG_AUTH).expect("valid")
 }
-fn wrong_sign() -> SignPin {
+pub fn wrong_sign() -> SignPin {
     SignPin::new(WRONG_SIGN).expect("valid")
 }
 
-const fn submits(kind: PinKind, right: bool, last_try: LastTry) -> Option<Submitted> {
+/// Every public operation of the crate that talks to the card.
+pub fn ops() -> impl Iterator<Item = &'static Op> {
+    jpki_ops::OPS.iter().chain(app_ops::OPS)
+}
+
+pub const fn submits(kind: Secret, right: bool, last_try: LastTry) -> Option<Submitted> {
     Some(Submitted {
         kind,
         right,
@@ -84,201 +135,11 @@ const fn submits(kind: PinKind, right: bool, last_try: LastTry) -> Option<Submit
     })
 }
 
-fn read(card: &mut Card<Hostile>, kind: CertificateKind) -> Result<Value> {
+pub fn read(card: &mut Card<Hostile>, kind: CertificateKind) -> Result<Value> {
     card.jpki()
         .read_certificate_der(kind)
         .map(Value::Certificate)
 }
-
-/// Every public operation of the crate that talks to the card.
-pub const OPS: &[Op] = &[
-    Op {
-        name: "identify",
-        submits: None,
-        signs: false,
-        run: |c| c.jpki().identify().map(Value::Kind),
-    },
-    Op {
-        name: "select",
-        submits: None,
-        signs: false,
-        run: |c| c.jpki().select().map(|()| Value::Unit),
-    },
-    Op {
-        name: "read auth certificate",
-        submits: None,
-        signs: false,
-        run: |c| read(c, CertificateKind::Auth),
-    },
-    Op {
-        name: "read auth CA certificate",
-        submits: None,
-        signs: false,
-        run: |c| read(c, CertificateKind::AuthCa),
-    },
-    Op {
-        name: "read sign CA certificate",
-        submits: None,
-        signs: false,
-        run: |c| read(c, CertificateKind::SignCa),
-    },
-    Op {
-        name: "read sign certificate without PIN",
-        submits: None,
-        signs: false,
-        run: |c| read(c, CertificateKind::Sign),
-    },
-    Op {
-        name: "read certificate (parsed)",
-        submits: None,
-        signs: false,
-        run: |c| {
-            let cert = c.jpki().read_certificate(CertificateKind::AuthCa)?;
-            Ok(Value::Certificate(
-                der::Encode::to_der(&cert).unwrap_or_default(),
-            ))
-        },
-    },
-    Op {
-        name: "pin status auth",
-        submits: None,
-        signs: false,
-        run: |c| c.jpki().pin_status(PinKind::Auth).map(Value::Status),
-    },
-    Op {
-        name: "pin status sign",
-        submits: None,
-        signs: false,
-        run: |c| c.jpki().pin_status(PinKind::Sign).map(Value::Status),
-    },
-    Op {
-        name: "verify auth PIN",
-        submits: submits(PinKind::Auth, true, LastTry::Refuse),
-        signs: false,
-        run: |c| c.jpki().verify_pin(&auth_pin()).map(|()| Value::Unit),
-    },
-    Op {
-        name: "verify wrong auth PIN",
-        submits: submits(PinKind::Auth, false, LastTry::Refuse),
-        signs: false,
-        run: |c| c.jpki().verify_pin(&wrong_auth()).map(|()| Value::Unit),
-    },
-    Op {
-        name: "verify wrong sign PIN, last try allowed",
-        submits: submits(PinKind::Sign, false, LastTry::Allow),
-        signs: false,
-        run: |c| {
-            c.jpki()
-                .verify_pin_with(&wrong_sign(), LastTry::Allow)
-                .map(|()| Value::Unit)
-        },
-    },
-    Op {
-        name: "change auth PIN (to itself)",
-        submits: submits(PinKind::Auth, true, LastTry::Refuse),
-        signs: false,
-        run: |c| {
-            c.jpki()
-                .change_pin(&auth_pin(), &auth_pin(), LastTry::Refuse)
-                .map(|()| Value::Unit)
-        },
-    },
-    Op {
-        name: "read sign certificate after its PIN",
-        submits: submits(PinKind::Sign, true, LastTry::Refuse),
-        signs: false,
-        run: |c| {
-            c.transaction(|c| {
-                c.jpki().verify_pin(&sign_pin())?;
-                read(c, CertificateKind::Sign)
-            })
-        },
-    },
-    Op {
-        name: "transaction: status and certificate",
-        submits: None,
-        signs: false,
-        run: |c| {
-            c.transaction(|c| {
-                let status = c.jpki().pin_status(PinKind::Auth)?;
-                let der = c.jpki().read_certificate_der(CertificateKind::Auth)?;
-                Ok(Value::Many(vec![
-                    Value::Status(status),
-                    Value::Certificate(der),
-                ]))
-            })
-        },
-    },
-    Op {
-        name: "sign_sha256 after verify",
-        submits: submits(PinKind::Auth, true, LastTry::Refuse),
-        signs: true,
-        run: |c| {
-            c.transaction(|c| {
-                c.jpki().verify_pin(&auth_pin())?;
-                c.jpki()
-                    .sign_sha256(KeyKind::Auth, &DIGEST)
-                    .map(Value::Signature)
-            })
-        },
-    },
-    Op {
-        name: "sign_digest SHA-384 after verify",
-        submits: submits(PinKind::Auth, true, LastTry::Refuse),
-        signs: true,
-        run: |c| {
-            c.transaction(|c| {
-                c.jpki().verify_pin(&auth_pin())?;
-                c.jpki()
-                    .sign_digest(KeyKind::Auth, HashAlgorithm::Sha384, &[0x11; 48])
-                    .map(Value::Signature)
-            })
-        },
-    },
-    Op {
-        name: "sign_digest_checked",
-        submits: submits(PinKind::Auth, true, LastTry::Refuse),
-        signs: true,
-        run: |c| {
-            c.transaction(|c| {
-                let der = c.jpki().read_certificate_der(CertificateKind::Auth)?;
-                c.jpki().verify_pin(&auth_pin())?;
-                c.jpki()
-                    .sign_digest_checked(KeyKind::Auth, HashAlgorithm::Sha256, &DIGEST, &der)
-                    .map(Value::CheckedSignature)
-            })
-        },
-    },
-    Op {
-        name: "sign_sha256_with_pin",
-        submits: submits(PinKind::Auth, true, LastTry::Refuse),
-        signs: true,
-        run: |c| {
-            c.jpki()
-                .sign_sha256_with_pin(&auth_pin(), &DIGEST, LastTry::Refuse)
-                .map(Value::Signature)
-        },
-    },
-    Op {
-        name: "signer",
-        submits: submits(PinKind::Auth, true, LastTry::Refuse),
-        signs: true,
-        run: |c| {
-            let mut jpki = c.jpki();
-            jpki.verify_pin(&auth_pin())?;
-            let signer = jpki.signer(KeyKind::Auth)?;
-            // The signer checks each signature against the certificate it read.
-            let signature = signer
-                .try_sign(b"hostile")
-                .map_err(|_| mynumbercard::Error::SignatureMismatch)?;
-            assert!(signer
-                .verifying_key()
-                .verify(b"hostile", &signature)
-                .is_ok());
-            Ok(Value::CheckedSignature(signature.to_vec()))
-        },
-    },
-];
 
 /// The PIN VERIFY commands (with data) among `records`.
 pub fn pin_verifies(records: &[Record]) -> usize {
