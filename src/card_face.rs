@@ -218,7 +218,7 @@ pub(crate) fn read_record_in<T: Transport>(card: &mut Card<T>) -> Result<CardFac
     parse_record(&file.content)
 }
 
-fn parse_record(file: &[u8]) -> Result<CardFaceRecord> {
+pub(crate) fn parse_record(file: &[u8]) -> Result<CardFaceRecord> {
     let record = Record::parse(file, 0xFF20, 0xDF21)?;
     let date = |tag, what| {
         CalendarDate::parse_yyyymmdd(record.require(tag, what)?)

@@ -28,7 +28,7 @@ pub struct IntegrityRecord {
 }
 
 /// Parses `FF 30` { `DF31`, `DF32`, `DF33` }.
-pub(super) fn parse_integrity(file: &[u8]) -> Result<IntegrityRecord> {
+pub(crate) fn parse_integrity(file: &[u8]) -> Result<IntegrityRecord> {
     let malformed = Error::MalformedResponse;
     let (outer, _) = tlv::read(file).map_err(|_| malformed("integrity record"))?;
     if outer.tag != 0xFF30 {

@@ -35,8 +35,9 @@ use crate::transport::Transport;
 
 mod integrity;
 
+use integrity::check_my_number_file;
+pub(crate) use integrity::parse_integrity;
 pub use integrity::IntegrityRecord;
-use integrity::{check_my_number_file, parse_integrity};
 
 /// DF name of the card-info input helper application \[agreed; PROTOCOL.md\].
 pub const AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08];
@@ -285,7 +286,10 @@ pub(crate) fn parse_my_number(file: &[u8]) -> Result<MyNumber> {
 }
 
 /// Checks `DF32` against EF 0002 from `DF22` on, then reads the attributes.
-fn check_attributes_and_parse(integrity: &IntegrityRecord, file: &[u8]) -> Result<BasicAttributes> {
+pub(crate) fn check_attributes_and_parse(
+    integrity: &IntegrityRecord,
+    file: &[u8],
+) -> Result<BasicAttributes> {
     let record = Record::parse(file, 0xFF20, 0xDF21)?;
     if <[u8; 32]>::from(Sha256::digest(record.after_table())) != integrity.attributes_sha256 {
         return Err(Error::IntegrityMismatch {

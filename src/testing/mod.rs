@@ -19,11 +19,13 @@
 //! assert_eq!(card.transport().calls(), 3);
 //! ```
 
+mod checks;
 mod fault;
 mod rng;
 
 use std::collections::BTreeMap;
 
+pub use checks::{check_guard, is_pin_verify, pin_verifies};
 pub use fault::{Fault, FaultMix};
 pub use rng::SplitMix64;
 
@@ -110,12 +112,17 @@ impl Hostile {
 
     /// Injects `fault` at the `call`-th `transmit` (0-based).
     pub fn with_fault(mut self, call: usize, fault: Fault) -> Self {
+        self.add_fault(call, fault);
+        self
+    }
+
+    /// Injects `fault` at the `call`-th `transmit` (0-based), replacing random faults.
+    pub fn add_fault(&mut self, call: usize, fault: Fault) {
         if let Plan::Script(script) = &mut self.plan {
             script.insert(call, fault);
         } else {
             self.plan = Plan::Script(BTreeMap::from([(call, fault)]));
         }
-        self
     }
 
     /// Injects a fault drawn from `mix` at each call with probability `1 / one_in`, from a

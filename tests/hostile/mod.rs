@@ -13,7 +13,8 @@ mod jpki_ops;
 
 use mynumbercard::certificate::JpkiCertificate;
 use mynumbercard::jpki::MAX_CERTIFICATE_LEN;
-use mynumbercard::testing::{Hostile, Record};
+use mynumbercard::testing::Hostile;
+pub use mynumbercard::testing::{check_guard, pin_verifies};
 use mynumbercard::{
     AuthPin, Card, CardKind, CertificateKind, LastTry, PinStatus, Result, SignPin, TrustAnchors,
     VirtualCard,
@@ -139,46 +140,6 @@ pub fn read(card: &mut Card<Hostile>, kind: CertificateKind) -> Result<Value> {
     card.jpki()
         .read_certificate_der(kind)
         .map(Value::Certificate)
-}
-
-/// The PIN VERIFY commands (with data) among `records`.
-pub fn pin_verifies(records: &[Record]) -> usize {
-    records
-        .iter()
-        .filter(|r| r.command.starts_with(&[0x00, 0x20, 0x00, 0x80]) && r.command.len() > 4)
-        .count()
-}
-
-/// Checks the last-try guard on `records`: every VERIFY carrying a PIN comes right after the
-/// exchange of an empty VERIFY (or the GET RESPONSE that completed it) whose status, as the
-/// library saw it, allowed it: `9000` or `63Cx` with x ≥ 2 under [`LastTry::Refuse`]; also
-/// `63C1` and `6300` under [`LastTry::Allow`]. Never after a blocked status.
-pub fn check_guard(records: &[Record], last_try: LastTry) -> std::result::Result<(), String> {
-    for (i, record) in records.iter().enumerate() {
-        let is_pin_verify =
-            record.command.starts_with(&[0x00, 0x20, 0x00, 0x80]) && record.command.len() > 4;
-        if !is_pin_verify {
-            continue;
-        }
-        let Some(before) = i.checked_sub(1).and_then(|j| records.get(j)) else {
-            return Err(format!("VERIFY {i} with no status VERIFY before it"));
-        };
-        let status_exchange = before.command == [0x00, 0x20, 0x00, 0x80]
-            || before.command.starts_with(&[0x00, 0xC0, 0x00, 0x00]);
-        let allowed = match before.seen_status() {
-            Some(0x9000) => true,
-            Some(sw @ 0x63C2..=0x63CF) => sw > 0x63C1,
-            Some(0x63C1 | 0x6300) => last_try == LastTry::Allow,
-            _ => false,
-        };
-        if !status_exchange || !allowed {
-            return Err(format!(
-                "VERIFY {i} sent after {:02X?} answered {:02X?} ({last_try:?})",
-                before.command, before.returned
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// A certificate returned must be whole: exactly the length its DER header claims, within the

@@ -5,6 +5,14 @@
 
 use std::sync::{Arc, Mutex};
 
+#[cfg(feature = "virtual-card")]
+mod cards;
+mod parsers;
+
+#[cfg(feature = "virtual-card")]
+pub use cards::{operations, virtual_card};
+pub use parsers::{card_face_record, card_info_record, certificate_view, tlv};
+
 use der::{Decode, Encode};
 
 use crate::apdu::{ApduError, Command, LengthEncoding, Response, MAX_DATA_LEN, MAX_NE};

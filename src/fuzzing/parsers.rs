@@ -1,0 +1,159 @@
+//! Fuzz bodies for the parsers of card data: the flat TLV reader, the certificate view with
+//! its JPKI attributes and the trust check, and the card-info and card-face records.
+
+use std::time::{Duration, SystemTime};
+
+use sha2::{Digest, Sha256};
+
+use crate::card_info::IntegrityRecord;
+use crate::card_info::{check_attributes_and_parse, parse_integrity, parse_my_number};
+use crate::certificate::{BirthDate, JpkiCertificate, Sex, SubstituteFlags};
+use crate::record::Record;
+use crate::tlv;
+use crate::trust::TrustAnchors;
+
+/// Any bytes through the flat TLV reader: `header`, `total_len`, `read`, `objects` and `find`
+/// never panic; `read` splits the input exactly (header + value + rest); `objects` yields at
+/// most one object per two bytes and stops after an error; `total_len` keeps to its cap.
+pub fn tlv(data: &[u8]) {
+    if let Ok((_, header_len, value_len)) = tlv::header(data) {
+        assert!(
+            (2..=7).contains(&header_len),
+            "header of {header_len} bytes"
+        );
+        assert!(header_len <= data.len());
+        if let Ok(total) = tlv::total_len(data, usize::MAX) {
+            assert_eq!(total, header_len + value_len);
+        }
+    }
+    for max in [0, 17, 4096, 32_768] {
+        if let Ok(total) = tlv::total_len(data, max) {
+            assert!(total <= max);
+        }
+    }
+    if let Ok((object, rest)) = tlv::read(data) {
+        let header_len = data.len() - object.value.len() - rest.len();
+        assert!((2..=7).contains(&header_len));
+        assert_eq!(
+            data.get(header_len..header_len + object.value.len()),
+            Some(object.value)
+        );
+    }
+    let mut count = 0;
+    let mut errored = false;
+    for object in tlv::objects(data) {
+        assert!(!errored, "an object after an error");
+        count += 1;
+        errored = object.is_err();
+    }
+    assert!(
+        count <= data.len() / 2 + 1,
+        "{count} objects in {} bytes",
+        data.len()
+    );
+    if let Some(&tag) = data.first() {
+        let _ = tlv::find(data, 0xDF00 | u32::from(tag));
+    }
+}
+
+/// A fixed time for the trust checks, within the bundled roots' validity (2026-01-01).
+fn check_time() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600)
+}
+
+/// Any bytes as a certificate: [`JpkiCertificate::from_der`] and every accessor, the JPKI
+/// attributes, and [`TrustAnchors`] (verify, the card-CA check, as a caller's root) never
+/// panic. The attribute text parsers get the input as text too.
+pub fn certificate_view(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let _ = (BirthDate::parse(&text), SubstituteFlags::parse(&text));
+    let _ = Sex::from_code(&text);
+    let Ok(view) = JpkiCertificate::from_der(data) else {
+        return;
+    };
+    assert_eq!(view.der(), data, "the view keeps the bytes it was given");
+    let _ = (
+        view.kind(),
+        view.issuer_organization(),
+        view.subject_common_name(),
+    );
+    let _ = (
+        view.serial_hex(),
+        view.not_before(),
+        view.not_after(),
+        view.key(),
+    );
+    let _ = (view.root_generation(), view.is_ca(), view.is_self_issued());
+    let _ = (
+        view.key_usage(),
+        view.subject_key_id(),
+        view.authority_key_id(),
+    );
+    let _ = view.fingerprint();
+    if let Some(attributes) = view.attributes() {
+        let _ = format!("{attributes:?}");
+    }
+    let now = check_time();
+    let _ = view.is_valid_at(now);
+    let anchors = TrustAnchors::jlis_with_test_roots();
+    let _ = anchors.verify(&view, now);
+    let _ = anchors.check_ca_certificate(&view);
+    let _ = anchors.verify_with_card_ca(&view, &view, now);
+    if let Ok(own) = TrustAnchors::empty().with_root(data) {
+        assert_eq!(own.anchors().len(), 1);
+        let _ = own.verify(&view, now);
+    }
+}
+
+/// Any bytes as a card-info file, chosen by the first byte (mod 3): the my number file, the
+/// integrity record, or the attributes record (checked against a digest of its own bytes, so
+/// that parsing goes past the integrity check). Never panics; a parsed my number has 12
+/// digits.
+pub fn card_info_record(data: &[u8]) {
+    let Some((&pick, file)) = data.split_first() else {
+        return;
+    };
+    match pick % 3 {
+        0 => {
+            if let Ok(number) = parse_my_number(file) {
+                assert_eq!(number.reveal().len(), 12);
+            }
+        }
+        1 => {
+            if let Ok(record) = parse_integrity(file) {
+                assert!(record.signature.len() <= file.len());
+            }
+        }
+        _ => {
+            let after_table = Record::parse(file, 0xFF20, 0xDF21)
+                .map(|r| r.after_table())
+                .unwrap_or_default();
+            let integrity = IntegrityRecord {
+                my_number_sha256: [0; 32],
+                attributes_sha256: Sha256::digest(after_table).into(),
+                signature: Vec::new(),
+            };
+            if let Ok(attributes) = check_attributes_and_parse(&integrity, file) {
+                assert!(attributes.name.len() + attributes.address.len() <= file.len());
+            }
+        }
+    }
+}
+
+/// Any bytes as the card-face record (EF 0002): never panics; what it returns lies within the
+/// input (no length taken from the offset table).
+pub fn card_face_record(data: &[u8]) {
+    if let Ok(record) = crate::card_face::parse_record(data) {
+        let parts = [
+            &record.name_image,
+            &record.address_image,
+            &record.face_photo,
+            &record.security_code_image,
+            &record.public_key,
+            &record.signature,
+        ];
+        let total: usize = parts.iter().map(|p| p.len()).sum();
+        assert!(total <= data.len());
+        let _ = format!("{record:?}");
+    }
+}
