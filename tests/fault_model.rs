@@ -18,7 +18,10 @@
 
 mod hostile;
 
-use hostile::{auth_pin, check_guard, pin_verifies, sign_pin, WRONG_AUTH, WRONG_SIGN};
+use hostile::app_ops::{card_info_pin, code_a, code_b};
+use hostile::{
+    all_tries, auth_pin, check_guard, pin_verifies, sign_pin, Secret, WRONG_AUTH, WRONG_SIGN,
+};
 use mynumbercard::testing::{FaultMix, Hostile, SplitMix64};
 use mynumbercard::{AuthPin, Card, CertificateKind, Error, LastTry, PinKind, SignPin, VirtualCard};
 
@@ -40,6 +43,16 @@ enum Step {
     Identify,
     /// Verify the auth PIN and sign, in one transaction (slow: RSA on the virtual card).
     SignWithPin(bool, LastTry),
+    /// A card-info secret (PIN, access code A or B).
+    InfoVerify(Secret, bool, LastTry),
+    /// Card-info PIN change to the same value.
+    InfoChange(bool, LastTry),
+    /// Card-info read of everything (needs the PIN verified in the session).
+    InfoRead,
+    /// A card-face access code (A or B).
+    FaceVerify(Secret, bool, LastTry),
+    /// Card-face record (needs a code verified in the session).
+    FaceRead,
 }
 
 impl Step {
@@ -55,7 +68,20 @@ impl Step {
         } else {
             LastTry::Refuse
         };
-        match rng.below(40) {
+        let info = *rng
+            .pick(&[Secret::CardInfoPin, Secret::CardInfoA, Secret::CardInfoB])
+            .unwrap_or(&Secret::CardInfoPin);
+        let face = if rng.one_in(2) {
+            Secret::CardFaceA
+        } else {
+            Secret::CardFaceB
+        };
+        match rng.below(60) {
+            40..=45 => Step::InfoVerify(info, right, last_try),
+            46..=47 => Step::InfoChange(right, last_try),
+            48..=50 => Step::InfoRead,
+            51..=55 => Step::FaceVerify(face, right, last_try),
+            56..=59 => Step::FaceRead,
             0..=5 => Step::Status(kind),
             6..=17 => Step::Verify(kind, right, last_try),
             18..=21 => Step::Change(kind, right, last_try),
@@ -69,13 +95,19 @@ impl Step {
         }
     }
 
-    /// The PIN submitted: kind, right, last try.
-    fn submits(self) -> Option<(PinKind, bool, LastTry)> {
+    /// The secret submitted: which, right, last try.
+    fn submits(self) -> Option<(Secret, bool, LastTry)> {
+        let jpki = |kind| match kind {
+            PinKind::Auth => Secret::Auth,
+            PinKind::Sign => Secret::Sign,
+        };
         match self {
             Step::Verify(k, r, l) | Step::Change(k, r, l) | Step::StatusThenVerify(k, r, l) => {
-                Some((k, r, l))
+                Some((jpki(k), r, l))
             }
-            Step::SignWithPin(r, l) => Some((PinKind::Auth, r, l)),
+            Step::SignWithPin(r, l) => Some((Secret::Auth, r, l)),
+            Step::InfoVerify(s, r, l) | Step::FaceVerify(s, r, l) => Some((s, r, l)),
+            Step::InfoChange(r, l) => Some((Secret::CardInfoPin, r, l)),
             _ => None,
         }
     }
@@ -101,6 +133,27 @@ impl Step {
             Step::SignWithPin(right, l) => jpki
                 .sign_sha256_with_pin(&auth(right), &hostile::DIGEST, l)
                 .map(drop),
+            Step::InfoVerify(secret, right, l) => {
+                let mut info = card.card_info();
+                match secret {
+                    Secret::CardInfoA => info.verify_access_code_a_with(&code_a(right), l),
+                    Secret::CardInfoB => info.verify_access_code_b_with(&code_b(right), l),
+                    _ => info.verify_pin_with(&card_info_pin(right), l),
+                }
+            }
+            Step::InfoChange(right, l) => {
+                let new = card_info_pin(true);
+                card.card_info().change_pin(&card_info_pin(right), &new, l)
+            }
+            Step::InfoRead => card.card_info().read_all().map(drop),
+            Step::FaceVerify(secret, right, l) => {
+                let mut face = card.card_face();
+                match secret {
+                    Secret::CardFaceA => face.verify_access_code_a_with(&code_a(right), l),
+                    _ => face.verify_access_code_b_with(&code_b(right), l),
+                }
+            }
+            Step::FaceRead => card.card_face().read_record().map(drop),
         }
     }
 }
@@ -121,24 +174,20 @@ fn sign(right: bool) -> SignPin {
     }
 }
 
-fn tries(card: &Card<Hostile>, kind: PinKind) -> u8 {
-    card.transport().card().tries_left(kind)
-}
-
 /// Checks one step's effect; `Err` says what broke.
 fn check_step(
     step: Step,
     result: &mynumbercard::Result<()>,
     card: &Card<Hostile>,
     records_before: usize,
-    before: [u8; 2],
+    before: [u8; 8],
 ) -> Result<(), String> {
     let records = card
         .transport()
         .records()
         .get(records_before..)
         .unwrap_or_default();
-    let after = [tries(card, PinKind::Auth), tries(card, PinKind::Sign)];
+    let after = all_tries(card);
     let verifies = pin_verifies(records);
     let Some((kind, right, last_try)) = step.submits() else {
         if verifies > 0 || after != before {
@@ -155,7 +204,7 @@ fn check_step(
     if matches!(result, Err(Error::LastTryRefused | Error::PinTriesUnknown)) && verifies > 0 {
         return Err(format!("{result:?} but a PIN was sent"));
     }
-    let i = usize::from(kind == PinKind::Sign);
+    let i = kind.index();
     let (b, a) = (before[i], after[i]);
     let ok = match (right, result) {
         // A right PIN that reached the card restores the count; one that did not changes
@@ -167,7 +216,7 @@ fn check_step(
         // Otherwise it may or may not have reached the card (its answer lost).
         (false, _) => a == b || a == b.saturating_sub(1),
     };
-    let other = after[1 - i] == before[1 - i];
+    let other = (0..after.len()).all(|j| j == i || after[j] == before[j]);
     if !ok || !other {
         return Err(format!("tries {before:?} → {after:?} (PIN right: {right})"));
     }
@@ -180,6 +229,9 @@ fn sequence(seed: u64, index: u64) -> Result<usize, String> {
     let vc = VirtualCard::builder()
         .auth_tries_left(1 + rng.below(3) as u8)
         .sign_tries_left(1 + rng.below(5) as u8)
+        .card_info_pin_tries_left(1 + rng.below(3) as u8)
+        .access_code_a_tries_left(1 + rng.below(3) as u8)
+        .access_code_b_tries_left(1 + rng.below(3) as u8)
         .build();
     let mix = if rng.one_in(4) {
         FaultMix::Everything
@@ -194,7 +246,7 @@ fn sequence(seed: u64, index: u64) -> Result<usize, String> {
     let mut history = Vec::new();
     for _ in 0..len {
         let step = Step::random(&mut rng);
-        let before = [tries(&card, PinKind::Auth), tries(&card, PinKind::Sign)];
+        let before = all_tries(&card);
         let records_before = card.transport().records().len();
         let result = step.run(&mut card);
         history.push(format!("{step:?} → {result:?}"));

@@ -8,7 +8,7 @@
 
 #![allow(dead_code)] // Each test binary uses part of it.
 
-mod app_ops;
+pub mod app_ops;
 mod jpki_ops;
 
 use mynumbercard::certificate::JpkiCertificate;
