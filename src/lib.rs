@@ -14,6 +14,7 @@ mod error;
 pub mod exchange;
 mod guard;
 pub mod jpki;
+pub mod latency;
 #[cfg(feature = "pcsc")]
 pub mod pcsc;
 mod pin;
