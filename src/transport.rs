@@ -124,57 +124,38 @@ pub trait Transport {
     }
 }
 
-impl<T: Transport + ?Sized> Transport for &mut T {
-    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        (**self).transmit(command)
-    }
+/// Forwards every method, so `&mut T` and `Box<T>` are transports wherever `T` is.
+macro_rules! forward_transport {
+    ($($ty:ty),+) => {$(
+        impl<T: Transport + ?Sized> Transport for $ty {
+            fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+                (**self).transmit(command)
+            }
 
-    fn capabilities(&self) -> Capabilities {
-        (**self).capabilities()
-    }
+            fn capabilities(&self) -> Capabilities {
+                (**self).capabilities()
+            }
 
-    fn begin_transaction(&mut self) -> Result<(), TransportError> {
-        (**self).begin_transaction()
-    }
+            fn begin_transaction(&mut self) -> Result<(), TransportError> {
+                (**self).begin_transaction()
+            }
 
-    fn end_transaction(&mut self) -> Result<(), TransportError> {
-        (**self).end_transaction()
-    }
+            fn end_transaction(&mut self) -> Result<(), TransportError> {
+                (**self).end_transaction()
+            }
 
-    fn unpower_on_close(&mut self) {
-        (**self).unpower_on_close()
-    }
+            fn unpower_on_close(&mut self) {
+                (**self).unpower_on_close()
+            }
 
-    fn close(&mut self) -> Result<(), TransportError> {
-        (**self).close()
-    }
+            fn close(&mut self) -> Result<(), TransportError> {
+                (**self).close()
+            }
+        }
+    )+};
 }
 
-impl<T: Transport + ?Sized> Transport for Box<T> {
-    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
-        (**self).transmit(command)
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        (**self).capabilities()
-    }
-
-    fn begin_transaction(&mut self) -> Result<(), TransportError> {
-        (**self).begin_transaction()
-    }
-
-    fn end_transaction(&mut self) -> Result<(), TransportError> {
-        (**self).end_transaction()
-    }
-
-    fn unpower_on_close(&mut self) {
-        (**self).unpower_on_close()
-    }
-
-    fn close(&mut self) -> Result<(), TransportError> {
-        (**self).close()
-    }
-}
+forward_transport!(&mut T, Box<T>);
 
 /// A transport backed by a closure; see [`from_fn`].
 pub struct FnTransport<F> {

@@ -56,6 +56,16 @@ impl StatusWord {
     /// [one source: myna-card].
     pub const UNKNOWN_ERROR: Self = Self(0x6F00);
 
+    /// SW1 of `61xx`: xx response bytes wait for GET RESPONSE; see
+    /// [`StatusWord::bytes_remaining`]. No public source shows the card answering it; the
+    /// exchange follows it defensively, bounded.
+    pub const SW1_BYTES_REMAINING: u8 = 0x61;
+    /// SW1 of `6Cxx`: wrong Le, resend with Le = xx; see [`StatusWord::correct_le`].
+    pub const SW1_WRONG_LE: u8 = 0x6C;
+    /// SW1 SW2 high nibble of `63Cx`: verification failed, x tries left; see
+    /// [`StatusWord::verification_retries`].
+    pub const VERIFICATION_RETRIES_MASKED: u16 = 0x63C0;
+
     /// A status word from its 16-bit value (`SW1 << 8 | SW2`).
     pub const fn from_u16(value: u16) -> Self {
         Self(value)
@@ -93,7 +103,7 @@ impl StatusWord {
 
     /// For `63Cx`: x, the verification tries left.
     pub const fn verification_retries(self) -> Option<u8> {
-        if self.0 & 0xFFF0 == 0x63C0 {
+        if self.0 & 0xFFF0 == Self::VERIFICATION_RETRIES_MASKED {
             Some((self.0 & 0x0F) as u8)
         } else {
             None
@@ -102,27 +112,22 @@ impl StatusWord {
 
     /// For `61xx`: how many response bytes wait for GET RESPONSE (`6100` means 256).
     pub const fn bytes_remaining(self) -> Option<usize> {
-        if self.sw1() == 0x61 {
-            Some(if self.sw2() == 0 {
-                256
-            } else {
-                self.sw2() as usize
-            })
-        } else {
-            None
-        }
+        self.length_after(Self::SW1_BYTES_REMAINING)
     }
 
     /// For `6Cxx`: the Le the card wants the command resent with (`6C00` means 256).
     pub const fn correct_le(self) -> Option<usize> {
-        if self.sw1() == 0x6C {
-            Some(if self.sw2() == 0 {
-                256
-            } else {
-                self.sw2() as usize
-            })
-        } else {
+        self.length_after(Self::SW1_WRONG_LE)
+    }
+
+    /// SW2 as a length (`00` means 256) when SW1 is `sw1`.
+    const fn length_after(self, sw1: u8) -> Option<usize> {
+        if self.sw1() != sw1 {
             None
+        } else if self.sw2() == 0 {
+            Some(256)
+        } else {
+            Some(self.sw2() as usize)
         }
     }
 }

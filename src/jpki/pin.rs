@@ -72,7 +72,7 @@ impl<T: Transport> Jpki<'_, T> {
     /// Verifies a PIN (its kind follows from its type), refusing the last try.
     ///
     /// Sends the empty VERIFY of [`Jpki::pin_status`], then the VERIFY with the PIN exactly
-    /// once. A wrong PIN gives [`Error::WrongPin`] with the tries left.
+    /// once. A wrong PIN gives [`Error::WrongPin`](crate::Error::WrongPin) with the tries left.
     pub fn verify_pin<P: JpkiPin>(&mut self, pin: &P) -> Result<()> {
         self.verify_pin_with(pin, LastTry::Refuse)
     }
@@ -80,7 +80,7 @@ impl<T: Transport> Jpki<'_, T> {
     /// Verifies a PIN; `last_try` says whether the last try may be spent.
     ///
     /// Both run in one transaction. If another application resets the card in between, the
-    /// PIN is not sent ([`Error::CardReset`]).
+    /// PIN is not sent ([`Error::CardReset`](crate::Error::CardReset)).
     pub fn verify_pin_with<P: JpkiPin>(&mut self, pin: &P, last_try: LastTry) -> Result<()> {
         self.card().operation(OnReset::Fail, |card| {
             Jpki::new(card).verify_in_transaction(pin, last_try)
