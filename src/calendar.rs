@@ -136,6 +136,28 @@ impl CalendarDate {
             .find(|era| era.first_day().is_some_and(|first| self >= first))
     }
 
+    /// Reads `YYYYMMDD` (ASCII digits), the form the card-info and card-face files hold;
+    /// `None` unless it is 8 digits naming a real date.
+    ///
+    /// ```
+    /// use mynumbercard::calendar::CalendarDate;
+    /// assert_eq!(CalendarDate::parse_yyyymmdd(b"19900101"), CalendarDate::new(1990, 1, 1));
+    /// assert_eq!(CalendarDate::parse_yyyymmdd(b"19900230"), None);
+    /// ```
+    pub fn parse_yyyymmdd(text: &[u8]) -> Option<Self> {
+        if text.len() != 8 || !text.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        let number = |range: std::ops::Range<usize>| {
+            text.get(range)?
+                .iter()
+                .try_fold(0u16, |acc, d| Some(acc * 10 + u16::from(d - b'0')))
+        };
+        let month = u8::try_from(number(4..6)?).ok()?;
+        let day = u8::try_from(number(6..8)?).ok()?;
+        Self::new(number(0..4)?, month, day)
+    }
+
     /// The date as `YYYYMMDD`, the form the card-info and card-face files hold.
     pub fn yyyymmdd(self) -> String {
         format!("{:04}{:02}{:02}", self.year, self.month, self.day)

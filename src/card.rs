@@ -17,6 +17,10 @@ use crate::transport::{Transport, TransportError};
 pub enum Application {
     /// 公的個人認証AP: the JPKI certificates, keys and PINs.
     Jpki,
+    /// 券面事項入力補助AP: the my number and the basic four attributes as text.
+    CardInfo,
+    /// 券面AP: the card face (images, photo, dates) and the my-number image.
+    CardFace,
 }
 
 impl Application {
@@ -24,6 +28,8 @@ impl Application {
     pub const fn aid(self) -> &'static [u8] {
         match self {
             Application::Jpki => &crate::jpki::AID,
+            Application::CardInfo => &crate::card_info::AID,
+            Application::CardFace => &crate::card_face::AID,
         }
     }
 }

@@ -84,6 +84,13 @@ pub enum Error {
     /// a faulty card); the signature was not returned.
     #[error("the card's signature does not verify against its certificate")]
     SignatureMismatch,
+    /// A file of the card-info application does not match the digest its integrity record
+    /// (EF 0003, `FF30`) holds for it: a faulty card, or data altered since issue.
+    #[error("EF {file:04X} does not match the card's integrity record")]
+    IntegrityMismatch {
+        /// The file that does not match (0001 my number, 0002 attributes).
+        file: u16,
+    },
     /// A command could not be encoded (a bug, or data too long for the transport).
     #[error("invalid command: {0}")]
     InvalidCommand(#[from] ApduError),

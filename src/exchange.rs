@@ -174,7 +174,14 @@ impl<T: Transport> Exchange<T> {
             return Err(Error::MalformedResponse("more data than asked for"));
         }
         if self.tracer.is_some() || log::log_enabled!(log::Level::Trace) {
-            self.trace(Trace::Response(&hex::encode_upper(&raw)));
+            let line = match raw.len().checked_sub(2) {
+                Some(n) if n > 0 && command.has_sensitive_response() => format!(
+                    "<{n} bytes of personal data>{}",
+                    hex::encode_upper(raw.get(n..).unwrap_or_default())
+                ),
+                _ => hex::encode_upper(&raw),
+            };
+            self.trace(Trace::Response(&line));
         }
         Response::parse_vec(raw).map_err(|_| Error::MalformedResponse("no status word"))
     }

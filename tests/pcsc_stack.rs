@@ -61,6 +61,66 @@ fn certificates_read_through_pcscd_equal_the_virtual_cards() {
 }
 
 #[test]
+fn eligibility_check_both_modes_and_card_info_through_pcscd() {
+    use mynumbercard::access_code::{AccessCodeB, CardInfoPin};
+    use mynumbercard::eligibility::Confirmation;
+    let _serial = stack::serial();
+    let Some(reader) = stack::stack_or_skip("eligibility check") else {
+        return;
+    };
+    let cert = stack::expected_certificate(CertificateKind::Auth);
+
+    let mut card = stack::connect(&reader);
+    let pin = auth_pin();
+    let evidence = card
+        .eligibility_check(Confirmation::Pin {
+            pin: &pin,
+            challenge: b"challenge through pcscd",
+            last_try: LastTry::Refuse,
+        })
+        .expect("PIN mode");
+    assert_eq!(evidence.certificate_der(), cert);
+    let signature = evidence.signature().expect("signature");
+    assert!(stack::verifies(
+        &cert,
+        &digest(b"challenge through pcscd"),
+        signature
+    ));
+    let pin_apdus = card.stats().commands;
+    assert_eq!(pin_apdus, cert.len().div_ceil(256) as u64 + 7);
+    println!("FIGURE APDUs for eligibility_check PIN mode through pcscd: {pin_apdus}");
+    card.close().expect("close");
+
+    let mut card = stack::connect(&reader);
+    let code = AccessCodeB::new("02010120351234").expect("code");
+    let evidence = card
+        .eligibility_check(Confirmation::Visual {
+            access_code_b: Some(&code),
+        })
+        .expect("visual mode");
+    assert_eq!(evidence.certificate_der(), cert);
+    let photo = evidence.face_photo().expect("photo");
+    assert!(photo.starts_with(&[0, 0, 0, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A]));
+    println!(
+        "FIGURE APDUs for eligibility_check visual mode (access code B) through pcscd: {}",
+        card.stats().commands
+    );
+    card.close().expect("close");
+
+    let mut card = stack::connect(&reader);
+    let data = card
+        .transaction(|card| {
+            let mut info = card.card_info();
+            info.verify_pin(&CardInfoPin::new("1234")?)?;
+            info.read_all()
+        })
+        .expect("card info");
+    assert_eq!(data.my_number.reveal(), "123456789018");
+    assert_eq!(data.attributes.birth_date.to_string(), "1990-01-01");
+    card.close().expect("close");
+}
+
+#[test]
 fn pin_status_through_pcscd() {
     let _serial = stack::serial();
     let Some(reader) = stack::stack_or_skip("pin status") else {

@@ -99,6 +99,7 @@ pub struct Command {
     ne: Option<usize>,
     encoding: LengthEncoding,
     sensitive: bool,
+    sensitive_response: bool,
 }
 
 impl Command {
@@ -110,6 +111,7 @@ impl Command {
             ne: None,
             encoding: LengthEncoding::Auto,
             sensitive: false,
+            sensitive_response: false,
         }
     }
 
@@ -130,6 +132,18 @@ impl Command {
     pub fn with_encoding(mut self, encoding: LengthEncoding) -> Self {
         self.encoding = encoding;
         self
+    }
+
+    /// Marks the response data as personal data (the my number, a name, a photo): traces
+    /// print only its length and the status word.
+    pub fn sensitive_response(mut self) -> Self {
+        self.sensitive_response = true;
+        self
+    }
+
+    /// Whether the response data is masked in traces.
+    pub fn has_sensitive_response(&self) -> bool {
+        self.sensitive_response
     }
 
     /// Marks the data as secret (a PIN): redacted in `Debug` and masked in traces.

@@ -1,23 +1,19 @@
 //! Reading the JPKI certificates: the length comes from the DER header in the first
-//! READ BINARY, then at most 256 bytes per READ BINARY, never more than the cap.
+//! READ BINARY, then at most 256 bytes per READ BINARY, never more than the cap (the shared
+//! loop of `crate::files`).
 
 use der::Decode;
 use x509_cert::Certificate;
 
 use super::{ef, Jpki};
 use crate::card::{Application, OnReset};
-use crate::commands;
-use crate::der_header;
 use crate::error::{Error, Result};
+use crate::files;
 use crate::transport::Transport;
 
 /// The most bytes a certificate file may claim. JPKI certificates are about 1.5–2 KB
 /// (RSA-2048); anything over this is refused before it is read.
 pub const MAX_CERTIFICATE_LEN: usize = 16 * 1024;
-
-/// Bytes per READ BINARY: every public implementation reads at most 256 [PROTOCOL.md];
-/// extended-length READ BINARY is refused by the card [one source: myna-card].
-const CHUNK: usize = 256;
 
 /// The four certificates of the JPKI application.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -85,32 +81,13 @@ impl<T: Transport> Jpki<'_, T> {
 
     fn read_certificate_in_transaction(&mut self, kind: CertificateKind) -> Result<Vec<u8>> {
         self.select()?;
-        let card = self.card();
-        card.select_file(Application::Jpki, kind.file())?;
-        let first = card.transmit_ok(&commands::read_binary(0, CHUNK)?)?;
-        let total = der_header::sequence_len(first.data(), MAX_CERTIFICATE_LEN)
-            .map_err(|_| Error::MalformedResponse("certificate file has no valid DER header"))?;
-        let mut der = first.into_data();
-        der.truncate(total);
-        // Each READ BINARY returns at least one byte, so this bounds the loop; a card that
-        // returns short chunks is allowed up to twice the expected number of reads.
-        let max_reads = 2 * total.div_ceil(CHUNK);
-        let mut reads = 1;
-        while der.len() < total {
-            reads += 1;
-            if reads > max_reads {
-                return Err(Error::MalformedResponse(
-                    "certificate read did not progress",
-                ));
-            }
-            let want = (total - der.len()).min(CHUNK);
-            let chunk = card.transmit_ok(&commands::read_binary(der.len(), want)?)?;
-            match chunk.data() {
-                [] => return Err(Error::MalformedResponse("empty READ BINARY response")),
-                data => der.extend_from_slice(data.get(..want).unwrap_or(data)),
-            }
-        }
-        Ok(der)
+        let file = self.card().read_sized(
+            Application::Jpki,
+            kind.file(),
+            files::der_length,
+            MAX_CERTIFICATE_LEN,
+        )?;
+        Ok(file.content)
     }
 
     /// Reads and parses a certificate; see [`Jpki::read_certificate_der`].

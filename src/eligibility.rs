@@ -1,0 +1,179 @@
+//! The clinics' eligibility check (資格確認限定型): the holder is confirmed either by the
+//! 4-digit PIN (the card signs the eligibility service's challenge with the
+//! user-authentication key) or by staff comparing the card's face photo with the person; in
+//! both, the user-authentication certificate goes to the eligibility service. One entry
+//! point, [`Card::eligibility_check`], runs either mode in one transaction.
+//!
+//! ```
+//! # #[cfg(feature = "virtual-card")] {
+//! use mynumbercard::eligibility::{Confirmation, Confirmed};
+//! use mynumbercard::{AuthPin, Card, LastTry, VirtualCard};
+//!
+//! let mut card = Card::new(VirtualCard::default());
+//! let pin = AuthPin::new("1234")?;
+//! let evidence = card.eligibility_check(Confirmation::Pin {
+//!     pin: &pin,
+//!     challenge: b"nonce from the eligibility service",
+//!     last_try: LastTry::Refuse,
+//! })?;
+//! assert!(matches!(evidence.confirmed, Confirmed::Pin { .. }));
+//! assert_eq!(evidence.signature().map(<[u8]>::len), Some(256));
+//! card.close()?; // a verified session ends by unpowering the card
+//! # }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use sha2::{Digest, Sha256};
+
+use crate::access_code::AccessCodeB;
+use crate::card::{Card, OnReset};
+use crate::card_face::{self, CardFaceRecord};
+use crate::certificate::JpkiCertificate;
+use crate::digest_info::HashAlgorithm;
+use crate::error::Result;
+use crate::jpki::{CertificateKind, KeyKind};
+use crate::pin::{AuthPin, LastTry};
+use crate::transport::Transport;
+
+/// How the holder is confirmed.
+#[derive(Clone, Copy, Debug)]
+#[non_exhaustive]
+pub enum Confirmation<'a> {
+    /// PIN mode: the 4-digit user-authentication PIN unlocks the authentication key, which
+    /// signs `challenge`.
+    ///
+    /// "Signing the challenge" means an RSA PKCS#1 v1.5 signature with SHA-256 over the
+    /// challenge bytes: the library hashes `challenge` with SHA-256 on the host and the card
+    /// signs that digest's DigestInfo, so any RSA-SHA256 verifier checks the signature against
+    /// `challenge` itself and the certificate's key.
+    Pin {
+        /// The user-authentication PIN (利用者証明用電子証明書の暗証番号).
+        pin: &'a AuthPin,
+        /// The bytes to sign, as the eligibility service sent them.
+        challenge: &'a [u8],
+        /// Whether the last PIN try may be spent.
+        last_try: LastTry,
+    },
+    /// Visual mode: no PIN; staff compare the face photo with the person. With access code B
+    /// (from the card face) the photo and the card-face attributes are read for them; without
+    /// it only the certificate is read. Access code B's last try is never spent.
+    Visual {
+        /// Access code B, to open the card face.
+        access_code_b: Option<&'a AccessCodeB>,
+    },
+}
+
+/// How the holder was confirmed, with what the confirmation produced.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum Confirmed {
+    /// PIN mode.
+    Pin {
+        /// The card's signature (RSA PKCS#1 v1.5, SHA-256) over the challenge, already
+        /// verified against the certificate's key.
+        signature: Vec<u8>,
+    },
+    /// Visual mode.
+    Visual {
+        /// The card face (photo, birth date, sex, expiry, images), when access code B was
+        /// given.
+        card_face: Option<Box<CardFaceRecord>>,
+    },
+}
+
+/// What an eligibility service receives from the card.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Evidence {
+    /// The user-authentication certificate (利用者証明用電子証明書), parsed; its DER is
+    /// [`JpkiCertificate::der`].
+    pub certificate: JpkiCertificate,
+    /// How the holder was confirmed.
+    pub confirmed: Confirmed,
+}
+
+impl Evidence {
+    /// The certificate's DER, as read from the card.
+    pub fn certificate_der(&self) -> &[u8] {
+        self.certificate.der()
+    }
+
+    /// The signature over the challenge (PIN mode).
+    pub fn signature(&self) -> Option<&[u8]> {
+        match &self.confirmed {
+            Confirmed::Pin { signature } => Some(signature),
+            Confirmed::Visual { .. } => None,
+        }
+    }
+
+    /// The card face (visual mode with access code B).
+    pub fn card_face(&self) -> Option<&CardFaceRecord> {
+        match &self.confirmed {
+            Confirmed::Visual { card_face } => card_face.as_deref(),
+            Confirmed::Pin { .. } => None,
+        }
+    }
+
+    /// The face photo, JPEG 2000 in a JP2 container (visual mode with access code B).
+    pub fn face_photo(&self) -> Option<&[u8]> {
+        self.card_face().map(|face| face.face_photo.as_slice())
+    }
+}
+
+impl<T: Transport> Card<T> {
+    /// Runs the eligibility check in one transaction.
+    ///
+    /// PIN mode: reads the user-authentication certificate, asks the PIN's tries (empty
+    /// VERIFY), verifies the PIN behind the lockout guard (sent once; refused when blocked, or
+    /// on the last try unless `last_try` allows it), signs SHA-256 of the challenge with the
+    /// authentication key and verifies the signature against the certificate just read. The
+    /// JPKI application stays selected throughout: SELECT AP, SELECT EF, ceil(L / 256) READ
+    /// BINARY, SELECT PIN EF, empty VERIFY, VERIFY, SELECT key EF, COMPUTE DIGITAL SIGNATURE:
+    /// ceil(L / 256) + 7 APDUs for a certificate of L bytes (11 on the virtual card).
+    ///
+    /// Visual mode: reads the certificate without any PIN; with access code B, then selects the
+    /// card-face application, verifies the code behind the guard and reads the card face:
+    /// 2 + ceil(L / 256) APDUs, plus 5 + ceil(F / 256) for a card face of F bytes.
+    ///
+    /// The session remembers a verified PIN and ends by unpowering the card
+    /// ([`Card::close`], or on drop). A reset by another application during the check fails
+    /// it ([`Error::CardReset`](crate::Error::CardReset)); nothing is sent twice.
+    pub fn eligibility_check(&mut self, confirmation: Confirmation<'_>) -> Result<Evidence> {
+        self.operation(OnReset::Fail, |card| {
+            let der = card.jpki().read_certificate_der(CertificateKind::Auth)?;
+            let certificate = JpkiCertificate::from_der(&der)?;
+            let confirmed = match confirmation {
+                Confirmation::Pin {
+                    pin,
+                    challenge,
+                    last_try,
+                } => {
+                    let mut jpki = card.jpki();
+                    jpki.verify_pin_with(pin, last_try)?;
+                    let digest = Sha256::digest(challenge);
+                    let signature = jpki.sign_digest_checked(
+                        KeyKind::Auth,
+                        HashAlgorithm::Sha256,
+                        &digest,
+                        &der,
+                    )?;
+                    Confirmed::Pin { signature }
+                }
+                Confirmation::Visual { access_code_b } => {
+                    let card_face = match access_code_b {
+                        Some(code) => {
+                            card.card_face().verify_access_code_b(code)?;
+                            Some(Box::new(card_face::read_record_in(card)?))
+                        }
+                        None => None,
+                    };
+                    Confirmed::Visual { card_face }
+                }
+            };
+            Ok(Evidence {
+                certificate,
+                confirmed,
+            })
+        })
+    }
+}

@@ -1,0 +1,188 @@
+//! The crate's one loop for reading a file whose length its own header gives (a certificate's
+//! DER header, a card-info or card-face record's BER-TLV header): the first READ BINARY asks
+//! for 256 bytes and carries the header, then at most 256 bytes per READ BINARY, never past
+//! the length the header gives nor past the cap.
+
+use crate::apdu::StatusWord;
+use crate::card::{status_error, Application, Card};
+use crate::commands;
+use crate::der_header;
+use crate::error::{Error, Result};
+use crate::tlv::{self, TlvError};
+use crate::transport::Transport;
+
+/// Bytes per READ BINARY: every public implementation reads at most 256 [PROTOCOL.md];
+/// extended-length READ BINARY is refused by the card [one source: myna-card].
+pub(crate) const CHUNK: usize = 256;
+
+/// The largest file any reader here accepts: READ BINARY offsets are 15 bits.
+pub(crate) const MAX_FILE_LEN: usize = commands::MAX_READ_OFFSET + 1;
+
+/// Bytes asked for when the card refused the first 256-byte read of a short file: enough for
+/// any header this crate reads (a 3-byte tag and `83 xx xx xx`; `30 83 xx xx xx`).
+const HEADER_PROBE: usize = 7;
+
+/// What a file's first bytes say of its length.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Length {
+    /// The file's content is this many bytes from offset 0 (header included).
+    Known(usize),
+    /// Too few bytes to tell.
+    Truncated,
+    /// Not the expected header, or a length over the cap.
+    Invalid(&'static str),
+}
+
+/// The length of a DER SEQUENCE (a certificate) of at most `max` bytes.
+pub(crate) fn der_length(prefix: &[u8], max: usize) -> Length {
+    match der_header::sequence_len(prefix, max) {
+        Ok(len) => Length::Known(len),
+        Err(der_header::DerHeaderError::Truncated) => Length::Truncated,
+        Err(_) => Length::Invalid("file has no valid DER header"),
+    }
+}
+
+/// The length of a BER-TLV object (a card-info or card-face record) of at most `max` bytes.
+pub(crate) fn tlv_length(prefix: &[u8], max: usize) -> Length {
+    match tlv::total_len(prefix, max) {
+        Ok(len) => Length::Known(len),
+        Err(TlvError::Truncated) => Length::Truncated,
+        Err(_) => Length::Invalid("file has no valid TLV header"),
+    }
+}
+
+/// A file read by [`Card::read_sized`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct SizedFile {
+    /// Exactly the length the header gives.
+    pub content: Vec<u8>,
+    /// The bytes past that length which the first READ BINARY returned (filler up to the end
+    /// of the file, for a card that answers a 256-byte read of a short file with the bytes up
+    /// to its end); empty when the card refused that read.
+    pub tail: Vec<u8>,
+}
+
+impl<T: Transport> Card<T> {
+    /// Reads EF `fid` of `application`: SELECT AP and SELECT EF (unless selected), READ BINARY
+    /// of 256 bytes at offset 0, then READ BINARY of `min(256, left)` bytes until `length`
+    /// (given the bytes read so far, capped at `max` ≤ 32 KiB) is reached: ceil(L / 256)
+    /// READ BINARY for L bytes.
+    ///
+    /// A file shorter than 256 bytes: the card may answer the 256-byte read with the bytes up
+    /// to the end and `9000` [one source: myna-card]. If it answers `6B00`, `6700` or `6282`
+    /// instead, or returns too few bytes for the header, the header is read with a small Le,
+    /// then exactly the length it gives. The bytes are returned whole or not at all; outside
+    /// the JPKI application they are masked in traces (personal data). Call inside one
+    /// operation.
+    pub(crate) fn read_sized(
+        &mut self,
+        application: Application,
+        fid: u16,
+        length: fn(&[u8], usize) -> Length,
+        max: usize,
+    ) -> Result<SizedFile> {
+        let max = max.min(MAX_FILE_LEN);
+        // Everything outside the JPKI application is personal data: masked in traces.
+        let personal = application != Application::Jpki;
+        let read = |offset, ne| -> Result<crate::apdu::Command> {
+            let command = commands::read_binary(offset, ne)?;
+            Ok(if personal {
+                command.sensitive_response()
+            } else {
+                command
+            })
+        };
+        self.select_file(application, fid)?;
+        let first = read(0, CHUNK)?;
+        let response = self.transmit(&first)?;
+        let refused = matches!(
+            response.status(),
+            StatusWord::WRONG_P1_P2 | StatusWord::WRONG_LENGTH | END_OF_FILE
+        );
+        let mut head = match response.status() {
+            StatusWord::SUCCESS => response.into_data(),
+            _ if refused => Vec::new(),
+            status => return Err(status_error(status, &first)),
+        };
+        let mut total = length(&head, max);
+        if refused || total == Length::Truncated {
+            // Short file, strict card: the header first, with a small Le.
+            log::debug!("EF {fid:04X}: 256-byte read refused or short; reading the header");
+            head = self.transmit_ok(&read(0, HEADER_PROBE)?)?.into_data();
+            head.truncate(HEADER_PROBE);
+            total = length(&head, max);
+        }
+        let total = match total {
+            Length::Known(total) => total,
+            Length::Truncated => return Err(Error::MalformedResponse("file header truncated")),
+            Length::Invalid(what) => return Err(Error::MalformedResponse(what)),
+        };
+        let tail = head.split_off(total.min(head.len()));
+        let mut content = head;
+        // Each READ BINARY returns at least one byte, so this bounds the loop; a card that
+        // returns short chunks is allowed up to twice the expected number of reads.
+        let max_reads = 2 * total.div_ceil(CHUNK);
+        let mut reads = 0;
+        while content.len() < total {
+            reads += 1;
+            if reads > max_reads {
+                return Err(Error::MalformedResponse("file read did not progress"));
+            }
+            let want = (total - content.len()).min(CHUNK);
+            let chunk = self.transmit_ok(&read(content.len(), want)?)?;
+            match chunk.data() {
+                [] => return Err(Error::MalformedResponse("empty READ BINARY response")),
+                data => content.extend_from_slice(data.get(..want).unwrap_or(data)),
+            }
+        }
+        Ok(SizedFile { content, tail })
+    }
+}
+
+/// `6282`: end of file reached before Le bytes (ISO 7816-4 warning).
+const END_OF_FILE: StatusWord = StatusWord::from_u16(0x6282);
+
+/// The PNG signature (ISO/IEC 15948).
+pub(crate) const PNG_SIGNATURE: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+/// The JPEG 2000 signature box that opens a JP2 file (ISO/IEC 15444-1 I.5.1).
+pub(crate) const JP2_SIGNATURE: [u8; 12] = [
+    0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A,
+];
+
+/// `image` if it starts with `signature`, else a malformed-response error naming `what`.
+pub(crate) fn expect_signature(
+    image: &[u8],
+    signature: &[u8],
+    what: &'static str,
+) -> Result<Vec<u8>> {
+    if image.starts_with(signature) {
+        Ok(image.to_vec())
+    } else {
+        Err(Error::MalformedResponse(what))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lengths_from_headers() {
+        assert_eq!(
+            der_length(&[0x30, 0x82, 0x01, 0x00], 1000),
+            Length::Known(0x104)
+        );
+        assert_eq!(der_length(&[0x30, 0x82], 1000), Length::Truncated);
+        assert!(matches!(
+            der_length(&[0x31, 0x00], 1000),
+            Length::Invalid(_)
+        ));
+        assert_eq!(tlv_length(&[0xFF, 0x10, 0x0C], 100), Length::Known(15));
+        assert_eq!(tlv_length(&[0xFF, 0x10], 100), Length::Truncated);
+        assert!(matches!(
+            tlv_length(&[0xFF, 0x20, 0x82, 0x80, 0x00], MAX_FILE_LEN),
+            Length::Invalid(_)
+        ));
+    }
+}

@@ -1,0 +1,138 @@
+//! The card-face application, asserted on the virtual card's recorded APDU log.
+
+mod flow_support;
+
+use flow_support::*;
+use mynumbercard::access_code::{AccessCodeB, MyNumber};
+use mynumbercard::calendar::CalendarDate;
+use mynumbercard::card_face::CardFaceKey;
+use mynumbercard::certificate::Sex;
+use mynumbercard::{Card, Error, LastTry, PinStatus, VirtualCard};
+
+const PNG: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
+
+fn code_b() -> AccessCodeB {
+    let born = CalendarDate::new(1990, 1, 1).unwrap();
+    AccessCodeB::from_parts(born, 2035, "1234").unwrap()
+}
+
+#[test]
+fn access_code_b_opens_the_card_face_not_the_my_number_image() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let mut face = card.card_face();
+    face.verify_access_code_b(&code_b()).unwrap();
+    let record = face.read_record().unwrap();
+    assert_eq!(record.birth_date, CalendarDate::new(1990, 1, 1).unwrap());
+    assert_eq!(record.sex, Sex::Male);
+    assert_eq!(record.expiry, CalendarDate::new(2035, 1, 1).unwrap());
+    assert!(is_jp2(&record.face_photo));
+    for image in [
+        &record.name_image,
+        &record.address_image,
+        &record.security_code_image,
+    ] {
+        assert!(image.starts_with(&PNG));
+    }
+    assert_eq!(record.signature.len(), 256);
+    let debug = format!("{record:?}");
+    assert!(
+        debug.contains("face_photo: \"") && debug.len() < 400,
+        "{debug}"
+    );
+    assert!(matches!(
+        face.read_my_number_image(),
+        Err(Error::SecurityStatusNotSatisfied)
+    ));
+
+    let sent = log(&card);
+    let face_reads = sent
+        .iter()
+        .skip(5)
+        .take_while(|c| c.starts_with("00B0"))
+        .count();
+    assert!(
+        face_reads >= 17,
+        "a card face of over 4 KB: {face_reads} reads"
+    );
+    let mut expected = vec![
+        SELECT_CARD_FACE.to_owned(),
+        select_ef(0x0012),
+        EMPTY_VERIFY.to_owned(),
+        verify(b"02010120351234"),
+        select_ef(0x0002),
+    ];
+    expected.extend(sent[5..5 + face_reads].iter().cloned());
+    expected.extend([select_ef(0x0005), "00B0000000".to_owned()]);
+    assert_eq!(sent, expected);
+    // Every read but the last asks for 256 bytes at the next offset.
+    for (i, read) in sent[5..5 + face_reads - 1].iter().enumerate() {
+        assert_eq!(read, &format!("00B0{:04X}00", i * 256));
+    }
+}
+
+#[test]
+fn access_code_a_opens_the_card_face_and_the_my_number_image() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let mut face = card.card_face();
+    // The check digit is validated before anything is sent.
+    assert!(MyNumber::new("123456789010").is_err());
+    face.verify_access_code_a(&MyNumber::new("123456789018").unwrap())
+        .unwrap();
+    assert!(face.read_my_number_image().unwrap().starts_with(&PNG));
+    assert!(is_jp2(&face.read_record().unwrap().face_photo));
+    let sent = log(&card);
+    assert_eq!(sent[1], select_ef(0x0013));
+    assert_eq!(sent[3], verify(b"123456789018"));
+    assert_eq!(secrets_sent(&sent), 1);
+}
+
+#[test]
+fn tries_wrong_codes_and_a_blocked_code() {
+    let mut vc = VirtualCard::builder().access_code_a_tries_left(0).build();
+    let mut card = Card::new(&mut vc);
+    let mut face = card.card_face();
+    assert_eq!(
+        face.code_status(CardFaceKey::AccessCodeA).unwrap(),
+        PinStatus::Blocked
+    );
+    assert_eq!(
+        face.code_status(CardFaceKey::AccessCodeB).unwrap(),
+        PinStatus::Remaining(3)
+    );
+    let err = face
+        .verify_access_code_a_with(&MyNumber::new("123456789018").unwrap(), LastTry::Allow)
+        .unwrap_err();
+    assert!(matches!(err, Error::PinBlocked), "{err:?}");
+    assert_eq!(secrets_sent(&log(&card)), 0, "a blocked code is never sent");
+
+    let wrong = AccessCodeB::new("02010120359999").unwrap();
+    let mut face = card.card_face();
+    let err = face.verify_access_code_b(&wrong).unwrap_err();
+    assert!(matches!(err, Error::WrongPin { tries_left: 2 }), "{err:?}");
+    assert!(matches!(
+        face.read_record(),
+        Err(Error::SecurityStatusNotSatisfied)
+    ));
+    assert_eq!(secrets_sent(&log(&card)), 1);
+}
+
+#[test]
+fn the_last_try_of_access_code_b_is_refused() {
+    let mut vc = VirtualCard::builder().access_code_b_tries_left(1).build();
+    let mut card = Card::new(&mut vc);
+    let err = card
+        .card_face()
+        .verify_access_code_b(&code_b())
+        .unwrap_err();
+    assert!(matches!(err, Error::LastTryRefused), "{err:?}");
+    assert_eq!(
+        log(&card),
+        [
+            SELECT_CARD_FACE.to_owned(),
+            select_ef(0x0012),
+            EMPTY_VERIFY.to_owned()
+        ]
+    );
+}

@@ -1,0 +1,200 @@
+//! The eligibility check, both modes, asserted on the virtual card's recorded APDU log.
+
+mod flow_support;
+
+use flow_support::*;
+use mynumbercard::access_code::AccessCodeB;
+use mynumbercard::eligibility::{Confirmation, Confirmed};
+use mynumbercard::{AuthPin, Card, CertificateKind, Error, KeyKind, LastTry, VirtualCard};
+use sha2::{Digest, Sha256};
+
+const CHALLENGE: &[u8] = b"nonce from the eligibility service";
+
+fn pin_mode(pin: &AuthPin) -> Confirmation<'_> {
+    Confirmation::Pin {
+        pin,
+        challenge: CHALLENGE,
+        last_try: LastTry::Refuse,
+    }
+}
+
+#[test]
+fn pin_mode_costs_the_certificate_reads_plus_seven_apdus() {
+    let mut vc = VirtualCard::new();
+    let cert = vc.certificate_der(CertificateKind::Auth).to_vec();
+    let key = vc.public_key(KeyKind::Auth);
+    let mut card = Card::new(&mut vc);
+    let pin = AuthPin::new("1234").unwrap();
+    let evidence = card.eligibility_check(pin_mode(&pin)).unwrap();
+    assert_eq!(evidence.certificate_der(), cert);
+    assert_eq!(evidence.certificate.kind(), Some(CertificateKind::Auth));
+    let signature = evidence.signature().unwrap();
+    // Independently: RSA PKCS#1 v1.5 with SHA-256 over the challenge bytes.
+    key.verify(
+        rsa::Pkcs1v15Sign::new::<Sha256>(),
+        &Sha256::digest(CHALLENGE),
+        signature,
+    )
+    .unwrap();
+
+    let mut expected = vec![SELECT_JPKI.to_owned(), select_ef(0x000A)];
+    expected.extend(reads(cert.len()));
+    expected.extend([
+        select_ef(0x0018),
+        EMPTY_VERIFY.to_owned(),
+        verify(b"1234"),
+        select_ef(0x0017),
+        format!(
+            "802A008033{}{}00",
+            "3031300D060960864801650304020105000420",
+            hex::encode_upper(Sha256::digest(CHALLENGE))
+        ),
+    ]);
+    let sent = log(&card);
+    assert_eq!(sent, expected);
+    assert_eq!(sent.len(), cert.len().div_ceil(256) + 7);
+    assert_eq!(sent.len(), 11, "919-byte certificate: 4 reads + 7");
+    assert!(card.pin_verified(), "the session will end by unpowering");
+}
+
+#[test]
+fn pin_mode_with_a_wrong_pin_signs_nothing() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let pin = AuthPin::new("9999").unwrap();
+    let err = card.eligibility_check(pin_mode(&pin)).unwrap_err();
+    assert!(matches!(err, Error::WrongPin { tries_left: 2 }), "{err:?}");
+    let sent = log(&card);
+    assert_eq!(secrets_sent(&sent), 1);
+    assert!(
+        !sent.iter().any(|c| c.starts_with("802A")),
+        "no signature asked"
+    );
+}
+
+#[test]
+fn pin_mode_refuses_the_last_try_without_sending_the_pin() {
+    let mut vc = VirtualCard::builder().auth_tries_left(1).build();
+    let mut card = Card::new(&mut vc);
+    let pin = AuthPin::new("1234").unwrap();
+    let err = card.eligibility_check(pin_mode(&pin)).unwrap_err();
+    assert!(matches!(err, Error::LastTryRefused), "{err:?}");
+    let sent = log(&card);
+    assert_eq!(secrets_sent(&sent), 0);
+    assert_eq!(sent.last().unwrap(), EMPTY_VERIFY);
+    assert_eq!(card.transport().tries_left(mynumbercard::PinKind::Auth), 1);
+}
+
+#[test]
+fn pin_mode_on_a_blocked_pin_sends_nothing_secret() {
+    let mut vc = VirtualCard::builder().auth_tries_left(0).build();
+    let mut card = Card::new(&mut vc);
+    let pin = AuthPin::new("1234").unwrap();
+    let confirmation = Confirmation::Pin {
+        pin: &pin,
+        challenge: CHALLENGE,
+        last_try: LastTry::Allow,
+    };
+    let err = card.eligibility_check(confirmation).unwrap_err();
+    assert!(matches!(err, Error::PinBlocked), "{err:?}");
+    assert_eq!(secrets_sent(&log(&card)), 0);
+}
+
+#[test]
+fn visual_mode_without_a_code_reads_only_the_certificate() {
+    let mut vc = VirtualCard::new();
+    let cert_len = vc.certificate_der(CertificateKind::Auth).len();
+    let mut card = Card::new(&mut vc);
+    let evidence = card
+        .eligibility_check(Confirmation::Visual {
+            access_code_b: None,
+        })
+        .unwrap();
+    assert!(matches!(
+        evidence.confirmed,
+        Confirmed::Visual { card_face: None }
+    ));
+    let mut expected = vec![SELECT_JPKI.to_owned(), select_ef(0x000A)];
+    expected.extend(reads(cert_len));
+    assert_eq!(log(&card), expected);
+    assert!(!card.pin_verified());
+}
+
+#[test]
+fn visual_mode_with_access_code_b_gives_the_photo_and_the_card_face() {
+    let mut vc = VirtualCard::new();
+    let cert_len = vc.certificate_der(CertificateKind::Auth).len();
+    let mut card = Card::new(&mut vc);
+    let code = AccessCodeB::new("02010120351234").unwrap();
+    let evidence = card
+        .eligibility_check(Confirmation::Visual {
+            access_code_b: Some(&code),
+        })
+        .unwrap();
+    let face = evidence.card_face().unwrap();
+    assert_eq!(face.birth_date.to_string(), "1990-01-01");
+    assert_eq!(face.expiry.year(), 2035);
+    let photo = evidence.face_photo().unwrap();
+    assert!(is_jp2(photo));
+
+    let sent = log(&card);
+    let reads_cert = cert_len.div_ceil(256);
+    let mut expected = vec![SELECT_JPKI.to_owned(), select_ef(0x000A)];
+    expected.extend(reads(cert_len));
+    expected.extend([
+        SELECT_CARD_FACE.to_owned(),
+        select_ef(0x0012),
+        EMPTY_VERIFY.to_owned(),
+        verify(b"02010120351234"),
+        select_ef(0x0002),
+    ]);
+    assert_eq!(sent[..expected.len()], expected);
+    let face_reads = sent.len() - expected.len();
+    assert!(sent[expected.len()..].iter().all(|c| c.starts_with("00B0")));
+    println!(
+        "visual mode: {} APDUs = 2 + {reads_cert} + 5 + {face_reads}",
+        sent.len()
+    );
+
+    // The photo as a file: the JP2 signature box, and it decodes where OpenJPEG is installed.
+    let dir = std::env::temp_dir().join(format!("mynumbercard-photo-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("face.jp2");
+    std::fs::write(&path, photo).unwrap();
+    assert!(is_jp2(&std::fs::read(&path).unwrap()));
+    match opj_decodes(&path) {
+        Some(decoded) => assert!(decoded, "opj_decompress decodes the photo"),
+        None => eprintln!("opj_decompress not installed: decoding not checked"),
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn visual_mode_with_a_wrong_code_is_an_error_with_the_tries_left() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let code = AccessCodeB::new("02010120350000").unwrap();
+    let err = card
+        .eligibility_check(Confirmation::Visual {
+            access_code_b: Some(&code),
+        })
+        .unwrap_err();
+    assert!(matches!(err, Error::WrongPin { tries_left: 2 }), "{err:?}");
+    assert_eq!(secrets_sent(&log(&card)), 1);
+}
+
+#[test]
+fn selecting_another_application_drops_the_jpki_pin_so_the_flows_never_rely_on_it() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    card.jpki()
+        .verify_pin(&AuthPin::new("1234").unwrap())
+        .unwrap();
+    card.card_face()
+        .code_status(mynumbercard::card_face::CardFaceKey::AccessCodeB)
+        .unwrap();
+    assert!(matches!(
+        card.jpki().sign_sha256(KeyKind::Auth, &[0; 32]),
+        Err(Error::SecurityStatusNotSatisfied)
+    ));
+}
