@@ -1,10 +1,10 @@
 //! Speed of the library against the virtual card: the exchange's overhead per APDU,
-//! certificate parsing, and each JPKI operation from a fresh session. Before measuring it
-//! prints the APDU budget: APDUs, bytes on the wire and the modeled wall time on a contact
-//! reader and over NFC at 424 kbit/s (`mynumbercard::latency`).
+//! certificate parsing, each JPKI operation and each eligibility flow from a fresh session.
+//! Before measuring it prints the APDU budget: APDUs, bytes on the wire and the modeled wall
+//! time on a contact reader and over NFC at 424 kbit/s (`mynumbercard::latency`).
 //!
 //! Throughput is reported in APDUs ("elem/s"), so host time per APDU is its inverse. The
-//! virtual card's RSA-2048 signing dominates the signing operations; the `jpki_host_only`
+//! virtual card's RSA-2048 signing dominates the signing operations; the `host_only`
 //! group answers COMPUTE DIGITAL SIGNATURE with a canned signature to show the host's part.
 
 mod budget;
@@ -12,7 +12,7 @@ mod budget;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use budget::{measure, row, Op, HEADER, JPKI};
+use budget::{measure, row, Op, FLOWS, HEADER, JPKI};
 use criterion::{criterion_group, Criterion, Throughput};
 use der::Decode;
 use mynumbercard::transport::{Transport, TransportError};
@@ -124,25 +124,23 @@ fn certificates(c: &mut Criterion) {
 
 /// Each operation from a fresh session (the card powered off and on, untimed, before each).
 fn operations(c: &mut Criterion) {
-    let mut group = c.benchmark_group("jpki");
-    for op in JPKI {
-        if matches!(op, Op::VerifyAndSign(_)) {
-            group.sample_size(10);
+    for (name, ops) in [("jpki", &JPKI[..]), ("eligibility", &FLOWS[..])] {
+        let mut group = c.benchmark_group(name);
+        for &op in ops {
+            // The virtual card's RSA takes milliseconds: fewer samples.
+            group.sample_size(if op.signs() { 10 } else { 100 });
+            group.throughput(Throughput::Elements(measure(op).stats.commands));
+            let mut vc = VirtualCard::new();
+            group.bench_function(op.name(), |b| {
+                b.iter_custom(|iters| time_fresh(iters, &mut vc, op));
+            });
         }
-        group.throughput(Throughput::Elements(measure(op).stats.commands));
-        let mut vc = VirtualCard::new();
-        group.bench_function(op.name(), |b| {
-            b.iter_custom(|iters| time_fresh(iters, &mut vc, op));
-        });
+        group.finish();
     }
-    group.finish();
 
     // The signing operations with the card's RSA left out: the host's share.
-    let mut group = c.benchmark_group("jpki_host_only");
-    for op in JPKI {
-        if !matches!(op, Op::VerifyAndSign(_)) {
-            continue;
-        }
+    let mut group = c.benchmark_group("host_only");
+    for op in JPKI.into_iter().chain(FLOWS).filter(|op| op.signs()) {
         group.throughput(Throughput::Elements(measure(op).stats.commands));
         let mut vc = VirtualCard::new();
         group.bench_function(op.name(), |b| {
@@ -229,7 +227,7 @@ fn main() {
         "APDU budget (virtual card, one run each; modeled wall time per mynumbercard::latency):"
     );
     println!("{HEADER}");
-    for op in JPKI {
+    for op in JPKI.into_iter().chain(FLOWS) {
         println!("{}", row(op, &measure(op)));
     }
     println!();

@@ -7,14 +7,14 @@
 #[path = "../benches/budget/mod.rs"]
 mod budget;
 
-use budget::{measure, row, Op, HEADER, JPKI};
+use budget::{measure, row, Op, FLOWS, HEADER, JPKI};
 use mynumbercard::VirtualCard;
 
 #[test]
 fn each_operation_sends_its_lower_bound_of_apdus() {
     println!("{HEADER}");
     let card = VirtualCard::new();
-    for op in JPKI {
+    for op in JPKI.into_iter().chain(FLOWS) {
         let cost = measure(op);
         println!("{}", row(op, &cost));
         let (bound, how) = op.lower_bound(&card);
@@ -24,7 +24,7 @@ fn each_operation_sends_its_lower_bound_of_apdus() {
 
 #[test]
 fn the_modeled_time_is_at_least_one_turnaround_per_apdu() {
-    for op in JPKI {
+    for op in JPKI.into_iter().chain(FLOWS) {
         let cost = measure(op);
         let n = u32::try_from(cost.stats.commands).unwrap();
         let contact = mynumbercard::latency::LinkModel::contact();
@@ -41,4 +41,18 @@ fn signing_is_charged_the_cards_signature_time_once() {
     let model = mynumbercard::latency::LinkModel::contact();
     assert!(cost.contact - verify.contact >= model.signature_time);
     assert!(cost.contact - verify.contact < 2 * model.signature_time);
+}
+
+#[test]
+fn only_the_signing_operations_are_charged_a_signature() {
+    let model = mynumbercard::latency::LinkModel::nfc_424();
+    for op in JPKI.into_iter().chain(FLOWS) {
+        let cost = measure(op);
+        assert_eq!(
+            cost.nfc >= model.signature_time,
+            op.signs(),
+            "{}",
+            op.name()
+        );
+    }
 }

@@ -6,6 +6,8 @@
 
 use std::time::Duration;
 
+use mynumbercard::access_code::AccessCodeB;
+use mynumbercard::eligibility::Confirmation;
 use mynumbercard::exchange::Stats;
 use mynumbercard::latency::{LinkModel, Modeled};
 use mynumbercard::transport::Transport;
@@ -30,6 +32,19 @@ pub enum Op {
     VerifyPin(PinKind),
     /// `jpki.sign_sha256_with_pin(pin, digest)`: verify, then sign, in one transaction.
     VerifyAndSign(KeyKind),
+    /// `card.eligibility_check(...)` in one of its modes.
+    Eligibility(Mode),
+}
+
+/// The eligibility check's modes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// PIN mode: auth certificate, auth PIN, signature over the challenge.
+    Pin,
+    /// Visual mode without access code B: the auth certificate only.
+    Visual,
+    /// Visual mode with access code B: the certificate and the card-face record.
+    VisualWithCode,
 }
 
 /// Every JPKI operation of the budget.
@@ -47,6 +62,16 @@ pub const JPKI: [Op; 11] = [
     Op::VerifyAndSign(KeyKind::Sign),
 ];
 
+/// The eligibility flows.
+pub const FLOWS: [Op; 3] = [
+    Op::Eligibility(Mode::Pin),
+    Op::Eligibility(Mode::Visual),
+    Op::Eligibility(Mode::VisualWithCode),
+];
+
+/// The default virtual card's access code B (born 1990-01-01, expiry 2035, code 1234).
+const ACCESS_CODE_B: &str = "02010120351234";
+
 /// APDUs to verify a PIN from a fresh session: SELECT AP, SELECT EF, empty VERIFY (tries
 /// left, the lockout guard), VERIFY.
 const VERIFY: u64 = 4;
@@ -61,29 +86,40 @@ impl Op {
             Op::PinStatus(kind) => format!("pin_status/{}", pin_name(kind)),
             Op::VerifyPin(kind) => format!("verify_pin/{}", pin_name(kind)),
             Op::VerifyAndSign(key) => format!("sign_sha256_with_pin/{}", pin_name(key.pin())),
+            Op::Eligibility(Mode::Pin) => "eligibility_check/pin".into(),
+            Op::Eligibility(Mode::Visual) => "eligibility_check/visual".into(),
+            Op::Eligibility(Mode::VisualWithCode) => "eligibility_check/visual_code_b".into(),
         }
+    }
+
+    /// Whether the card computes a signature (RSA-2048) in it.
+    pub fn signs(self) -> bool {
+        matches!(self, Op::VerifyAndSign(_) | Op::Eligibility(Mode::Pin))
     }
 
     /// Runs the operation.
     pub fn run<T: Transport>(self, card: &mut Card<T>) -> Result<()> {
-        let mut jpki = card.jpki();
         match self {
-            Op::Identify => jpki.identify().map(drop),
+            Op::Identify => card.jpki().identify().map(drop),
             Op::ReadCertificate(kind) => {
+                let mut jpki = card.jpki();
                 if kind == CertificateKind::Sign {
                     jpki.verify_pin(&sign_pin())?;
                 }
                 jpki.read_certificate_der(kind).map(drop)
             }
-            Op::PinStatus(kind) => jpki.pin_status(kind).map(drop),
-            Op::VerifyPin(PinKind::Auth) => jpki.verify_pin(&auth_pin()),
-            Op::VerifyPin(PinKind::Sign) => jpki.verify_pin(&sign_pin()),
-            Op::VerifyAndSign(KeyKind::Auth) => jpki
+            Op::PinStatus(kind) => card.jpki().pin_status(kind).map(drop),
+            Op::VerifyPin(PinKind::Auth) => card.jpki().verify_pin(&auth_pin()),
+            Op::VerifyPin(PinKind::Sign) => card.jpki().verify_pin(&sign_pin()),
+            Op::VerifyAndSign(KeyKind::Auth) => card
+                .jpki()
                 .sign_sha256_with_pin(&auth_pin(), &DIGEST, LastTry::Refuse)
                 .map(drop),
-            Op::VerifyAndSign(KeyKind::Sign) => jpki
+            Op::VerifyAndSign(KeyKind::Sign) => card
+                .jpki()
                 .sign_sha256_with_pin(&sign_pin(), &DIGEST, LastTry::Refuse)
                 .map(drop),
+            Op::Eligibility(mode) => eligibility(card, mode),
         }
     }
 
@@ -105,6 +141,19 @@ impl Op {
             Op::PinStatus(_) => (3, "SELECT AP + SELECT EF + empty VERIFY".into()),
             Op::VerifyPin(_) => (VERIFY, "status 3 + VERIFY".into()),
             Op::VerifyAndSign(_) => (VERIFY + 2, "verify 4 + SELECT key + SIGN".into()),
+            Op::Eligibility(mode) => {
+                let len = card.certificate_der(CertificateKind::Auth).len();
+                let cert = len.div_ceil(256) as u64;
+                match mode {
+                    Mode::Pin => (cert + 7, format!("⌈{len}/256⌉ + 7")),
+                    Mode::Visual => (2 + cert, format!("2 + ⌈{len}/256⌉")),
+                    Mode::VisualWithCode => {
+                        let face = card_face_record_len();
+                        let n = 2 + cert + 5 + face.div_ceil(256) as u64;
+                        (n, format!("2 + ⌈{len}/256⌉ + 5 + ⌈{face}/256⌉"))
+                    }
+                }
+            }
         }
     }
 
@@ -115,6 +164,10 @@ impl Op {
             Op::Identify | Op::PinStatus(_) | Op::VerifyPin(_) => 1,
             Op::ReadCertificate(CertificateKind::Sign) | Op::VerifyAndSign(_) => 2,
             Op::ReadCertificate(_) => 1,
+            // SELECT of the certificate, then of the PIN and the key (or of access code B and
+            // the card-face record).
+            Op::Eligibility(Mode::Pin | Mode::VisualWithCode) => 3,
+            Op::Eligibility(Mode::Visual) => 1,
         }
     }
 }
@@ -167,6 +220,46 @@ pub fn row(op: Op, cost: &Cost) -> String {
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
+}
+
+fn eligibility<T: Transport>(card: &mut Card<T>, mode: Mode) -> Result<()> {
+    let pin = auth_pin();
+    let code = AccessCodeB::new(ACCESS_CODE_B)?;
+    let confirmation = match mode {
+        Mode::Pin => Confirmation::Pin {
+            pin: &pin,
+            challenge: &DIGEST,
+            last_try: LastTry::Refuse,
+        },
+        Mode::Visual => Confirmation::Visual {
+            access_code_b: None,
+        },
+        Mode::VisualWithCode => Confirmation::Visual {
+            access_code_b: Some(&code),
+        },
+    };
+    card.eligibility_check(confirmation).map(drop)
+}
+
+/// The length of the virtual card's card-face record (EF 0002 of the card-face AP), from its
+/// BER-TLV header, read with raw APDUs: SELECT AP, SELECT EF 0012, VERIFY access code B,
+/// SELECT EF 0002, READ BINARY of 8 bytes.
+fn card_face_record_len() -> usize {
+    let mut card = VirtualCard::new();
+    let mut select = vec![0x00, 0xA4, 0x04, 0x0C, 0x0A];
+    select.extend_from_slice(&[0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02]);
+    let mut verify = vec![0x00, 0x20, 0x00, 0x80, 14];
+    verify.extend_from_slice(ACCESS_CODE_B.as_bytes());
+    for apdu in [
+        select,
+        vec![0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x12],
+        verify,
+        vec![0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x02],
+    ] {
+        assert_eq!(card.handle(&apdu), [0x90, 0x00], "{apdu:02X?}");
+    }
+    let prefix = card.handle(&[0x00, 0xB0, 0x00, 0x00, 0x08]);
+    mynumbercard::tlv::total_len(&prefix, usize::MAX).expect("the record has a TLV header")
 }
 
 fn auth_pin() -> AuthPin {
