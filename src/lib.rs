@@ -18,6 +18,7 @@ pub mod exchange;
 mod files;
 mod guard;
 pub mod jpki;
+pub mod latency;
 #[cfg(feature = "pcsc")]
 pub mod pcsc;
 mod pin;
