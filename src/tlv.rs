@@ -3,8 +3,12 @@
 //!
 //! Card data is hostile: this reader never recurses (a constructed child is returned as one
 //! object, its value unparsed), caps tags at 3 bytes and lengths at 3 length bytes, and never
-//! reads past its input. (`iso7816_tlv::ber::Tlv::parse` descends into nested constructed
-//! objects without a depth limit, so it is not given card data.)
+//! reads past its input.
+//!
+//! The `iso7816-tlv` crate does not fit this card: its parser descends into nested constructed
+//! objects without a depth limit, and it refuses objects whose tag has the constructed bit but
+//! whose content is plain bytes — which is how the card-info application stores the my number
+//! (`FF 10 0C` + 12 ASCII digits; PROTOCOL.md "Data layouts").
 
 /// Why bytes are not a TLV object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -96,4 +96,18 @@ mod tests {
         assert_eq!(&file[second..second + 2], &[0xDF, 0x23]);
         assert_eq!(second - first, children[0].len());
     }
+
+    #[test]
+    fn the_library_reader_reads_what_the_card_writes() {
+        for len in [0, 1, 126, 127, 128, 255, 256, 4000] {
+            let file = with_offsets(0xFF20, 0xDF21, &[object(0xDF27, &vec![7; len])]);
+            let (outer, rest) = crate::tlv::read(&file).unwrap();
+            assert!(rest.is_empty(), "{len}");
+            assert_eq!(outer.tag, 0xFF20);
+            let offsets = crate::tlv::find(outer.value, 0xDF21).unwrap().unwrap();
+            let at = usize::from(u16::from_be_bytes([offsets[0], offsets[1]]));
+            let (photo, _) = crate::tlv::read(&file[at..]).unwrap();
+            assert_eq!((photo.tag, photo.value.len()), (0xDF27, len));
+        }
+    }
 }
