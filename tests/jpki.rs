@@ -1,7 +1,10 @@
 //! The JPKI operations asserted on the virtual card's recorded APDU log.
 
+mod flow_support;
+
 use std::sync::{Arc, Mutex};
 
+use flow_support::{log, reads, secrets_sent, select_ef, EMPTY_VERIFY, SELECT_JPKI};
 use mynumbercard::transport::{self, Transport};
 use mynumbercard::{
     AuthPin, Card, CardKind, CertificateKind, Error, KeyKind, LastTry, PinKind, PinStatus, SignPin,
@@ -9,43 +12,8 @@ use mynumbercard::{
 };
 use sha2::{Digest, Sha256};
 
-const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
-const EMPTY_VERIFY: &str = "00200080";
 /// VERIFY with "1234", as the card receives it.
 const VERIFY_1234: &str = "002000800431323334";
-
-fn select_ef(fid: u16) -> String {
-    format!("00A4020C02{fid:04X}")
-}
-
-fn log(card: &Card<&mut VirtualCard>) -> Vec<String> {
-    card.transport()
-        .log()
-        .iter()
-        .map(hex::encode_upper)
-        .collect()
-}
-
-/// The READ BINARY commands that read `len` bytes: the first asks for 256 (the DER header
-/// comes with it), the rest for what is left, at most 256 each.
-fn reads(len: usize) -> Vec<String> {
-    (0..len.div_ceil(256))
-        .map(|i| {
-            let want = if i == 0 {
-                256
-            } else {
-                (len - i * 256).min(256)
-            };
-            format!("00B0{:04X}{:02X}", i * 256, want % 256)
-        })
-        .collect()
-}
-
-fn verify_commands(log: &[String]) -> usize {
-    log.iter()
-        .filter(|c| c.starts_with("00200080") && c.len() > 8)
-        .count()
-}
 
 #[test]
 fn reading_a_certificate_sends_select_select_and_one_read_per_256_bytes() {
@@ -187,7 +155,7 @@ fn a_wrong_pin_costs_exactly_one_try() {
         .verify_pin(&AuthPin::new("9999").unwrap())
         .unwrap_err();
     assert!(matches!(err, Error::WrongPin { tries_left: 2 }), "{err:?}");
-    assert_eq!(verify_commands(&log(&card)), 1);
+    assert_eq!(secrets_sent(&log(&card)), 1);
     assert_eq!(card.transport().tries_left(PinKind::Auth), 2);
 
     // The session stays usable after the error.
@@ -266,7 +234,7 @@ fn a_blocked_pin_reports_blocked_and_is_never_sent() {
             .unwrap_err();
         assert!(matches!(err, Error::PinBlocked), "{err:?}");
     }
-    assert_eq!(verify_commands(&log(&card)), 0);
+    assert_eq!(secrets_sent(&log(&card)), 0);
 }
 
 #[test]
@@ -396,6 +364,6 @@ fn changing_a_pin_at_one_try_left_is_refused_by_the_guard() {
         .change_pin(&pin, &pin, LastTry::Refuse)
         .unwrap_err();
     assert!(matches!(err, Error::LastTryRefused), "{err:?}");
-    assert_eq!(verify_commands(&log(&card)), 0);
+    assert_eq!(secrets_sent(&log(&card)), 0);
     assert!(!log(&card).iter().any(|c| c.starts_with("00240180")));
 }

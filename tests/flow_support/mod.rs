@@ -1,4 +1,4 @@
-//! What the card-info, card-face and eligibility tests share: the APDUs as hex, the recorded
+//! What the JPKI, card-info, card-face and eligibility tests share: the APDUs as hex, the recorded
 //! log, and transports that change the virtual card's answers (a strict card, a tampered file).
 #![allow(dead_code)]
 
