@@ -7,9 +7,10 @@
 //!
 //! Status words chosen where no source gives the card's own (each marked "choice" below):
 //! SELECT with P1 = 09 (or any P1 other than 02/04), or P2 other than 0C → `6A86`; READ
-//! BINARY with an SFI in P1 → `6A86` (not modelled yet); READ BINARY of a key or PIN EF →
+//! BINARY by a short identifier that names no EF → `6A82`; READ BINARY of a key or PIN EF →
 //! `6981`; with no current EF → `6986`; VERIFY with no current EF → `6986`, on an EF that is
-//! not a PIN → `6A88`; any extended-length command → `6700`; a DigestInfo longer than the
+//! not a PIN (or a short identifier naming none) → `6A88`; COMPUTE DIGITAL SIGNATURE on an EF
+//! that is not a key → `6986`; any extended-length command → `6700`; a DigestInfo longer than the
 //! key allows (k − 11 = 245 bytes) → `6700`; a powered-off card → `6F00`. CHANGE REFERENCE
 //! DATA: P1-P2 other than `01 80` → `6A86`; on an access code → `6985`; no new PIN → `6700`; a
 //! new PIN of the wrong format → `6A80`; a changed PIN stays verified.
@@ -122,18 +123,28 @@ impl VirtualCard {
     /// READ BINARY `00 B0 P1 P2 Le`: 15-bit offset, short Le (`00` = 256). A read running past
     /// the end returns the bytes up to the end with `9000` (JICSAP 6.4.1 (4), as quoted by
     /// myna-card [one source]); an offset at or past the end answers `6B00` [one source].
+    ///
+    /// With b8 of P1 set, P1 = `100x xxxx` names the EF by its short identifier instead and P2
+    /// is an 8-bit offset; that EF becomes the current one [two sources: jsapdu, myna-card].
     fn read_binary(&mut self, command: &Command) -> Reply {
-        if command.p1 & 0x80 != 0 {
-            // Short EF identifier form: not modelled (choice).
-            return status(sw::INCORRECT_P1_P2);
-        }
         let Some(ne) = command.ne else {
             return status(sw::WRONG_LENGTH);
         };
         if !command.data.is_empty() {
             return status(sw::WRONG_LENGTH);
         }
-        let offset = usize::from(u16::from_be_bytes([command.p1, command.p2]));
+        let offset = if command.p1 & 0x80 != 0 {
+            if command.p1 & 0x60 != 0 {
+                return status(sw::INCORRECT_P1_P2);
+            }
+            let Some(ef) = self.ef_by_sfi(command.p1 & 0x1F) else {
+                return status(sw::FILE_NOT_FOUND);
+            };
+            self.ef = Some(ef);
+            usize::from(command.p2)
+        } else {
+            usize::from(u16::from_be_bytes([command.p1, command.p2]))
+        };
         let read = match self.ef {
             None => return status(sw::NO_CURRENT_EF),
             Some(Ef::Key(_) | Ef::Pin(_) | Ef::Code(_)) => {
@@ -177,15 +188,19 @@ impl VirtualCard {
     /// [myna, myna-card]. A correct PIN restores the full count (3 auth, 5 sign; 3 for the
     /// card-info PIN and, a choice, each access code). Access codes behave as PINs [myna-card:
     /// every key reference answers VERIFY alike].
+    ///
+    /// P2 = `80 | SFI` names the PIN EF by its short identifier instead of the current EF, e.g.
+    /// `00 20 00 98` for EF 0018, without changing the current EF [two sources: jsapdu,
+    /// myna-card; the current EF staying is a choice].
     fn verify(&mut self, command: &Command) -> Reply {
-        if command.p1 != 0x00 || command.p2 != 0x80 {
+        let Some(ef) = self.referenced_ef(command) else {
             return status(sw::INCORRECT_P1_P2);
-        }
+        };
         let given = command.data;
-        let Some((pin, max_tries)) = self.current_secret() else {
-            return status(match self.ef {
-                Some(_) => sw::REFERENCED_DATA_NOT_FOUND,
-                None => sw::NO_CURRENT_EF,
+        let Some((pin, max_tries)) = ef.and_then(|ef| self.secret(ef)) else {
+            return status(match (command.p2, self.ef) {
+                (0x80, None) => sw::NO_CURRENT_EF,
+                _ => sw::REFERENCED_DATA_NOT_FOUND,
             });
         };
         if pin.tries == 0 {
@@ -209,11 +224,37 @@ impl VirtualCard {
         }
     }
 
-    /// The PIN or access code of the current EF, with its full try count.
-    fn current_secret(&mut self) -> Option<(&mut PinState, u8)> {
-        match self.ef? {
+    /// The PIN or access code `ef`, with its full try count.
+    fn secret(&mut self, ef: Ef) -> Option<(&mut PinState, u8)> {
+        match ef {
             Ef::Pin(pair) => Some((self.pin_mut(pair), pair.max_tries())),
             Ef::Code(code) => Some((self.code_mut(code)?, code.max_tries())),
+            _ => None,
+        }
+    }
+
+    /// The PIN or access code of the current EF, with its full try count.
+    fn current_secret(&mut self) -> Option<(&mut PinState, u8)> {
+        self.secret(self.ef?)
+    }
+
+    /// The EF a short file identifier names in the current application: SFI x (1–30) is
+    /// EF 00xx, as every EF of the card's applications lies in 0001–001E [two sources: jsapdu,
+    /// myna-card].
+    fn ef_by_sfi(&self, sfi: u8) -> Option<Ef> {
+        if !(1..=30).contains(&sfi) {
+            return None;
+        }
+        Ef::find(self.app?, u16::from(sfi))
+    }
+
+    /// The EF a VERIFY or COMPUTE DIGITAL SIGNATURE works on, from P1 = `00` and P2: `80` the
+    /// current EF, `80 | SFI` the EF of that short identifier (`Some(None)` when there is
+    /// none). `None`: other parameters, answered `6A86`.
+    fn referenced_ef(&self, command: &Command) -> Option<Option<Ef>> {
+        match (command.p1, command.p2) {
+            (0x00, 0x80) => Some(self.ef),
+            (0x00, p2) if p2 & 0xE0 == 0x80 => Some(self.ef_by_sfi(p2 & 0x1F)),
             _ => None,
         }
     }
@@ -260,10 +301,14 @@ impl VirtualCard {
     /// COMPUTE DIGITAL SIGNATURE `80 2A 00 80 Lc <DigestInfo> 00` with the current key EF
     /// after its PIN; the card adds PKCS#1 v1.5 type-1 padding and returns 256 bytes [agreed:
     /// OpenSC, myna]. Other P1 values (myna-card's on-card hashing and PSS) are not modelled.
+    ///
+    /// P2 = `80 | SFI` names the key EF by its short identifier (`97` auth key, `9A` sign key)
+    /// instead of the current EF [one source: myna-card, "byte-identical signature either
+    /// way"]; the current EF stays (a choice).
     fn compute_digital_signature(&mut self, command: &Command) -> Reply {
-        if command.p1 != 0x00 || command.p2 != 0x80 {
+        let Some(ef) = self.referenced_ef(command) else {
             return status(sw::INCORRECT_P1_P2);
-        }
+        };
         let digest_info = command.data;
         if digest_info.is_empty() || digest_info.len() > MAX_DIGEST_INFO_LEN {
             return status(sw::WRONG_LENGTH);
@@ -271,7 +316,7 @@ impl VirtualCard {
         if matches!(command.ne, Some(ne) if ne < SIGNATURE_LEN) {
             return status(sw::WRONG_LENGTH);
         }
-        let Some(Ef::Key(pair)) = self.ef else {
+        let Some(Ef::Key(pair)) = ef else {
             return status(sw::NO_CURRENT_EF);
         };
         if !self.pin(pair).verified {
