@@ -204,7 +204,11 @@ fn short_file_identifiers_name_an_ef_without_its_select() {
     assert_eq!(response[256..], OK);
     let mut sign_9a = sign_apdu(&info);
     sign_9a[3] = 0x9A;
-    assert_eq!(card.handle(&sign_9a), [0x69, 0x82], "the sign PIN is not verified");
+    assert_eq!(
+        card.handle(&sign_9a),
+        [0x69, 0x82],
+        "the sign PIN is not verified"
+    );
     let mut sign_98 = sign_apdu(&info);
     sign_98[3] = 0x98;
     assert_eq!(card.handle(&sign_98), [0x69, 0x86], "EF 0018 is no key");
