@@ -4,9 +4,9 @@
 //!
 //! The card is a model independent of the library it tests: it reads APDUs with its own parser
 //! and holds its own AIDs, file ids, try counts, token labels, era conversion and status words.
-//! The library's public kinds ([`PinKind`], [`KeyKind`], [`CertificateKind`],
-//! [`Sex`](crate::certificate::Sex)) appear only as parameters of its API, mapped to the card's
-//! own at that boundary; `tests/golden_transcripts.rs` checks both against command sequences
+//! The library's public types ([`PinKind`], [`KeyKind`], [`CertificateKind`], the holder's
+//! [`CalendarDate`](crate::calendar::CalendarDate) and [`Sex`](crate::certificate::Sex))
+//! appear only as parameters of its API, mapped to the card's own at that boundary; `tests/golden_transcripts.rs` checks both against command sequences
 //! of other public implementations.
 //!
 //! ```
