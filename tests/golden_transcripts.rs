@@ -607,9 +607,10 @@ fn myna_card_verifies_and_signs_by_short_file_identifier() {
     assert_signs_abc(&card, KeyKind::Auth, &data[4]);
     play(&mut card, "myna-card token", MYNA_CARD_TOKEN);
 
-    // The library checks the tries the same way (SELECT, empty VERIFY), sends its VERIFY
-    // without a second SELECT, and SELECTs the key EF instead of naming it in P2; the
-    // signature is the same bytes.
+    // The library checks the tries the same way (SELECT, empty VERIFY). Its guard then SELECTs
+    // the application and the PIN's EF again itself, in the transaction of the VERIFY, and
+    // learns the tries again there before spending one; it SELECTs the key EF instead of
+    // naming it in P2. The signature is the same bytes.
     let mut vc = VirtualCard::new();
     let mut lib = Card::new(&mut vc);
     let mut jpki = lib.jpki();
@@ -627,6 +628,8 @@ fn myna_card_verifies_and_signs_by_short_file_identifier() {
             "00A4040C0A D392F000260100000001",
             "00A4020C02 0018",
             "00200080",
+            "00A4040C0A D392F000260100000001",
+            "00A4020C02 0018",
             "00200080",
             "0020008004 31323334",
             "00A4020C02 0017",
