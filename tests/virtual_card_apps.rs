@@ -157,7 +157,7 @@ fn defaults_follow_the_documented_holder() {
         holder.access_code_b().as_deref().map(String::as_str),
         Some(code_b)
     );
-    // myna-card's test card: born 1980-02-17 (昭和55), expiry 2035, code 2285.
+    // The test card myna-card documents: born 1980-02-17 (昭和55), expiry 2035, code 2285.
     assert_eq!(
         AccessCodeB::from_parts(CalendarDate::new(1980, 2, 17).unwrap(), 2035, "2285"),
         AccessCodeB::new("55021720352285")
