@@ -4,16 +4,22 @@
 //! `61xx` / `6Cxx`) at each APDU of each operation. Every run must end in a value or a clear
 //! error within a bounded number of APDUs, never panic, never return a partial certificate,
 //! send a PIN at most once and only past the last-try guard, and spend no try for a right PIN.
+//!
+//! And another program sharing the reader selecting any application and any PIN or key file
+//! between two of the library's transactions (after the session selected something of its
+//! own): the library must do and return exactly what it does without it.
 
 mod hostile;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use hostile::{
-    all_tries, certificates, check_certificate, check_guard, ops, pin_verifies, Op, Value,
+    all_tries, certificates, check_certificate, check_guard_on, ops, pin_verifies, Op, Value,
 };
+use mynumbercard::card_face::CardFaceKey;
+use mynumbercard::card_info::CardInfoKey;
 use mynumbercard::testing::{Fault, Hostile};
-use mynumbercard::{Card, CertificateKind, Error, VirtualCard};
+use mynumbercard::{Card, CertificateKind, Error, PinKind, VirtualCard};
 
 /// The seed of the catalogue's random answers.
 const SEED: u64 = 0x4A50_4B49_0006;
@@ -54,7 +60,7 @@ fn check_run(op: &Op, fault: &Fault, at: usize, happy: &Value, happy_calls: usiz
         }
         Some(submitted) => {
             assert!(verifies <= 1, "{context}: {verifies} PIN VERIFYs");
-            if let Err(e) = check_guard(records, submitted.last_try) {
+            if let Err(e) = check_guard_on(records, submitted.kind.file(), submitted.last_try) {
                 panic!("{context}: {e}");
             }
             let i = submitted.kind.index();
@@ -116,6 +122,122 @@ fn every_operation_with_any_fault_at_any_apdu_ends_cleanly() {
     }
     eprintln!("{runs} runs");
     assert!(runs > 5_000, "{runs} runs");
+}
+
+/// What the session did before the operation (each in its own transaction), so that it has
+/// something selected: a PIN or key file of each application, or a certificate.
+const PRELUDES: &[(&str, fn(&mut Card<Hostile>) -> mynumbercard::Result<()>)] = &[
+    ("nothing", |_| Ok(())),
+    ("auth PIN status", |c| {
+        c.jpki().pin_status(PinKind::Auth).map(drop)
+    }),
+    ("sign PIN status", |c| {
+        c.jpki().pin_status(PinKind::Sign).map(drop)
+    }),
+    ("card-info PIN status", |c| {
+        c.card_info().pin_status(CardInfoKey::Pin).map(drop)
+    }),
+    ("card-face access code A status", |c| {
+        c.card_face()
+            .code_status(CardFaceKey::AccessCodeA)
+            .map(drop)
+    }),
+    ("auth certificate read", |c| {
+        c.jpki()
+            .read_certificate_der(CertificateKind::Auth)
+            .map(drop)
+    }),
+];
+
+/// What one run did: its result (errors by their `Debug` text), the library's commands, the
+/// tries left after it, the calls (counted from the operation's start) at which each of its
+/// transactions sent its first command, and how many commands another program sent.
+#[derive(Debug, PartialEq, Eq)]
+struct Outcome {
+    result: Result<Value, String>,
+    commands: Vec<Vec<u8>>,
+    tries: [u8; 8],
+    starts: Vec<usize>,
+    other_program: usize,
+}
+
+/// Runs the prelude, then `op` with `fault` planned `at` calls into it.
+fn run_after(
+    prelude: fn(&mut Card<Hostile>) -> mynumbercard::Result<()>,
+    op: &Op,
+    fault: Option<(&Fault, usize)>,
+) -> (Card<Hostile>, Outcome) {
+    let mut card = Card::new(Hostile::new(VirtualCard::new()).with_cap(CAP));
+    prelude(&mut card).expect("the prelude succeeds");
+    let calls = card.transport().calls();
+    let from = card.transport().records().len();
+    if let Some((fault, at)) = fault {
+        card.transport_mut().add_fault(calls + at, fault.clone());
+    }
+    let result = (op.run)(&mut card).map_err(|e| format!("{e:?}"));
+    let records = card.transport().records().get(from..).unwrap_or_default();
+    let ours = records.iter().filter(|r| !r.other_program);
+    let mut starts = Vec::new();
+    let mut last = None;
+    for (call, record) in ours.clone().enumerate() {
+        if record.transaction != last {
+            starts.push(call);
+            last = record.transaction;
+        }
+    }
+    let outcome = Outcome {
+        result,
+        commands: ours.map(|r| r.command.clone()).collect(),
+        tries: all_tries(&card),
+        starts,
+        other_program: records.iter().filter(|r| r.other_program).count(),
+    };
+    (card, outcome)
+}
+
+#[test]
+fn another_programs_selection_between_transactions_changes_nothing() {
+    let selections = Fault::other_programs();
+    let mut runs = 0;
+    for op in ops() {
+        // Signing is slow on the virtual card: after the preludes that matter most.
+        let preludes = if op.signs { &PRELUDES[..3] } else { PRELUDES };
+        for (prelude_name, prelude) in preludes {
+            let (_, happy) = run_after(*prelude, op, None);
+            for fault in &selections {
+                for &at in &happy.starts {
+                    let context = format!(
+                        "{} after {prelude_name}, {fault:?} before its command {at}",
+                        op.name
+                    );
+                    let (card, outcome) = match catch_unwind(AssertUnwindSafe(|| {
+                        run_after(*prelude, op, Some((fault, at)))
+                    })) {
+                        Ok(done) => done,
+                        Err(_) => panic!("{context}: panicked"),
+                    };
+                    runs += 1;
+                    assert!(
+                        outcome.other_program > 0,
+                        "{context}: the fault never happened"
+                    );
+                    if let Some(submitted) = op.submits {
+                        let records = card.transport().records();
+                        if let Err(e) =
+                            check_guard_on(records, submitted.kind.file(), submitted.last_try)
+                        {
+                            panic!("{context}: {e}");
+                        }
+                    }
+                    assert_eq!(outcome.tries, happy.tries, "{context}: tries left");
+                    assert_eq!(outcome.result, happy.result, "{context}: result");
+                    assert_eq!(outcome.commands, happy.commands, "{context}: commands");
+                }
+            }
+        }
+    }
+    eprintln!("{runs} runs");
+    assert!(runs > 3_000, "{runs} runs");
 }
 
 /// A certificate read against a transport that faults at APDU `at`.
