@@ -198,7 +198,7 @@ fn run_after(
 #[test]
 fn another_programs_selection_between_transactions_changes_nothing() {
     let selections = Fault::other_programs();
-    let mut runs = 0;
+    let (mut runs, mut lost) = (0, 0);
     for op in ops() {
         // Signing is slow on the virtual card: after the preludes that matter most.
         let preludes = if op.signs { &PRELUDES[..3] } else { PRELUDES };
@@ -230,14 +230,29 @@ fn another_programs_selection_between_transactions_changes_nothing() {
                         }
                     }
                     assert_eq!(outcome.tries, happy.tries, "{context}: tries left");
+                    if lost_verification(fault, &outcome, &happy) {
+                        lost += 1;
+                        continue;
+                    }
                     assert_eq!(outcome.result, happy.result, "{context}: result");
                     assert_eq!(outcome.commands, happy.commands, "{context}: commands");
                 }
             }
         }
     }
-    eprintln!("{runs} runs");
+    eprintln!("{runs} runs, {lost} lost a verified PIN to another application's SELECT");
     assert!(runs > 3_000, "{runs} runs");
+}
+
+/// The one difference another program may make: selecting another application clears the
+/// card's security status (ISO 7816-4 lets a card do so; the virtual card does), so an
+/// operation that verified a PIN in an earlier transaction and uses it in a later one fails
+/// with [`Error::SecurityStatusNotSatisfied`], having sent what the run without it sent up to
+/// there.
+fn lost_verification(fault: &Fault, outcome: &Outcome, happy: &Outcome) -> bool {
+    matches!(fault, Fault::OtherProgram { aid: Some(_), .. })
+        && outcome.result.as_ref().err().map(String::as_str) == Some("SecurityStatusNotSatisfied")
+        && happy.commands.starts_with(&outcome.commands)
 }
 
 /// A certificate read against a transport that faults at APDU `at`.

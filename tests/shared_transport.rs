@@ -152,7 +152,11 @@ fn another_program_selecting_the_sign_pin_does_not_make_an_auth_verify_spend_it(
         matches!(result, Err(Error::WrongPin { tries_left: 2 })),
         "{result:?}"
     );
-    assert_eq!(tries(&card), one_try_spent(0), "only the auth PIN lost a try");
+    assert_eq!(
+        tries(&card),
+        one_try_spent(0),
+        "only the auth PIN lost a try"
+    );
     let mut expected = vec![format!("other {}", select_ef(0x001B))];
     expected.extend(auth_verify_transcript());
     assert_eq!(transcript_from(&card, from), expected);
@@ -173,7 +177,11 @@ fn another_program_selecting_the_card_info_pin_does_not_make_an_auth_verify_spen
         matches!(result, Err(Error::WrongPin { tries_left: 2 })),
         "{result:?}"
     );
-    assert_eq!(tries(&card), one_try_spent(0), "the card-info PIN kept its tries");
+    assert_eq!(
+        tries(&card),
+        one_try_spent(0),
+        "the card-info PIN kept its tries"
+    );
     let mut expected: Vec<String> = theirs.iter().map(|c| format!("other {c}")).collect();
     expected.extend(auth_verify_transcript());
     assert_eq!(transcript_from(&card, from), expected);
@@ -182,7 +190,10 @@ fn another_program_selecting_the_card_info_pin_does_not_make_an_auth_verify_spen
 #[test]
 fn another_program_selecting_the_auth_pin_does_not_make_a_card_info_verify_spend_it() {
     let mut card = Card::new(SharedReader::new());
-    let status = card.card_info().pin_status(CardInfoKey::Pin).expect("status");
+    let status = card
+        .card_info()
+        .pin_status(CardInfoKey::Pin)
+        .expect("status");
     assert_eq!(status, PinStatus::Remaining(3));
 
     let theirs = [SELECT_JPKI, &select_ef(0x0018)].map(str::to_owned);
@@ -196,7 +207,11 @@ fn another_program_selecting_the_auth_pin_does_not_make_a_card_info_verify_spend
         matches!(result, Err(Error::WrongPin { tries_left: 2 })),
         "{result:?}"
     );
-    assert_eq!(tries(&card), one_try_spent(2), "only the card-info PIN lost a try");
+    assert_eq!(
+        tries(&card),
+        one_try_spent(2),
+        "only the card-info PIN lost a try"
+    );
     let mut expected: Vec<String> = theirs.iter().map(|c| format!("other {c}")).collect();
     expected.extend(strings(&["begin", SELECT_CARD_INFO]));
     expected.extend([select_ef(0x0011), EMPTY_VERIFY.into(), verify(b"0000")]);
@@ -302,7 +317,10 @@ fn an_exclusive_transport_keeps_the_selection_across_operations() {
     // SELECT EF 000A and the reads: the JPKI application is still selected.
     assert_eq!(apdus, 1 + reads as u64);
     drop(card);
-    assert_eq!(vc.log().first().map(hex::encode_upper).as_deref(), Some(SELECT_JPKI));
+    assert_eq!(
+        vc.log().first().map(hex::encode_upper).as_deref(),
+        Some(SELECT_JPKI)
+    );
     let jpki_selects = vc
         .log()
         .iter()
