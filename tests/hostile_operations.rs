@@ -124,9 +124,11 @@ fn every_operation_with_any_fault_at_any_apdu_ends_cleanly() {
     assert!(runs > 5_000, "{runs} runs");
 }
 
+type Prelude = fn(&mut Card<Hostile>) -> mynumbercard::Result<()>;
+
 /// What the session did before the operation (each in its own transaction), so that it has
 /// something selected: a PIN or key file of each application, or a certificate.
-const PRELUDES: &[(&str, fn(&mut Card<Hostile>) -> mynumbercard::Result<()>)] = &[
+const PRELUDES: &[(&str, Prelude)] = &[
     ("nothing", |_| Ok(())),
     ("auth PIN status", |c| {
         c.jpki().pin_status(PinKind::Auth).map(drop)
@@ -163,7 +165,7 @@ struct Outcome {
 
 /// Runs the prelude, then `op` with `fault` planned `at` calls into it.
 fn run_after(
-    prelude: fn(&mut Card<Hostile>) -> mynumbercard::Result<()>,
+    prelude: Prelude,
     op: &Op,
     fault: Option<(&Fault, usize)>,
 ) -> (Card<Hostile>, Outcome) {
@@ -250,7 +252,7 @@ fn another_programs_selection_between_transactions_changes_nothing() {
 fn describe(fault: &Fault) -> String {
     match fault {
         Fault::OtherProgram { aid, fid } => {
-            let aid = aid.map_or("no application".to_owned(), |aid| hex::encode_upper(aid));
+            let aid = aid.map_or("no application".to_owned(), hex::encode_upper);
             let fid = fid.map_or("no EF".to_owned(), |fid| format!("EF {fid:04X}"));
             format!("{aid}, {fid}")
         }
