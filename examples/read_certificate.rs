@@ -101,7 +101,7 @@ fn describe(cert: &JpkiCertificate, anchors: &TrustAnchors) -> Result<String, Bo
         other => format!("{other:?}"),
     };
     writeln!(out, "key:        {key}")?;
-    if let Some(generation) = cert.root_generation() {
+    if let Some(generation) = mynumbercard::trust::root_generation(cert) {
         writeln!(out, "root:       {generation} generation")?;
     }
     writeln!(out, "DER length: {} bytes", cert.der().len())?;

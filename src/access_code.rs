@@ -128,13 +128,13 @@ impl AccessCodeB {
 
 macro_rules! redacted_secret {
     ($t:ident) => {
-        impl crate::pin::Pin for $t {
-            fn as_bytes(&self) -> &[u8] {
+        impl crate::pin::Pin for $t {}
+
+        impl crate::pin::sealed::Sealed for $t {
+            fn secret_bytes(&self) -> &[u8] {
                 &self.0
             }
         }
-
-        impl crate::pin::sealed::Sealed for $t {}
 
         impl std::str::FromStr for $t {
             type Err = PinFormatError;

@@ -62,6 +62,15 @@ pub(crate) struct SizedFile {
     pub tail: Vec<u8>,
 }
 
+/// Whether a file holds personal data, which traces and logs never show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Content {
+    /// Certificates of the CAs, the user-authentication certificate, token info.
+    Public,
+    /// The holder's data: masked in traces (the response data, GET RESPONSE included).
+    Personal,
+}
+
 impl<T: Transport> Card<T> {
     /// Reads EF `fid` of `application`: SELECT AP and SELECT EF (unless selected), READ BINARY
     /// of 256 bytes at offset 0, then READ BINARY of `min(256, left)` bytes until `length`
@@ -78,12 +87,12 @@ impl<T: Transport> Card<T> {
         &mut self,
         application: Application,
         fid: u16,
+        content: Content,
         length: fn(&[u8], usize) -> Length,
         max: usize,
     ) -> Result<SizedFile> {
         let max = max.min(MAX_FILE_LEN);
-        // Everything outside the JPKI application is personal data: masked in traces.
-        let personal = application != Application::Jpki;
+        let personal = content == Content::Personal;
         let read = |offset, ne| -> Result<crate::apdu::Command> {
             let command = commands::read_binary(offset, ne)?;
             Ok(if personal {

@@ -17,16 +17,24 @@ pub struct Capabilities {
     pub extended_length: bool,
     /// Contact (ISO 7816-3) or contactless (ISO 14443).
     pub interface: Interface,
+    /// Whether no other program can reach the card between two of this session's
+    /// transactions (a PC/SC connection in exclusive mode, a phone's NFC tag session, the
+    /// in-process virtual card). When `false`, the default, the transport is treated as
+    /// shared: [`Card`](crate::Card) forgets what it believes is selected at the start of
+    /// every transaction, since another program may have selected something else since.
+    pub exclusive: bool,
 }
 
 impl Default for Capabilities {
-    /// A short-APDU contact reader: 261-byte commands, 258-byte responses.
+    /// A short-APDU contact reader shared with other programs: 261-byte commands, 258-byte
+    /// responses.
     fn default() -> Self {
         Self {
             max_command_len: 261,
             max_response_len: 258,
             extended_length: false,
             interface: Interface::Contact,
+            exclusive: false,
         }
     }
 }

@@ -49,12 +49,15 @@ impl SharedReader {
     }
 
     fn with_card(card: VirtualCard) -> Self {
+        // The virtual card's own capabilities, but shared: the in-process card declares
+        // exclusive access, a reader another program uses cannot.
+        let mut capabilities = card.capabilities();
+        capabilities.exclusive = false;
         Self {
             card,
             queued: Vec::new(),
             transcript: Vec::new(),
-            // A transport that declares nothing is shared.
-            capabilities: Capabilities::default(),
+            capabilities,
         }
     }
 }
@@ -312,6 +315,7 @@ fn a_shared_reader_selects_the_application_again_in_every_operation() {
 fn an_exclusive_transport_keeps_the_selection_across_operations() {
     // The in-process virtual card is exclusive: nobody else reaches it.
     let mut vc = VirtualCard::new();
+    assert!(vc.capabilities().exclusive);
     let mut card = Card::new(&mut vc);
     let (apdus, reads) = second_read_apdus(&mut card);
     // SELECT EF 000A and the reads: the JPKI application is still selected.
@@ -327,4 +331,57 @@ fn an_exclusive_transport_keeps_the_selection_across_operations() {
         .filter(|c| hex::encode_upper(c) == SELECT_JPKI)
         .count();
     assert_eq!(jpki_selects, 1);
+}
+
+/// Two status reads and a wrong auth PIN, in three operations: the APDUs of each.
+fn status_status_verify<T: Transport>(card: &mut Card<T>) -> [u64; 3] {
+    let mut counts = [0; 3];
+    let mut last = 0;
+    for (i, count) in counts.iter_mut().enumerate() {
+        if i < 2 {
+            let status = card.jpki().pin_status(PinKind::Auth).expect("status");
+            assert_eq!(status, PinStatus::Remaining(3));
+        } else {
+            let result = card.jpki().verify_pin(&wrong_auth());
+            assert!(
+                matches!(result, Err(Error::WrongPin { tries_left: 2 })),
+                "{result:?}"
+            );
+        }
+        *count = card.stats().commands - last;
+        last = card.stats().commands;
+    }
+    counts
+}
+
+#[test]
+fn the_guard_selects_the_secret_itself_even_on_an_exclusive_transport() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    // The second status trusts the selection (1 APDU: the empty VERIFY); the guard does not
+    // (SELECT AP, SELECT EF, empty VERIFY, VERIFY).
+    assert_eq!(status_status_verify(&mut card), [3, 1, 4]);
+    drop(card);
+    let log: Vec<String> = vc.log().iter().map(hex::encode_upper).collect();
+    let mut expected = vec![
+        SELECT_JPKI.to_owned(),
+        select_ef(0x0018),
+        EMPTY_VERIFY.into(),
+    ];
+    expected.push(EMPTY_VERIFY.into());
+    expected.extend([
+        SELECT_JPKI.to_owned(),
+        select_ef(0x0018),
+        EMPTY_VERIFY.into(),
+    ]);
+    expected.push(verify(b"0000"));
+    assert_eq!(log, expected);
+    assert_eq!(vc.all_tries_left(), one_try_spent(0));
+}
+
+#[test]
+fn on_a_shared_reader_every_status_selects_again() {
+    let mut card = Card::new(SharedReader::new());
+    assert_eq!(status_status_verify(&mut card), [3, 3, 4]);
+    assert_eq!(tries(&card), one_try_spent(0));
 }

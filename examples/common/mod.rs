@@ -103,13 +103,10 @@ pub fn read_pin(prompt: &str, from_stdin: bool) -> Result<Zeroizing<String>, Box
 pub fn explain(e: &mynumbercard::Error) -> String {
     use mynumbercard::Error;
     match e {
-        Error::WrongPin { tries_left: 0 } => {
-            "wrong PIN: no tries left, the PIN is now blocked".into()
-        }
-        Error::WrongPin { tries_left } => format!("wrong PIN: {tries_left} tries left"),
-        Error::LastTryRefused => {
-            "only one PIN try is left: refusing to use it (a wrong PIN would block the card)".into()
-        }
+        Error::LastTryRefused { secret } => format!(
+            "only 1 try of the {secret} is left: refusing to use it (a wrong one would block \
+             it); pass --allow-last-try to spend it"
+        ),
         other => other.to_string(),
     }
 }

@@ -178,7 +178,13 @@ fn holding_card(state: &ReaderState) -> Option<String> {
         .filter(|name| name.as_bytes() != ::pcsc::PNP_NOTIFICATION().to_bytes())
 }
 
-/// A card in a PC/SC reader, connected in shared mode; see the [module docs](self).
+/// A card in a PC/SC reader, connected in shared mode (the default) or exclusive mode; see
+/// the [module docs](self).
+///
+/// In shared mode other programs may use the card between two of the library's
+/// transactions, so the transport declares [`Capabilities::exclusive`] `false` and the
+/// session selects again at the start of every transaction. [`PcscTransport::connect_exclusive`]
+/// keeps every other program out for the whole connection, and saves those SELECTs.
 ///
 /// The connection lives on a thread of its own, which holds the PC/SC transaction between
 /// [`Transport::begin_transaction`] and [`Transport::end_transaction`].
@@ -191,11 +197,27 @@ pub struct PcscTransport {
 }
 
 impl PcscTransport {
-    /// Connects to the card in `reader`, in shared mode (T=0 or T=1).
+    /// Connects to the card in `reader`, in shared mode (T=0 or T=1): other programs can
+    /// reach the card between the library's transactions.
     pub fn connect(reader: &str) -> Result<Self, TransportError> {
+        Self::connect_with(reader, ::pcsc::ShareMode::Shared)
+    }
+
+    /// Connects to the card in `reader` in exclusive mode: no other program can reach the
+    /// card until this transport is closed (the connection fails while another program
+    /// holds the card). The transport declares [`Capabilities::exclusive`].
+    pub fn connect_exclusive(reader: &str) -> Result<Self, TransportError> {
+        Self::connect_with(reader, ::pcsc::ShareMode::Exclusive)
+    }
+
+    fn connect_with(reader: &str, mode: ::pcsc::ShareMode) -> Result<Self, TransportError> {
         let name = CString::new(reader)
             .map_err(|_| TransportError::other(PcscError::InvalidReaderName))?;
-        let (worker, Connected { atr, capabilities }) = worker::spawn(name)?;
+        let (worker, Connected { atr, capabilities }) = worker::spawn(name, mode)?;
+        let capabilities = Capabilities {
+            exclusive: mode == ::pcsc::ShareMode::Exclusive,
+            ..capabilities
+        };
         Ok(Self {
             worker: Some(worker),
             reader: reader.to_owned(),

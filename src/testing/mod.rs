@@ -180,14 +180,17 @@ impl Hostile {
         self
     }
 
-    /// Replaces the capabilities reported (the card's by default, declared shared).
+    /// Replaces the capabilities reported (the card's by default, declared shared), their
+    /// `exclusive` included.
     pub fn with_capabilities(mut self, capabilities: Capabilities) -> Self {
         self.capabilities = capabilities;
+        self.exclusive = capabilities.exclusive;
         self
     }
 
     /// Declares exclusive access (`true`: no other program reaches the card, so random faults
-    /// draw no [`Fault::OtherProgram`]) or shared access (`false`, the default).
+    /// draw no [`Fault::OtherProgram`]) or shared access (`false`, the default), as
+    /// [`Capabilities::exclusive`] reports it.
     pub fn with_exclusive(mut self, exclusive: bool) -> Self {
         self.exclusive = exclusive;
         self
@@ -324,7 +327,9 @@ impl Transport for Hostile {
     }
 
     fn capabilities(&self) -> Capabilities {
-        self.capabilities
+        let mut capabilities = self.capabilities;
+        capabilities.exclusive = self.exclusive;
+        capabilities
     }
 
     /// Fails when the card is removed; with random faults, sometimes reports a reset by
