@@ -405,12 +405,14 @@ struct OtherClient {
 
 impl OtherClient {
     fn connect(reader: &str) -> Self {
-        let context = ::pcsc::Context::establish(::pcsc::Scope::User).expect("second context");
-        let name = std::ffi::CString::new(reader).expect("reader name");
-        let card = context
-            .connect(&name, ::pcsc::ShareMode::Shared, ::pcsc::Protocols::ANY)
-            .expect("second connection, shared");
+        let card = Self::try_connect(reader).expect("second connection, shared");
         Self { card }
+    }
+
+    fn try_connect(reader: &str) -> Result<::pcsc::Card, ::pcsc::Error> {
+        let context = ::pcsc::Context::establish(::pcsc::Scope::User)?;
+        let name = std::ffi::CString::new(reader).expect("reader name");
+        context.connect(&name, ::pcsc::ShareMode::Shared, ::pcsc::Protocols::ANY)
     }
 
     /// Sends `apdu` (hex) and requires `9000`.
@@ -520,4 +522,30 @@ fn another_client_selecting_the_sign_pin_costs_it_no_try() {
 fn another_client_selecting_the_card_info_pin_costs_it_no_try() {
     let _serial = stack::serial();
     wrong_auth_pin_after_another_clients_selection(&[SELECT_CARD_INFO, "00A4020C020011"]);
+}
+
+#[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
+fn an_exclusive_connection_keeps_other_clients_out_and_its_selection() {
+    let _serial = stack::serial();
+    let reader = stack::reader();
+    let transport =
+        mynumbercard::pcsc::PcscTransport::connect_exclusive(&reader).expect("exclusive");
+    let mut card = mynumbercard::Card::new(transport);
+    assert!(mynumbercard::Transport::capabilities(card.transport()).exclusive);
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Auth).expect("status"),
+        PinStatus::Remaining(3)
+    );
+    let other = OtherClient::try_connect(&reader).map(drop);
+    assert_eq!(other, Err(::pcsc::Error::SharingViolation));
+    // Nobody else could have selected anything: the second status sends the empty VERIFY
+    // only (SELECT AP, SELECT EF and the empty VERIFY the first time).
+    let first = card.stats().commands;
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Auth).expect("status"),
+        PinStatus::Remaining(3)
+    );
+    assert_eq!((first, card.stats().commands - first), (3, 1));
+    card.close().expect("close");
 }
