@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 use std::time::SystemTime;
 
 use clap::Parser;
-use mynumbercard::certificate::{JpkiCertificate, PublicKey};
+use mynumbercard::certificate::{Attribute, BirthDate, JpkiCertificate, PublicKey, Sex};
 use mynumbercard::trust::TrustAnchors;
 use mynumbercard::{CertificateKind, SignPin};
 
@@ -77,6 +77,19 @@ fn read_from_card(args: &Args, which: CertificateKind) -> Result<Vec<u8>, Box<dy
         .map_err(|e| common::explain(&e))?)
 }
 
+/// A personal-data field: its typed reading, or what is there when it does not parse.
+fn show<T>(field: &Option<Attribute<T>>, typed: impl Fn(&T) -> String) -> String {
+    match field {
+        None => "(absent)".to_owned(),
+        Some(a) => match (a.value(), a.text()) {
+            (Some(value), _) => typed(value),
+            (None, _) if a.is_repeated() => "(unreadable: the certificate carries it twice)".to_owned(),
+            (None, Some(text)) => format!("(unreadable: {text:?})"),
+            (None, None) => format!("(unreadable: {} bytes, not a string)", a.der().len()),
+        },
+    }
+}
+
 /// Everything the certificate view says, and the chain verdict on one line.
 fn describe(cert: &JpkiCertificate, anchors: &TrustAnchors) -> Result<String, Box<dyn Error>> {
     let tbs = &cert.certificate().tbs_certificate;
@@ -106,26 +119,26 @@ fn describe(cert: &JpkiCertificate, anchors: &TrustAnchors) -> Result<String, Bo
     }
     writeln!(out, "DER length: {} bytes", cert.der().len())?;
     if let Some(attributes) = cert.attributes().filter(|a| !a.is_empty()) {
-        let show = |v: Option<String>| v.unwrap_or_else(|| "(absent)".to_owned());
-        writeln!(out, "name:       {}", show(attributes.name.clone()))?;
-        writeln!(
-            out,
-            "sex:        {}",
-            show(attributes.sex.as_ref().map(|s| format!("{s:?}")))
-        )?;
-        let birth = attributes
-            .birth_date
-            .map(|b| match (b.era().name_ja(), b.era_year()) {
-                (Some(era), Some(year)) => format!("{} ({era}{year}年)", b.date()),
-                _ => b.date().to_string(),
-            });
-        writeln!(out, "born:       {}", show(birth))?;
-        writeln!(out, "address:    {}", show(attributes.address.clone()))?;
+        let sex = |s: &Sex| match s {
+            Sex::Male => "male".to_owned(),
+            Sex::Female => "female".to_owned(),
+            Sex::Unknown => "unknown".to_owned(),
+            Sex::NotApplicable => "not applicable".to_owned(),
+            other => format!("{other:?}"),
+        };
+        let born = |b: &BirthDate| match (b.era().name_ja(), b.era_year()) {
+            (Some(era), Some(year)) => format!("{} ({era}{year}年)", b.date()),
+            _ => b.date().to_string(),
+        };
+        writeln!(out, "name:       {}", show(&attributes.name, String::clone))?;
+        writeln!(out, "sex:        {}", show(&attributes.sex, sex))?;
+        writeln!(out, "born:       {}", show(&attributes.birth_date, born))?;
+        writeln!(out, "address:    {}", show(&attributes.address, String::clone))?;
         for (label, flags) in [
-            ("name", &attributes.name_substitutes),
-            ("address", &attributes.address_substitutes),
+            ("name", attributes.name_substitutes()),
+            ("address", attributes.address_substitutes()),
         ] {
-            if let Some(flags) = flags.as_ref().filter(|f| f.any()) {
+            if let Some(flags) = flags.filter(|f| f.any()) {
                 writeln!(
                     out,
                     "substitute characters in the {label} at {:?}",
