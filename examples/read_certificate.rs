@@ -83,7 +83,9 @@ fn show<T>(field: &Option<Attribute<T>>, typed: impl Fn(&T) -> String) -> String
         None => "(absent)".to_owned(),
         Some(a) => match (a.value(), a.text()) {
             (Some(value), _) => typed(value),
-            (None, _) if a.is_repeated() => "(unreadable: the certificate carries it twice)".to_owned(),
+            (None, _) if a.is_repeated() => {
+                "(unreadable: the certificate carries it twice)".to_owned()
+            }
             (None, Some(text)) => format!("(unreadable: {text:?})"),
             (None, None) => format!("(unreadable: {} bytes, not a string)", a.der().len()),
         },
@@ -133,7 +135,11 @@ fn describe(cert: &JpkiCertificate, anchors: &TrustAnchors) -> Result<String, Bo
         writeln!(out, "name:       {}", show(&attributes.name, String::clone))?;
         writeln!(out, "sex:        {}", show(&attributes.sex, sex))?;
         writeln!(out, "born:       {}", show(&attributes.birth_date, born))?;
-        writeln!(out, "address:    {}", show(&attributes.address, String::clone))?;
+        writeln!(
+            out,
+            "address:    {}",
+            show(&attributes.address, String::clone)
+        )?;
         for (label, flags) in [
             ("name", attributes.name_substitutes()),
             ("address", attributes.address_substitutes()),

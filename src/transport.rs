@@ -55,8 +55,14 @@ pub enum TransportError {
     /// No response in time.
     #[error("timed out")]
     Timeout,
+    /// A failure of the PC/SC layer (feature `pcsc`): no reader, an unknown reader name, or
+    /// a PC/SC error code, as a typed value ([`PcscError::Pcsc`](crate::pcsc::PcscError::Pcsc)
+    /// holds the `pcsc` crate's error).
+    #[cfg(feature = "pcsc")]
+    #[error(transparent)]
+    Pcsc(crate::pcsc::PcscError),
     /// Anything else, with its source.
-    #[error("transport failure")]
+    #[error("transport failure: {0}")]
     Other(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
@@ -64,6 +70,13 @@ impl TransportError {
     /// Wraps any error as [`TransportError::Other`].
     pub fn other(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self::Other(source.into())
+    }
+}
+
+#[cfg(feature = "pcsc")]
+impl From<crate::pcsc::PcscError> for TransportError {
+    fn from(e: crate::pcsc::PcscError) -> Self {
+        Self::Pcsc(e)
     }
 }
 
@@ -205,5 +218,20 @@ impl<F> fmt::Debug for FnTransport<F> {
         f.debug_struct("FnTransport")
             .field("capabilities", &self.capabilities)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_shows_its_cause() {
+        let e = TransportError::other("the NFC tag was lost");
+        assert_eq!(e.to_string(), "transport failure: the NFC tag was lost");
+        assert_eq!(
+            std::error::Error::source(&e).map(ToString::to_string),
+            Some("the NFC tag was lost".to_owned())
+        );
     }
 }

@@ -4,8 +4,8 @@
 mod support;
 
 use der::asn1::{Any, BmpString, Ia5StringRef, PrintableStringRef};
-use der::Tag;
 use der::Encode;
+use der::Tag;
 use mynumbercard::certificate::{
     Attribute, BirthDate, CalendarDate, Era, JpkiCertificate, Sex, SubstituteFlags,
 };
@@ -95,7 +95,9 @@ fn a_certificate_without_jpki_entries_has_no_attributes() {
 
 #[test]
 fn a_malformed_field_keeps_its_raw_value_and_fails_nothing_else() {
-    let cases: Vec<(Vec<(&str, Any)>, Option<&str>)> = vec![
+    // The entries, and the text each keeps (None: not a string).
+    type Case<'a> = (Vec<(&'a str, Any)>, Option<&'a str>);
+    let cases: Vec<Case> = vec![
         (vec![(BIRTH, utf8("419900230"))], Some("419900230")), // 30 February
         (vec![(BIRTH, utf8("419901301"))], Some("419901301")), // month 13
         (vec![(BIRTH, utf8("61990010"))], Some("61990010")),   // too short
@@ -123,7 +125,10 @@ fn a_malformed_field_keeps_its_raw_value_and_fails_nothing_else() {
         let a = view.attributes().expect(&described);
         let (raw, typed) = match oid {
             BIRTH => (a.birth_date.as_ref().map(raw), a.birth_date().is_some()),
-            NAME_FLAGS => (a.name_substitutes.as_ref().map(raw), a.name_substitutes().is_some()),
+            NAME_FLAGS => (
+                a.name_substitutes.as_ref().map(raw),
+                a.name_substitutes().is_some(),
+            ),
             SEX => (a.sex.as_ref().map(raw), a.sex().is_some()),
             ADDRESS => (a.address.as_ref().map(raw), a.address().is_some()),
             _ => unreachable!(),
@@ -142,12 +147,7 @@ fn raw<T>(a: &Attribute<T>) -> (Vec<u8>, Option<String>) {
 
 #[test]
 fn a_repeated_field_has_no_typed_reading() {
-    let view = with_san(vec![
-        (NAME, utf8("a")),
-        (SEX, utf8("1")),
-        (NAME, utf8("b")),
-    ])
-    .unwrap();
+    let view = with_san(vec![(NAME, utf8("a")), (SEX, utf8("1")), (NAME, utf8("b"))]).unwrap();
     let a = view.attributes().unwrap();
     let name = a.name.as_ref().unwrap();
     assert!(name.is_repeated());
@@ -160,7 +160,10 @@ fn a_repeated_field_has_no_typed_reading() {
 fn debug_shows_no_personal_data() {
     let view = with_san(vec![(NAME, utf8("試験　花子")), (BIRTH, utf8("319800217"))]).unwrap();
     let shown = format!("{:?}", view.attributes().unwrap());
-    assert!(!shown.contains("試験") && !shown.contains("1980"), "{shown}");
+    assert!(
+        !shown.contains("試験") && !shown.contains("1980"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -197,7 +200,10 @@ fn birth_dates_read_the_era_digit_and_the_gregorian_date() {
     assert!(next.era_matches_date());
     assert_eq!(next.to_string(), "620400101");
     assert!(!BirthDate::parse("619900101").unwrap().era_matches_date());
-    assert_eq!(BirthDate::parse("919900101").unwrap().era(), Era::Unnamed(9));
+    assert_eq!(
+        BirthDate::parse("919900101").unwrap().era(),
+        Era::Unnamed(9)
+    );
     for bad in [
         "",
         "41990010",

@@ -317,7 +317,11 @@ pub(crate) fn collect<'a, I>(entries: I) -> JpkiAttributes
 where
     I: IntoIterator<Item = (&'a ObjectIdentifier, &'a der::asn1::Any)>,
 {
-    fn set<T>(slot: &mut Option<Attribute<T>>, value: &der::asn1::Any, parse: fn(&str) -> Option<T>) {
+    fn set<T>(
+        slot: &mut Option<Attribute<T>>,
+        value: &der::asn1::Any,
+        parse: fn(&str) -> Option<T>,
+    ) {
         if let Some(first) = slot.as_mut() {
             first.repeated = true;
             first.value = None;

@@ -26,8 +26,9 @@ use x509_cert::Certificate;
 
 pub use crate::calendar::{CalendarDate, Era};
 pub use attributes::{
-    Attribute, BirthDate, JpkiAttributes, Sex, SubstituteFlags, OID_ADDRESS, OID_ADDRESS_SUBSTITUTES,
-    OID_BIRTH_DATE, OID_NAME, OID_NAME_SUBSTITUTES, OID_SEX, PERSONAL_DATA_ARC,
+    Attribute, BirthDate, JpkiAttributes, Sex, SubstituteFlags, OID_ADDRESS,
+    OID_ADDRESS_SUBSTITUTES, OID_BIRTH_DATE, OID_NAME, OID_NAME_SUBSTITUTES, OID_SEX,
+    PERSONAL_DATA_ARC,
 };
 pub use key::PublicKey;
 
