@@ -188,6 +188,7 @@ impl<'a, T: Transport> CardFace<'a, T> {
             let file = card.read_sized(
                 Application::CardFace,
                 ef::MY_NUMBER_IMAGE,
+                files::Content::Personal,
                 files::tlv_length,
                 files::MAX_FILE_LEN,
             )?;
@@ -212,6 +213,7 @@ pub(crate) fn read_record_in<T: Transport>(card: &mut Card<T>) -> Result<CardFac
     let file = card.read_sized(
         Application::CardFace,
         ef::CARD_FACE,
+        files::Content::Personal,
         files::tlv_length,
         files::MAX_FILE_LEN,
     )?;

@@ -249,6 +249,7 @@ fn read_my_number_file<T: Transport>(card: &mut Card<T>) -> Result<SizedFile> {
     card.read_sized(
         Application::CardInfo,
         ef::MY_NUMBER,
+        files::Content::Personal,
         files::tlv_length,
         MAX_MY_NUMBER_LEN,
     )
@@ -258,6 +259,7 @@ fn read_attributes_file<T: Transport>(card: &mut Card<T>) -> Result<SizedFile> {
     card.read_sized(
         Application::CardInfo,
         ef::ATTRIBUTES,
+        files::Content::Personal,
         files::tlv_length,
         MAX_ATTRIBUTES_LEN,
     )
@@ -267,6 +269,7 @@ fn read_integrity_in<T: Transport>(card: &mut Card<T>) -> Result<IntegrityRecord
     let file = card.read_sized(
         Application::CardInfo,
         ef::INTEGRITY,
+        files::Content::Personal,
         files::tlv_length,
         MAX_INTEGRITY_LEN,
     )?;

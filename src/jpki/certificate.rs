@@ -39,6 +39,13 @@ impl CertificateKind {
         }
     }
 
+    /// Whether the certificate carries the holder's personal data: the signature
+    /// certificate's subjectAltName holds the name, address, birth date and sex. Its reads
+    /// are masked in traces.
+    pub const fn holds_personal_data(self) -> bool {
+        matches!(self, CertificateKind::Sign)
+    }
+
     /// All four, in file order of the examples.
     pub const ALL: [CertificateKind; 4] = [
         CertificateKind::Auth,
@@ -81,13 +88,19 @@ impl<T: Transport> Jpki<'_, T> {
 
     fn read_certificate_in_transaction(&mut self, kind: CertificateKind) -> Result<Vec<u8>> {
         self.select()?;
-        let file = self.card().read_sized(
+        let content = if kind.holds_personal_data() {
+            files::Content::Personal
+        } else {
+            files::Content::Public
+        };
+        let mut file = self.card().read_sized(
             Application::Jpki,
             kind.file(),
+            content,
             files::der_length,
             MAX_CERTIFICATE_LEN,
         )?;
-        Ok(file.content)
+        Ok(std::mem::take(&mut *file.content))
     }
 
     /// Reads and parses a certificate; see [`Jpki::read_certificate_der`].
