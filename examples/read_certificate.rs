@@ -172,7 +172,7 @@ fn describe(cert: &JpkiCertificate, anchors: &TrustAnchors) -> Result<String, Bo
         other => format!("{other:?}"),
     };
     line("key", &key)?;
-    if let Some(generation) = cert.root_generation() {
+    if let Some(generation) = mynumbercard::trust::root_generation(cert) {
         line("root", &format!("{generation} generation"))?;
     }
     line("DER length", &format!("{} bytes", cert.der().len()))?;

@@ -205,13 +205,13 @@ fn push_digits(out: &mut Vec<u8>, value: u16, width: u32) {
 
 macro_rules! redacted_secret {
     ($t:ident) => {
-        impl crate::pin::Pin for $t {
-            fn as_bytes(&self) -> &[u8] {
+        impl crate::pin::Pin for $t {}
+
+        impl crate::pin::sealed::Sealed for $t {
+            fn secret_bytes(&self) -> &[u8] {
                 &self.0
             }
         }
-
-        impl crate::pin::sealed::Sealed for $t {}
 
         impl std::str::FromStr for $t {
             type Err = PinFormatError;

@@ -33,16 +33,17 @@ pub fn verify_status() -> Command {
     Command::new(0x00, 0x20, 0x00, 0x80)
 }
 
-/// VERIFY the selected PIN: `00 20 00 80 Lc <PIN>`; the data is marked sensitive.
-pub fn verify(pin: &[u8]) -> Command {
+/// VERIFY the selected PIN: `00 20 00 80 Lc <PIN>`; the data is marked sensitive. The
+/// lockout guard's alone.
+pub(crate) fn verify(pin: &[u8]) -> Command {
     Command::new(0x00, 0x20, 0x00, 0x80)
         .with_data(pin)
         .sensitive()
 }
 
 /// CHANGE REFERENCE DATA of the selected PIN after a VERIFY: `00 24 01 80 Lc <new PIN>`
-/// [myna (marked untested), myna-card].
-pub fn change_reference_data(new_pin: &[u8]) -> Command {
+/// [myna (marked untested), myna-card]. The lockout guard's alone.
+pub(crate) fn change_reference_data(new_pin: &[u8]) -> Command {
     Command::new(0x00, 0x24, 0x01, 0x80)
         .with_data(new_pin)
         .sensitive()

@@ -123,7 +123,39 @@ impl<T: Transport> Exchange<T> {
     /// `61xx` is followed by at most [`Limits::max_get_response`] GET RESPONSE commands;
     /// `6Cxx` answering a command that expects data (and carries no secret) causes one
     /// resend with Le = xx. A command carrying a PIN is never sent twice.
+    ///
+    /// Secrets reach the card only through the lockout guard: a VERIFY carrying data, a
+    /// CHANGE REFERENCE DATA or a RESET RETRY COUNTER is refused here with
+    /// [`Error::SecretOutsideGuard`], and nothing is sent. Use the applications' verify
+    /// methods ([`Jpki::verify_pin`](crate::jpki::Jpki::verify_pin), …).
+    ///
+    /// ```
+    /// # #[cfg(feature = "virtual-card")] {
+    /// use mynumbercard::apdu::Command;
+    /// use mynumbercard::exchange::Exchange;
+    /// use mynumbercard::{Error, VirtualCard};
+    ///
+    /// let mut exchange = Exchange::new(VirtualCard::default());
+    /// let verify = Command::new(0x00, 0x20, 0x00, 0x80).with_data(*b"1234");
+    /// assert!(matches!(
+    ///     exchange.transmit(&verify),
+    ///     Err(Error::SecretOutsideGuard { .. })
+    /// ));
+    /// assert_eq!(exchange.stats().commands, 0);
+    /// # }
+    /// ```
     pub fn transmit(&mut self, command: &Command) -> Result<Response> {
+        if carries_secret(command) {
+            return Err(Error::SecretOutsideGuard {
+                command: command.header(),
+            });
+        }
+        self.transmit_any(command)
+    }
+
+    /// [`Exchange::transmit`] without the refusal: the session's path, which the lockout
+    /// guard uses for the commands that carry a secret.
+    pub(crate) fn transmit_any(&mut self, command: &Command) -> Result<Response> {
         let mut response = self.send(command)?;
         if let Some(le) = response.status().correct_le() {
             if command.ne().is_some() && !command.is_sensitive() {
@@ -201,6 +233,16 @@ impl<T: Transport> Exchange<T> {
         if let Some(tracer) = self.tracer.as_mut() {
             tracer(line);
         }
+    }
+}
+
+/// VERIFY with data (`20`), CHANGE REFERENCE DATA (`24`), RESET RETRY COUNTER (`2C`), in any
+/// class: the commands that carry a PIN or access code, or change one.
+fn carries_secret(command: &Command) -> bool {
+    match command.ins() {
+        0x20 => !command.data().is_empty(),
+        0x24 | 0x2C => true,
+        _ => false,
     }
 }
 

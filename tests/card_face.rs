@@ -104,13 +104,22 @@ fn tries_wrong_codes_and_a_blocked_code() {
     let err = face
         .verify_access_code_a_with(&MyNumber::new("123456789018").unwrap(), LastTry::Allow)
         .unwrap_err();
-    assert!(matches!(err, Error::PinBlocked), "{err:?}");
+    assert!(matches!(err, Error::Blocked { .. }), "{err:?}");
     assert_eq!(secrets_sent(&log(&card)), 0, "a blocked code is never sent");
 
     let wrong = AccessCodeB::new("02010120359999").unwrap();
     let mut face = card.card_face();
     let err = face.verify_access_code_b(&wrong).unwrap_err();
-    assert!(matches!(err, Error::WrongPin { tries_left: 2 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::WrongAccessCode {
+                secret: mynumbercard::Secret::AccessCodeB,
+                tries_left: 2
+            }
+        ),
+        "{err:?}"
+    );
     assert!(matches!(
         face.read_record(),
         Err(Error::SecurityStatusNotSatisfied)
@@ -126,7 +135,7 @@ fn the_last_try_of_access_code_b_is_refused() {
         .card_face()
         .verify_access_code_b(&code_b())
         .unwrap_err();
-    assert!(matches!(err, Error::LastTryRefused), "{err:?}");
+    assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
     assert_eq!(
         log(&card),
         [

@@ -201,7 +201,11 @@ fn check_step(
         return Err(format!("{verifies} PIN VERIFYs"));
     }
     check_guard(records, last_try)?;
-    if matches!(result, Err(Error::LastTryRefused | Error::PinTriesUnknown)) && verifies > 0 {
+    if matches!(
+        result,
+        Err(Error::LastTryRefused { .. } | Error::TriesUnknown { .. })
+    ) && verifies > 0
+    {
         return Err(format!("{result:?} but a PIN was sent"));
     }
     let i = kind.index();

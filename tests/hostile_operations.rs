@@ -99,7 +99,9 @@ fn every_operation_with_any_fault_at_any_apdu_ends_cleanly() {
         let happy = match (happy, op.submits) {
             (Ok(value), _) => value,
             // The fault-free failures: a wrong PIN, the signature certificate without PIN.
-            (Err(Error::WrongPin { .. }), Some(s)) if !s.right => Value::Unit,
+            (Err(Error::WrongPin { .. } | Error::WrongAccessCode { .. }), Some(s)) if !s.right => {
+                Value::Unit
+            }
             (Err(Error::SecurityStatusNotSatisfied), None) => Value::Unit,
             (Err(e), _) => panic!("{}: fails without a fault: {e}", op.name),
         };

@@ -182,7 +182,7 @@ fn the_guard_refuses_the_last_try_without_sending_a_verify() {
         .jpki()
         .verify_pin(&AuthPin::new("1234").unwrap())
         .unwrap_err();
-    assert!(matches!(err, Error::LastTryRefused), "{err:?}");
+    assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
     assert_eq!(
         log(&card),
         [
@@ -198,7 +198,15 @@ fn the_guard_refuses_the_last_try_without_sending_a_verify() {
         .jpki()
         .verify_pin_with(&AuthPin::new("0000").unwrap(), LastTry::Allow)
         .unwrap_err();
-    assert!(matches!(err, Error::WrongPin { tries_left: 0 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::BlockedByThisAttempt {
+                secret: mynumbercard::Secret::AuthPin
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(card.transport().tries_left(PinKind::Auth), 0);
     assert_eq!(
         card.jpki().pin_status(PinKind::Auth).unwrap(),
@@ -213,7 +221,7 @@ fn the_last_try_allowed_with_the_right_pin_restores_the_counter() {
     let pin = SignPin::new("ABC123").unwrap();
     assert!(matches!(
         card.jpki().verify_pin(&pin),
-        Err(Error::LastTryRefused)
+        Err(Error::LastTryRefused { .. })
     ));
     card.jpki().verify_pin_with(&pin, LastTry::Allow).unwrap();
     assert_eq!(card.transport().tries_left(PinKind::Sign), 5);
@@ -232,7 +240,7 @@ fn a_blocked_pin_reports_blocked_and_is_never_sent() {
             .jpki()
             .verify_pin_with(&AuthPin::new("1234").unwrap(), last_try)
             .unwrap_err();
-        assert!(matches!(err, Error::PinBlocked), "{err:?}");
+        assert!(matches!(err, Error::Blocked { .. }), "{err:?}");
     }
     assert_eq!(secrets_sent(&log(&card)), 0);
 }
@@ -409,7 +417,7 @@ fn changing_a_pin_at_one_try_left_is_refused_by_the_guard() {
         .jpki()
         .change_pin(&pin, &pin, LastTry::Refuse)
         .unwrap_err();
-    assert!(matches!(err, Error::LastTryRefused), "{err:?}");
+    assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
     assert_eq!(secrets_sent(&log(&card)), 0);
     assert!(!log(&card).iter().any(|c| c.starts_with("00240180")));
 }

@@ -128,7 +128,7 @@ fn chunked_reads_reassemble_the_certificates_then_filler() {
         CertificateKind::AuthCa,
         CertificateKind::SignCa,
     ] {
-        jpki_file(&mut card, kind.file());
+        jpki_file(&mut card, mynumbercard::jpki::ef::certificate(kind));
         let file = read_file(&mut card);
         let der = card.certificate_der(kind).to_vec();
         assert_eq!(file.len(), 2560, "{kind:?} file size");

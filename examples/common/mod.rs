@@ -269,17 +269,14 @@ impl Error for Explained {
 pub fn explain(e: mynumbercard::Error) -> Box<dyn Error> {
     use mynumbercard::Error;
     let message = match &e {
-        Error::WrongPin { tries_left: 0 } => {
-            "wrong PIN: no tries left, the PIN is now blocked".to_owned()
-        }
-        Error::WrongPin { tries_left: 1 } => {
-            "wrong PIN: 1 try left (a wrong PIN next time blocks it)".to_owned()
-        }
-        Error::WrongPin { tries_left } => format!("wrong PIN: {tries_left} tries left"),
-        Error::LastTryRefused => "only one try is left: refused to use it, since a wrong PIN \
-                                  would block it (nothing was sent); pass --allow-last-try \
-                                  to use it"
-            .to_owned(),
+        Error::LastTryRefused { secret } => format!(
+            "only 1 try of the {secret} is left: it was not sent, since a wrong one would \
+             block it; pass --allow-last-try to spend it"
+        ),
+        Error::TriesUnknown { secret } => format!(
+            "the card did not report the tries left of the {secret}: it was not sent; pass \
+             --allow-last-try to send it anyway"
+        ),
         _ => return Box::new(e),
     };
     Box::new(Explained { message, error: e })

@@ -27,8 +27,10 @@ use crate::calendar::CalendarDate;
 use crate::card::{Application, Card, OnReset};
 use crate::certificate::Sex;
 use crate::error::{Error, Result};
-use crate::files::{self, SizedFile};
-use crate::pin::{LastTry, Pin, PinStatus};
+use crate::files::{self, Content, SizedFile};
+use crate::guard::Guarded;
+use crate::pin::sealed::Sealed;
+use crate::pin::{LastTry, PinStatus, Secret};
 use crate::record::Record;
 use crate::tlv;
 use crate::transport::Transport;
@@ -41,6 +43,9 @@ pub use integrity::IntegrityRecord;
 
 /// DF name of the card-info input helper application \[agreed; PROTOCOL.md\].
 pub const AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08];
+
+/// The card-info application, as the session selects it.
+pub const APPLICATION: Application = Application::new("card-info", &AID);
 
 /// Elementary files of the card-info application [myna, myna-card; PROTOCOL.md].
 pub mod ef {
@@ -83,6 +88,15 @@ pub enum CardInfoKey {
 }
 
 impl CardInfoKey {
+    /// The secret, as the guard's errors name it.
+    pub const fn secret(self) -> Secret {
+        match self {
+            CardInfoKey::Pin => Secret::CardInfoPin,
+            CardInfoKey::AccessCodeA => Secret::AccessCodeA,
+            CardInfoKey::AccessCodeB => Secret::AccessCodeB,
+        }
+    }
+
     /// The key's file.
     pub const fn file(self) -> u16 {
         match self {
@@ -135,7 +149,7 @@ impl<'a, T: Transport> CardInfo<'a, T> {
     /// VERIFY, which spends no try.
     pub fn pin_status(&mut self, key: CardInfoKey) -> Result<PinStatus> {
         self.card.operation(OnReset::Repeat, |card| {
-            card.reference_status(Application::CardInfo, key.file())
+            card.reference_status(APPLICATION, key.file())
         })
     }
 
@@ -147,7 +161,7 @@ impl<'a, T: Transport> CardInfo<'a, T> {
 
     /// Verifies the card-info PIN; `last_try` says whether the last try may be spent.
     pub fn verify_pin_with(&mut self, pin: &CardInfoPin, last_try: LastTry) -> Result<()> {
-        self.verify(CardInfoKey::Pin, pin.as_bytes(), last_try)
+        self.verify(CardInfoKey::Pin, pin.secret_bytes(), last_try)
     }
 
     /// Verifies access code A (the my number, its check digit validated when it was made)
@@ -158,7 +172,7 @@ impl<'a, T: Transport> CardInfo<'a, T> {
 
     /// Verifies access code A; `last_try` says whether the last try may be spent.
     pub fn verify_access_code_a_with(&mut self, code: &MyNumber, last_try: LastTry) -> Result<()> {
-        self.verify(CardInfoKey::AccessCodeA, code.as_bytes(), last_try)
+        self.verify(CardInfoKey::AccessCodeA, code.secret_bytes(), last_try)
     }
 
     /// Verifies access code B behind the guard, refusing the last try. Opens EF 0002 and
@@ -173,12 +187,18 @@ impl<'a, T: Transport> CardInfo<'a, T> {
         code: &AccessCodeB,
         last_try: LastTry,
     ) -> Result<()> {
-        self.verify(CardInfoKey::AccessCodeB, code.as_bytes(), last_try)
+        self.verify(CardInfoKey::AccessCodeB, code.secret_bytes(), last_try)
     }
 
     fn verify(&mut self, key: CardInfoKey, secret: &[u8], last_try: LastTry) -> Result<()> {
         self.card.operation(OnReset::Fail, |card| {
-            card.verify_reference(Application::CardInfo, key.file(), secret, last_try)
+            let guarded = Guarded {
+                secret: key.secret(),
+                application: APPLICATION,
+                file: key.file(),
+                value: secret,
+            };
+            card.verify_reference(&guarded, last_try)
         })
     }
 
@@ -192,13 +212,13 @@ impl<'a, T: Transport> CardInfo<'a, T> {
         last_try: LastTry,
     ) -> Result<()> {
         self.card.operation(OnReset::Fail, |card| {
-            card.change_reference(
-                Application::CardInfo,
-                ef::PIN,
-                current.as_bytes(),
-                new.as_bytes(),
-                last_try,
-            )
+            let current = Guarded {
+                secret: Secret::CardInfoPin,
+                application: APPLICATION,
+                file: ef::PIN,
+                value: current.secret_bytes(),
+            };
+            card.change_reference(&current, new.secret_bytes(), last_try)
         })
     }
 
@@ -247,9 +267,9 @@ impl<'a, T: Transport> CardInfo<'a, T> {
 
 fn read_my_number_file<T: Transport>(card: &mut Card<T>) -> Result<SizedFile> {
     card.read_sized(
-        Application::CardInfo,
+        APPLICATION,
         ef::MY_NUMBER,
-        files::Content::Personal,
+        Content::Personal,
         files::tlv_length,
         MAX_MY_NUMBER_LEN,
     )
@@ -257,9 +277,9 @@ fn read_my_number_file<T: Transport>(card: &mut Card<T>) -> Result<SizedFile> {
 
 fn read_attributes_file<T: Transport>(card: &mut Card<T>) -> Result<SizedFile> {
     card.read_sized(
-        Application::CardInfo,
+        APPLICATION,
         ef::ATTRIBUTES,
-        files::Content::Personal,
+        Content::Personal,
         files::tlv_length,
         MAX_ATTRIBUTES_LEN,
     )
@@ -267,9 +287,9 @@ fn read_attributes_file<T: Transport>(card: &mut Card<T>) -> Result<SizedFile> {
 
 fn read_integrity_in<T: Transport>(card: &mut Card<T>) -> Result<IntegrityRecord> {
     let file = card.read_sized(
-        Application::CardInfo,
+        APPLICATION,
         ef::INTEGRITY,
-        files::Content::Personal,
+        Content::Personal,
         files::tlv_length,
         MAX_INTEGRITY_LEN,
     )?;

@@ -7,6 +7,7 @@
 
 mod attributes;
 mod key;
+mod kind;
 mod strings;
 
 use std::collections::HashSet;
@@ -31,9 +32,9 @@ pub use attributes::{
     PERSONAL_DATA_ARC,
 };
 pub use key::PublicKey;
+pub use kind::CertificateKind;
 
 use crate::error::{Error, Result};
-use crate::jpki::CertificateKind;
 
 const AT_COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 const AT_ORGANIZATION: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
@@ -73,7 +74,7 @@ pub enum IssuerOrganization {
 /// let root = JpkiCertificate::from_der(roots::AUTH_CA_2023)?;
 /// assert_eq!(root.kind(), Some(CertificateKind::AuthCa));
 /// assert_eq!(root.key(), &PublicKey::Rsa { bits: 2048 });
-/// assert_eq!(root.root_generation(), Some(2023));
+/// assert_eq!(mynumbercard::trust::root_generation(&root), Some(2023));
 /// assert!(root.attributes().is_none());
 /// # Ok::<(), mynumbercard::Error>(())
 /// ```
@@ -281,15 +282,6 @@ impl JpkiCertificate {
     /// The subject's public key.
     pub fn key(&self) -> &PublicKey {
         &self.key
-    }
-
-    /// The generation (2015, 2019, 2023, or a test root's year) of the bundled J-LIS root that
-    /// issued this certificate, or of the bundled root this certificate is; `None` when no
-    /// bundled root matches. Test roots count here; trust is [`TrustAnchors`]' business.
-    ///
-    /// [`TrustAnchors`]: crate::trust::TrustAnchors
-    pub fn root_generation(&self) -> Option<u16> {
-        crate::trust::bundled_issuer(self).and_then(|anchor| anchor.generation())
     }
 
     /// The holder's attributes from the subjectAltName: `Some` only for a certificate that

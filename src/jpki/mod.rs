@@ -10,12 +10,16 @@ use crate::commands;
 use crate::error::{Error, Result};
 use crate::transport::Transport;
 
+pub use crate::certificate::CertificateKind;
 pub use crate::pin::{LastTry, PinStatus};
-pub use certificate::{CertificateKind, MAX_CERTIFICATE_LEN};
+pub use certificate::MAX_CERTIFICATE_LEN;
 pub use pin::{JpkiPin, PinKind};
 
 /// DF name of the JPKI application \[agreed\].
 pub const AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
+
+/// The JPKI application, as the session selects it.
+pub const APPLICATION: Application = Application::new("JPKI", &AID);
 
 /// Elementary files of the JPKI application [agreed unless marked].
 pub mod ef {
@@ -38,6 +42,18 @@ pub mod ef {
     pub const SIGN_KEY: u16 = 0x001A;
     /// Signature PIN: 6–16 characters A–Z 0–9, 5 tries.
     pub const SIGN_PIN: u16 = 0x001B;
+
+    use crate::certificate::CertificateKind;
+
+    /// The file of a certificate.
+    pub const fn certificate(kind: CertificateKind) -> u16 {
+        match kind {
+            CertificateKind::Auth => AUTH_CERT,
+            CertificateKind::Sign => SIGN_CERT,
+            CertificateKind::AuthCa => AUTH_CA_CERT,
+            CertificateKind::SignCa => SIGN_CA_CERT,
+        }
+    }
 }
 
 /// Token labels of EF 0006 [agreed: OpenSC, myna].
@@ -125,7 +141,7 @@ impl<'a, T: Transport> Jpki<'a, T> {
     }
 
     fn select_in_transaction(&mut self) -> Result<()> {
-        match self.card.select_application(Application::Jpki) {
+        match self.card.select_application(APPLICATION) {
             Err(Error::FileNotFound { .. }) => Err(Error::NotJpkiCard),
             other => other,
         }
@@ -144,7 +160,7 @@ impl<'a, T: Transport> Jpki<'a, T> {
             Err(Error::NotJpkiCard) => return Ok(CardKind::NotJpki),
             other => other?,
         }
-        self.card.select_file(Application::Jpki, ef::TOKEN)?;
+        self.card.select_file(APPLICATION, ef::TOKEN)?;
         let response = self
             .card
             .transmit_ok(&commands::read_binary(0, token::LEN)?)?;
@@ -211,7 +227,7 @@ impl<'a, T: Transport> Jpki<'a, T> {
 
     fn sign_in_transaction(&mut self, key: KeyKind, digest_info: &[u8]) -> Result<Vec<u8>> {
         self.select()?;
-        self.card.select_file(Application::Jpki, key.key_file())?;
+        self.card.select_file(APPLICATION, key.key_file())?;
         let response = self
             .card
             .transmit_ok(&commands::compute_digital_signature(digest_info))?;
@@ -231,5 +247,12 @@ impl<'a, T: Transport> Jpki<'a, T> {
 
     pub(crate) fn into_card(self) -> &'a mut Card<T> {
         self.card
+    }
+}
+
+impl<T: Transport> Card<T> {
+    /// The JPKI application (公的個人認証AP).
+    pub fn jpki(&mut self) -> Jpki<'_, T> {
+        Jpki::new(self)
     }
 }

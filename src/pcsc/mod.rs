@@ -29,42 +29,7 @@ use zeroize::Zeroizing;
 use crate::transport::{Capabilities, Transport, TransportError};
 use worker::{Connected, Request, Worker};
 
-/// Failures of the PC/SC layer itself, as [`TransportError::Pcsc`].
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum PcscError {
-    /// No PC/SC reader is connected (or the PC/SC service is not running).
-    #[error("no PC/SC reader found (is pcscd running?)")]
-    NoReader,
-    /// Readers exist but none holds a card.
-    #[error("no reader holds a card")]
-    NoCard,
-    /// The reader name contains a NUL byte.
-    #[error("invalid reader name")]
-    InvalidReaderName,
-    /// No reader has the name asked for ([`PcscTransport::connect`]); [`list_readers`] gives
-    /// the names there are.
-    #[error("no PC/SC reader is named {name:?}")]
-    UnknownReader {
-        /// The name asked for.
-        name: String,
-    },
-    /// The connection is closed.
-    #[error("the PC/SC connection is closed")]
-    Closed,
-    /// The connection's thread stopped unexpectedly.
-    #[error("the PC/SC connection thread stopped")]
-    WorkerGone,
-    /// A transaction was begun inside a transaction.
-    #[error("a PC/SC transaction is already open")]
-    NestedTransaction,
-    /// A transaction was ended that was not begun.
-    #[error("no PC/SC transaction is open")]
-    NoTransaction,
-    /// An error from PC/SC.
-    #[error("PC/SC: {0}")]
-    Pcsc(#[from] ::pcsc::Error),
-}
+pub use crate::transport::PcscError;
 
 /// Maps a PC/SC error. A failure that is not plainly a removal is checked against the
 /// card's status, so that a card pulled mid-command reads as removed.
@@ -200,7 +165,13 @@ fn holding_card(state: &ReaderState) -> Option<String> {
         .filter(|name| name.as_bytes() != ::pcsc::PNP_NOTIFICATION().to_bytes())
 }
 
-/// A card in a PC/SC reader, connected in shared mode; see the [module docs](self).
+/// A card in a PC/SC reader, connected in shared mode (the default) or exclusive mode; see
+/// the [module docs](self).
+///
+/// In shared mode other programs may use the card between two of the library's
+/// transactions, so the transport declares [`Capabilities::exclusive`] `false` and the
+/// session selects again at the start of every transaction. [`PcscTransport::connect_exclusive`]
+/// keeps every other program out for the whole connection, and saves those SELECTs.
 ///
 /// The connection lives on a thread of its own, which holds the PC/SC transaction between
 /// [`Transport::begin_transaction`] and [`Transport::end_transaction`].
@@ -213,12 +184,28 @@ pub struct PcscTransport {
 }
 
 impl PcscTransport {
-    /// Connects to the card in `reader`, in shared mode (T=0 or T=1). A name no reader has
-    /// is [`PcscError::UnknownReader`].
+    /// Connects to the card in `reader`, in shared mode (T=0 or T=1): other programs can
+    /// reach the card between the library's transactions. A name no reader has is
+    /// [`PcscError::UnknownReader`].
     pub fn connect(reader: &str) -> Result<Self, TransportError> {
+        Self::connect_with(reader, ::pcsc::ShareMode::Shared)
+    }
+
+    /// Connects to the card in `reader` in exclusive mode: no other program can reach the
+    /// card until this transport is closed (the connection fails while another program
+    /// holds the card). The transport declares [`Capabilities::exclusive`].
+    pub fn connect_exclusive(reader: &str) -> Result<Self, TransportError> {
+        Self::connect_with(reader, ::pcsc::ShareMode::Exclusive)
+    }
+
+    fn connect_with(reader: &str, mode: ::pcsc::ShareMode) -> Result<Self, TransportError> {
         let name =
             CString::new(reader).map_err(|_| TransportError::Pcsc(PcscError::InvalidReaderName))?;
-        let (worker, Connected { atr, capabilities }) = worker::spawn(name)?;
+        let (worker, Connected { atr, capabilities }) = worker::spawn(name, mode)?;
+        let capabilities = Capabilities {
+            exclusive: mode == ::pcsc::ShareMode::Exclusive,
+            ..capabilities
+        };
         Ok(Self {
             worker: Some(worker),
             reader: reader.to_owned(),

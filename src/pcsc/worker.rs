@@ -40,21 +40,37 @@ pub(super) struct Worker {
     pub(super) thread: JoinHandle<()>,
 }
 
-/// Connects to `reader` in shared mode on a new thread.
-pub(super) fn spawn(reader: CString) -> Result<(Worker, Connected), TransportError> {
+thread_local! {
+    /// The share mode of the connection this worker thread owns (one connection a thread),
+    /// used again when it reconnects after a reset.
+    static SHARE_MODE: std::cell::Cell<ShareMode> = const { std::cell::Cell::new(ShareMode::Shared) };
+}
+
+fn share_mode() -> ShareMode {
+    SHARE_MODE.with(std::cell::Cell::get)
+}
+
+/// Connects to `reader` on a new thread, in shared or exclusive mode.
+pub(super) fn spawn(
+    reader: CString,
+    mode: ShareMode,
+) -> Result<(Worker, Connected), TransportError> {
     let (request_tx, request_rx) = mpsc::channel();
     let (reply_tx, reply_rx) = mpsc::channel();
     let (setup_tx, setup_rx) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("mynumbercard-pcsc".into())
-        .spawn(move || match connect(&reader) {
-            Ok((card, connected)) => {
-                if setup_tx.send(Ok(connected)).is_ok() {
-                    serve(card, &request_rx, &reply_tx);
+        .spawn(move || {
+            SHARE_MODE.with(|cell| cell.set(mode));
+            match connect(&reader) {
+                Ok((card, connected)) => {
+                    if setup_tx.send(Ok(connected)).is_ok() {
+                        serve(card, &request_rx, &reply_tx);
+                    }
                 }
-            }
-            Err(e) => {
-                let _ = setup_tx.send(Err(e));
+                Err(e) => {
+                    let _ = setup_tx.send(Err(e));
+                }
             }
         })
         .map_err(TransportError::other)?;
@@ -72,7 +88,7 @@ pub(super) fn spawn(reader: CString) -> Result<(Worker, Connected), TransportErr
 fn connect(reader: &CString) -> Result<(Card, Connected), TransportError> {
     let context = Context::establish(Scope::User).map_err(|e| map_error(e, None))?;
     let mut card = context
-        .connect(reader, ShareMode::Shared, Protocols::ANY)
+        .connect(reader, share_mode(), Protocols::ANY)
         .map_err(|e| connect_error(e, reader))?;
     // A reset or power-down by another application just before we connected shows here.
     let atr = match card.status2_owned() {
@@ -199,7 +215,7 @@ impl Handle for Card {
         self
     }
     fn reconnect(&mut self, initialization: Disposition) -> Result<(), PcscError> {
-        Card::reconnect(self, ShareMode::Shared, Protocols::ANY, initialization)
+        Card::reconnect(self, share_mode(), Protocols::ANY, initialization)
     }
 }
 
@@ -208,7 +224,7 @@ impl Handle for ::pcsc::Transaction<'_> {
         self
     }
     fn reconnect(&mut self, initialization: Disposition) -> Result<(), PcscError> {
-        ::pcsc::Transaction::reconnect(self, ShareMode::Shared, Protocols::ANY, initialization)
+        ::pcsc::Transaction::reconnect(self, share_mode(), Protocols::ANY, initialization)
     }
 }
 

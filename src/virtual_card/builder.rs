@@ -12,7 +12,7 @@ use super::{
     card_face, card_info, files, fixtures, issue, Holder, PinState, VirtualCard, DEFAULT_ATR,
 };
 use crate::jpki::{token, KeyKind, PinKind};
-use crate::pin::Pin;
+use crate::pin::sealed::Sealed;
 
 /// Builds a [`VirtualCard`] with chosen PINs, tries left, holder, token label and ATR.
 pub struct VirtualCardBuilder {
@@ -148,7 +148,10 @@ impl VirtualCardBuilder {
             verified: false,
         };
         let code_b = self.holder.access_code_b();
-        let code_b = code_b.as_ref().map(Pin::as_bytes).unwrap_or_default();
+        let code_b = code_b
+            .as_ref()
+            .map(Sealed::secret_bytes)
+            .unwrap_or_default();
         let birth_date = self.holder.birth_date.era_yymmdd().unwrap_or_default();
         let my_number = self.holder.my_number.as_bytes();
         let codes = Code::ALL.map(|code| match code {

@@ -286,13 +286,14 @@ impl Transport for VirtualCard {
         Ok(self.handle(command))
     }
 
-    /// A contact reader carrying short APDUs only.
+    /// A contact reader carrying short APDUs only, used by this process alone (exclusive).
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             max_command_len: 261,
             max_response_len: 258,
             extended_length: false,
             interface: Interface::Contact,
+            exclusive: true,
         }
     }
 }
