@@ -19,6 +19,8 @@ mod files;
 mod guard;
 pub mod jpki;
 pub mod latency;
+#[doc = include_str!("../PERFORMANCE.md")]
+pub mod performance {}
 #[cfg(feature = "pcsc")]
 pub mod pcsc;
 mod pin;

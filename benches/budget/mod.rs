@@ -158,7 +158,7 @@ impl Op {
     }
 
     /// APDUs short-file-identifier addressing would save (P2 = 80|SFI for VERIFY and SIGN,
-    /// P1 = 80|SFI for READ BINARY [one source: myna-card]): every SELECT EF.
+    /// P1 = 80|SFI for READ BINARY; only myna-card shows SIGN with an SFI): every SELECT EF.
     pub fn sfi_savings(self) -> u64 {
         match self {
             Op::Identify | Op::PinStatus(_) | Op::VerifyPin(_) => 1,
