@@ -295,7 +295,11 @@ fn refuses_an_invalid_command_before_sending() {
     let short = Command::new(0, 0xB0, 0, 0)
         .with_le(1000)
         .with_encoding(LengthEncoding::Short);
-    assert!(ex.transmit(&short).is_err());
+    let err = ex.transmit(&short).unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidCommand(ApduError::DoesNotFitShort)),
+        "{err:?}"
+    );
     assert!(sent(&ex).is_empty());
 }
 
