@@ -1,6 +1,7 @@
 //! The secrets of the card-info and card-face applications: the card-info PIN, access code A
-//! (the 12-digit my number, 個人番号) and access code B (照合番号B). Validated before they touch
-//! the card, zeroized on drop, never shown by `Debug`.
+//! (the 12-digit my number, 個人番号), access code B (照合番号B) and the card-face application's
+//! birth-date key. Validated before they touch the card, zeroized on drop, never shown by
+//! `Debug`.
 
 use std::fmt;
 
@@ -150,6 +151,64 @@ impl AccessCodeB {
     }
 }
 
+/// The card-face application's birth-date key (EF 0011): the holder's birth date as
+/// Japanese-era `YYMMDD`, six digits, the first six of access code B. It opens the
+/// age-verification record (EF 0001) and nothing else, so a terminal that checks an age learns
+/// only the birth date (myna-card, jsapdu and PocketSign's SDK documentation describe it).
+///
+/// Validated like the birth date in access code B before anything is sent (era year 01–99, a
+/// month and a day that can exist), zeroized on drop, `Debug` shows nothing of it.
+///
+/// ```
+/// use mynumbercard::access_code::{AccessCodeB, BirthDateKey};
+/// use mynumbercard::calendar::CalendarDate;
+/// // Born 1990-01-01: 平成2年 → 020101.
+/// let key = BirthDateKey::from_date(CalendarDate::new(1990, 1, 1).unwrap())?;
+/// assert_eq!(key, BirthDateKey::new("020101")?);
+/// assert_eq!(AccessCodeB::new("02010120351234")?.birth_date_key(), key);
+/// assert!(BirthDateKey::new("021301").is_err()); // month 13: never sent
+/// assert_eq!(format!("{key:?}"), "BirthDateKey(REDACTED)");
+/// # Ok::<(), mynumbercard::PinFormatError>(())
+/// ```
+#[derive(Clone, PartialEq, Eq)]
+pub struct BirthDateKey(pub(crate) Zeroizing<Vec<u8>>);
+
+impl BirthDateKey {
+    /// Checks six digits: an era `YYMMDD` that can exist (era year 01–99, month 01–12, a day
+    /// the month has; 29 February allowed, since the era is not in the key).
+    pub fn new(key: &str) -> Result<Self, PinFormatError> {
+        let bytes = digits(key, 6, "exactly 6 digits (era YYMMDD)")?;
+        check_era_date(&bytes)?;
+        Ok(Self(bytes))
+    }
+
+    /// The key for a birth date: its era year, month and day (1990-01-01 → 平成2年 →
+    /// `020101`); refused before 明治 or when the era year needs three digits.
+    pub fn from_date(birth_date: CalendarDate) -> Result<Self, PinFormatError> {
+        let year = birth_date
+            .era_year()
+            .map(|(_, year)| year)
+            .filter(|year| *year <= 99)
+            .ok_or(PinFormatError::Invalid {
+                what: "birth date without a two-digit era year",
+            })?;
+        let mut out = Zeroizing::new(Vec::with_capacity(6));
+        push_digits(&mut out, year, 2);
+        push_digits(&mut out, u16::from(birth_date.month()), 2);
+        push_digits(&mut out, u16::from(birth_date.day()), 2);
+        Ok(Self(out))
+    }
+}
+
+impl AccessCodeB {
+    /// The birth-date key this code starts with (its first six digits).
+    pub fn birth_date_key(&self) -> BirthDateKey {
+        let mut out = Zeroizing::new(Vec::with_capacity(6));
+        out.extend_from_slice(self.0.get(..6).unwrap_or_default());
+        BirthDateKey(out)
+    }
+}
+
 const EXPIRY_OUT_OF_RANGE: PinFormatError = PinFormatError::Invalid {
     what: "card expiry year outside 2000-2099",
 };
@@ -226,6 +285,13 @@ macro_rules! redacted_secret {
 redacted_secret!(CardInfoPin);
 redacted_secret!(MyNumber);
 redacted_secret!(AccessCodeB);
+redacted_secret!(BirthDateKey);
+
+impl fmt::Debug for BirthDateKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("BirthDateKey(REDACTED)")
+    }
+}
 
 impl fmt::Debug for CardInfoPin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -323,6 +389,41 @@ mod tests {
     }
 
     #[test]
+    fn birth_date_keys_are_checked_before_they_are_sent() {
+        let refused = |key: &str| match BirthDateKey::new(key) {
+            Err(e) => e,
+            Ok(_) => panic!("{key} accepted"),
+        };
+        assert!(matches!(refused("02010"), PinFormatError::Length { .. }));
+        assert!(matches!(refused("0201011"), PinFormatError::Length { .. }));
+        assert!(matches!(
+            refused("02a101"),
+            PinFormatError::Character { .. }
+        ));
+        for impossible in ["021301", "020230", "000101", "020100"] {
+            assert!(
+                matches!(refused(impossible), PinFormatError::Invalid { .. }),
+                "{impossible}"
+            );
+        }
+        let d = |y, m, d| CalendarDate::new(y, m, d).unwrap();
+        assert_eq!(
+            BirthDateKey::from_date(d(1980, 2, 17))
+                .unwrap()
+                .0
+                .as_slice(),
+            b"550217"
+        );
+        assert_eq!(
+            BirthDateKey::from_date(d(2019, 5, 1)).unwrap().0.as_slice(),
+            b"010501"
+        );
+        assert!(BirthDateKey::from_date(d(1860, 1, 1)).is_err());
+        assert!(BirthDateKey::new("000229").is_err());
+        assert!(BirthDateKey::new("040229").is_ok());
+    }
+
+    #[test]
     fn secrets_never_show() {
         let n = MyNumber::new("123456789018").unwrap();
         assert_eq!(format!("{n:?}"), "MyNumber(********9018)");
@@ -330,6 +431,8 @@ mod tests {
         assert!(!format!("{b:?}").contains("0201"));
         let p = CardInfoPin::new("1234").unwrap();
         assert!(!format!("{p:?}").contains("1234"));
+        let k = BirthDateKey::new("020101").unwrap();
+        assert!(!format!("{k:?}").contains("0201"));
         let e = MyNumber::new("123456789010").unwrap_err().to_string();
         assert!(!e.contains("12345678"), "{e}");
     }

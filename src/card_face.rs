@@ -1,8 +1,11 @@
 //! The card-face application (券面AP / 券面事項確認AP): what is printed on the card, as the
 //! card holds it: birth date, sex, name and address as images, the face photo, the expiry
 //! date and the security-code image, opened by access code A or B; the my-number image,
-//! opened by access code A only. The files, their layouts and their keys are as jpki/myna,
-//! myna-card and jsapdu describe them.
+//! opened by access code A only; the age-verification record, opened by the birth-date key
+//! alone; the application's card-verifiable certificate, free; and the card's own key, which
+//! signs a challenge without any credential. The files, their layouts and their keys are as
+//! jpki/myna, myna-card and jsapdu describe them; what the signatures cover, as myna-card
+//! describes it (see [`card_verifiable`](crate::card_verifiable)).
 //!
 //! ```
 //! # #[cfg(feature = "virtual-card")] {
@@ -24,9 +27,12 @@
 
 use std::fmt;
 
-use crate::access_code::{AccessCodeB, MyNumber};
+use sha2::{Digest, Sha256};
+
+use crate::access_code::{AccessCodeB, BirthDateKey, MyNumber};
 use crate::calendar::CalendarDate;
 use crate::card::{Application, Card, OnReset};
+use crate::card_verifiable;
 use crate::certificate::Sex;
 use crate::error::{Error, Result};
 use crate::files::{self, expect_signature, Content, JP2_SIGNATURE, PNG_SIGNATURE};
@@ -37,6 +43,10 @@ use crate::record::Record;
 use crate::tlv;
 use crate::transport::Transport;
 
+mod signed;
+
+pub use signed::{AgeRecord, MyNumberImageRecord};
+
 /// DF name of the card-face application (the same in jpki/myna, myna-card and jsapdu).
 pub const AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02];
 
@@ -46,6 +56,10 @@ pub const APPLICATION: Application = Application::new("card-face", &AID);
 /// Elementary files of the card-face application, as jpki/myna, myna-card and jsapdu give
 /// them.
 pub mod ef {
+    /// The age-verification record: `FF 10` { `DF11` birth date `YYYYMMDD`, `DF12` the card
+    /// key, `DF13` signature }; needs the birth-date key (myna-card, jsapdu and PocketSign's
+    /// SDK documentation describe it).
+    pub const AGE_RECORD: u16 = 0x0001;
     /// The card face: `FF 20` { `DF21` offsets, `DF22` birth date, `DF23` sex, `DF24` public
     /// key, `DF25` name PNG, `DF26` address PNG, `DF27` face photo (JP2), `DF28` signature,
     /// `DF29` expiry date, `DF2A` security-code PNG }; needs access code A or B.
@@ -57,6 +71,8 @@ pub mod ef {
     /// The my-number image: `FF 40` { `DF41` PNG, `DF42` key, `DF43` signature }; needs
     /// access code A.
     pub const MY_NUMBER_IMAGE: u16 = 0x0005;
+    /// The birth-date key: the birth date as era `YYMMDD`.
+    pub const BIRTH_DATE_KEY: u16 = 0x0011;
     /// Access code B (照合番号B).
     pub const ACCESS_CODE_B: u16 = 0x0012;
     /// Access code A (照合番号A): the my number.
@@ -70,6 +86,8 @@ pub enum CardFaceKey {
     AccessCodeA,
     /// Access code B: opens the card face only.
     AccessCodeB,
+    /// The birth-date key: opens the age-verification record only.
+    BirthDate,
 }
 
 impl CardFaceKey {
@@ -78,6 +96,7 @@ impl CardFaceKey {
         match self {
             CardFaceKey::AccessCodeA => Secret::AccessCodeA,
             CardFaceKey::AccessCodeB => Secret::AccessCodeB,
+            CardFaceKey::BirthDate => Secret::BirthDateKey,
         }
     }
 
@@ -86,16 +105,23 @@ impl CardFaceKey {
         match self {
             CardFaceKey::AccessCodeA => ef::ACCESS_CODE_A,
             CardFaceKey::AccessCodeB => ef::ACCESS_CODE_B,
+            CardFaceKey::BirthDate => ef::BIRTH_DATE_KEY,
         }
     }
 }
 
 /// The card face (EF 0002).
 ///
-/// Checked: the `DF21` offset table against the objects, the dates (real `YYYYMMDD` dates),
-/// the PNG signature (`89 50 4E 47 0D 0A 1A 0A`) of the three images and the JP2 signature
-/// box (`00 00 00 0C 6A 50 20 20 0D 0A 87 0A`) of the photo. Not checked: that the images
-/// decode, and `signature` (the issuer's key is not public).
+/// Checked when read: the `DF21` offset table against the objects, the dates (real
+/// `YYYYMMDD` dates), the PNG signature (`89 50 4E 47 0D 0A 1A 0A`) of the three images, the
+/// JP2 signature box (`00 00 00 0C 6A 50 20 20 0D 0A 87 0A`) of the photo and the card key's
+/// form. Not checked: that the images decode.
+///
+/// The signature (`DF28`) is checked by [`CardFaceRecord::verify`] with the key the
+/// application's card-verifiable certificate certifies. It covers three digests: of the birth
+/// date, sex and card key, of the name and address images, and of the face photo. **It does
+/// not cover the expiry date (`DF29`) nor the security-code image (`DF2A`)**, which follow it
+/// in the file: a verified record says nothing of those two.
 #[derive(Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct CardFaceRecord {
@@ -109,14 +135,19 @@ pub struct CardFaceRecord {
     pub address_image: Vec<u8>,
     /// The face photo, JPEG 2000 in a JP2 container, greyscale (`DF27`).
     pub face_photo: Vec<u8>,
-    /// The card's expiry date (`DF29`).
+    /// The card's expiry date (`DF29`). **Not covered by the signature.**
     pub expiry: CalendarDate,
-    /// The security code as printed, a PNG image (`DF2A`).
+    /// The security code as printed, a PNG image (`DF2A`). **Not covered by the signature.**
     pub security_code_image: Vec<u8>,
-    /// The card application's RSA public key as stored (`DF24`: `90` exponent, `91` modulus).
+    /// The card's own RSA public key as stored (`DF24`: `90` exponent, `91` modulus); parsed:
+    /// [`CardFaceRecord::card_key`].
     pub public_key: Vec<u8>,
-    /// The issuer's signature over the birth date to the photo (`DF28`), not checked.
+    /// The signature over the birth date to the photo (`DF28`): [`CardFaceRecord::verify`].
     pub signature: Vec<u8>,
+    /// The card key, parsed from `DF24`.
+    card_key: rsa::RsaPublicKey,
+    /// The three SHA-256 digests `DF28` signs.
+    signed_digests: [u8; 96],
 }
 
 impl fmt::Debug for CardFaceRecord {
@@ -182,6 +213,18 @@ impl<'a, T: Transport> CardFace<'a, T> {
         last_try: LastTry,
     ) -> Result<()> {
         self.verify(CardFaceKey::AccessCodeB, code.secret_bytes(), last_try)
+    }
+
+    /// Verifies the birth-date key (era `YYMMDD`, checked when it was made) behind the guard,
+    /// refusing the last try: the tries first (empty VERIFY), then the key exactly once. Opens
+    /// the age-verification record and nothing else.
+    pub fn verify_birth_date(&mut self, key: &BirthDateKey) -> Result<()> {
+        self.verify_birth_date_with(key, LastTry::Refuse)
+    }
+
+    /// Verifies the birth-date key; `last_try` says whether the last try may be spent.
+    pub fn verify_birth_date_with(&mut self, key: &BirthDateKey, last_try: LastTry) -> Result<()> {
+        self.verify(CardFaceKey::BirthDate, key.secret_bytes(), last_try)
     }
 
     fn verify(&mut self, key: CardFaceKey, secret: &[u8], last_try: LastTry) -> Result<()> {
@@ -250,6 +293,25 @@ pub(crate) fn parse_record(file: &[u8]) -> Result<CardFaceRecord> {
     let png = |tag, what| expect_signature(record.require(tag, what)?, &PNG_SIGNATURE, what);
     let sex = std::str::from_utf8(record.require(0xDF23, "sex")?)
         .map_err(|_| Error::MalformedResponse("sex"))?;
+    let card_key = card_verifiable::parse_rsa_key(record.require(0xDF24, "public key")?)
+        .map_err(Error::MalformedResponse)?;
+    let segment = |tags: &[u32]| -> Result<[u8; 32]> {
+        let mut hash = Sha256::new();
+        for &tag in tags {
+            hash.update(record.raw(tag).ok_or(Error::MalformedResponse(
+                "card face without a signed object",
+            ))?);
+        }
+        Ok(hash.finalize().into())
+    };
+    let mut signed_digests = [0u8; 96];
+    for (slot, digest) in signed_digests.chunks_exact_mut(32).zip([
+        segment(&[0xDF22, 0xDF23, 0xDF24])?,
+        segment(&[0xDF25, 0xDF26])?,
+        segment(&[0xDF27])?,
+    ]) {
+        slot.copy_from_slice(&digest);
+    }
     Ok(CardFaceRecord {
         birth_date: date(0xDF22, "birth date")?,
         sex: Sex::from_code(sex),
@@ -264,6 +326,8 @@ pub(crate) fn parse_record(file: &[u8]) -> Result<CardFaceRecord> {
         security_code_image: png(0xDF2A, "security-code image is not a PNG")?,
         public_key: record.require(0xDF24, "public key")?.to_vec(),
         signature: record.require(0xDF28, "signature")?.to_vec(),
+        card_key,
+        signed_digests,
     })
 }
 

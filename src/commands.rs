@@ -60,6 +60,24 @@ pub fn compute_digital_signature(digest_info: &[u8]) -> Command {
         .with_le(256)
 }
 
+/// COMPUTE DIGITAL SIGNATURE with the current application's own key, P2 = `00`: `80 2A 00 00
+/// Lc <DigestInfo> 00`. The card-face application answers it with the card's key (the one its
+/// records carry), no credential needed: the challenge of the genuineness check (myna-card;
+/// PocketSign's PIN-less flow does the same).
+pub fn compute_digital_signature_with_application_key(digest_info: &[u8]) -> Command {
+    Command::new(0x80, 0x2A, 0x00, 0x00)
+        .with_data(digest_info)
+        .with_le(256)
+}
+
+/// GET DATA of the data object `tag` (P1‖P2) for `ne` bytes: `00 CA P1 P2 Le`, short for
+/// `ne` ≤ 256, extended above. With no application selected the card answers `00F8` and `7F21`
+/// with its master-file certificate chain (only myna-card describes these objects).
+pub fn get_data(tag: u16, ne: usize) -> Command {
+    let [p1, p2] = tag.to_be_bytes();
+    Command::new(0x00, 0xCA, p1, p2).with_le(ne)
+}
+
 /// GET RESPONSE for `ne` bytes (after `61xx`): `00 C0 00 00 Le`.
 pub fn get_response(ne: usize) -> Command {
     Command::new(0x00, 0xC0, 0x00, 0x00).with_le(ne)
@@ -97,6 +115,22 @@ mod tests {
         assert_eq!(
             hex::encode_upper(compute_digital_signature(&[1, 2]).encode().unwrap()),
             "802A0080020102".to_owned() + "00"
+        );
+        assert_eq!(
+            hex::encode_upper(
+                compute_digital_signature_with_application_key(&[1, 2])
+                    .encode()
+                    .unwrap()
+            ),
+            "802A0000020102".to_owned() + "00"
+        );
+        assert_eq!(
+            hex::encode_upper(get_data(0x00F8, 256).encode().unwrap()),
+            "00CA00F800"
+        );
+        assert_eq!(
+            hex::encode_upper(get_data(0x7F21, 4096).encode().unwrap()),
+            "00CA7F21001000"
         );
     }
 }

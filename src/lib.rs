@@ -8,6 +8,7 @@ pub mod calendar;
 mod card;
 pub mod card_face;
 pub mod card_info;
+pub mod card_verifiable;
 pub mod certificate;
 pub mod commands;
 pub mod der_header;

@@ -139,6 +139,9 @@ pub enum Secret {
     AccessCodeA,
     /// Access code B: birth date, expiry year and security code.
     AccessCodeB,
+    /// The card-face application's birth-date key (EF 0011): the birth date as
+    /// Japanese-era `YYMMDD`, which opens the age-verification record only.
+    BirthDateKey,
 }
 
 impl Secret {
@@ -159,6 +162,7 @@ impl fmt::Display for Secret {
             Secret::CardInfoPin => "card-info PIN",
             Secret::AccessCodeA => "access code A (my number)",
             Secret::AccessCodeB => "access code B",
+            Secret::BirthDateKey => "birth-date key",
         })
     }
 }

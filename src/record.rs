@@ -18,6 +18,8 @@ const MAX_CHILDREN: usize = 32;
 #[derive(Debug)]
 pub(crate) struct Record<'a> {
     children: Vec<Object<'a>>,
+    /// Each child's bytes as written (tag, length and value), in the order of `children`.
+    raw: Vec<&'a [u8]>,
     /// The outer value's bytes after the offset table (from the second child to the end).
     after_table: &'a [u8],
 }
@@ -33,6 +35,7 @@ impl<'a> Record<'a> {
             return Err(malformed("record of an unexpected tag"));
         }
         let mut children = Vec::new();
+        let mut raw = Vec::new();
         let mut positions = Vec::new();
         let mut rest = object.value;
         let mut position = header_len;
@@ -51,7 +54,9 @@ impl<'a> Record<'a> {
                 after_table = Some(rest);
             }
             positions.push(position);
-            position += rest.len() - next.len();
+            let len = rest.len() - next.len();
+            position += len;
+            raw.push(rest.get(..len).unwrap_or_default());
             children.push(child);
             rest = next;
         }
@@ -74,6 +79,7 @@ impl<'a> Record<'a> {
         }
         Ok(Self {
             children,
+            raw,
             after_table: after_table.unwrap_or_default(),
         })
     }
@@ -88,9 +94,91 @@ impl<'a> Record<'a> {
         self.get(tag).ok_or(Error::MalformedResponse(what))
     }
 
+    /// The bytes of the child with `tag` as written (tag, length and value), if present: what
+    /// the card face's signature covers.
+    pub(crate) fn raw(&self, tag: u32) -> Option<&'a [u8]> {
+        self.children
+            .iter()
+            .zip(&self.raw)
+            .find(|(c, _)| c.tag == tag)
+            .map(|(_, raw)| *raw)
+    }
+
     /// The outer value's bytes from the object after the offset table to the end.
     pub(crate) fn after_table(&self) -> &'a [u8] {
         self.after_table
+    }
+}
+
+/// A signed record without an offset table: `outer` { fields…, `signature` }, the signature
+/// covering every object before it as written (the age-verification record, the my-number
+/// image, the card-info integrity record, as myna-card describes them). The fields are taken
+/// from the signed part only: nothing but padding may follow the signature, and no tag may
+/// repeat.
+#[derive(Debug)]
+pub(crate) struct Signed<'a> {
+    fields: Vec<Object<'a>>,
+    /// The bytes the signature covers.
+    signed: &'a [u8],
+    signature: &'a [u8],
+}
+
+/// The most fields a signed record may have before its signature (they have 2).
+const MAX_SIGNED_FIELDS: usize = 8;
+
+impl<'a> Signed<'a> {
+    /// Parses `file` as `outer` { fields…, `signature_tag` }.
+    pub(crate) fn parse(file: &'a [u8], outer: u32, signature_tag: u32) -> Result<Self> {
+        let malformed = Error::MalformedResponse;
+        let (object, _) = tlv::read(file).map_err(|_| malformed("signed record truncated"))?;
+        if object.tag != outer {
+            return Err(malformed("signed record of an unexpected tag"));
+        }
+        let mut fields: Vec<Object<'a>> = Vec::new();
+        let mut rest = object.value;
+        let padding = tlv::padding_len(rest);
+        while rest.len() > padding {
+            let (child, next) = tlv::read(rest).map_err(|_| malformed("signed record object"))?;
+            if child.tag == signature_tag {
+                let signed_len = object.value.len() - rest.len();
+                if next.len() > tlv::padding_len(next) {
+                    return Err(malformed("objects after the record's signature"));
+                }
+                return Ok(Self {
+                    fields,
+                    signed: object.value.get(..signed_len).unwrap_or_default(),
+                    signature: child.value,
+                });
+            }
+            if fields.len() == MAX_SIGNED_FIELDS {
+                return Err(malformed("signed record has too many objects"));
+            }
+            if fields.iter().any(|f| f.tag == child.tag) {
+                return Err(malformed("signed record repeats a tag"));
+            }
+            fields.push(child);
+            rest = next;
+        }
+        Err(malformed("record without its signature"))
+    }
+
+    /// The value of the signed field with `tag`, or a malformed-response error naming `what`.
+    pub(crate) fn require(&self, tag: u32, what: &'static str) -> Result<&'a [u8]> {
+        self.fields
+            .iter()
+            .find(|f| f.tag == tag)
+            .map(|f| f.value)
+            .ok_or(Error::MalformedResponse(what))
+    }
+
+    /// The bytes the signature covers: every object before it, as written.
+    pub(crate) fn signed(&self) -> &'a [u8] {
+        self.signed
+    }
+
+    /// The signature's value.
+    pub(crate) fn signature(&self) -> &'a [u8] {
+        self.signature
     }
 }
 
@@ -116,6 +204,9 @@ mod tests {
         assert_eq!(parsed.get(0xDF22), Some(&b"ab"[..]));
         assert_eq!(parsed.require(0xDF23, "sex").unwrap(), b"c");
         assert_eq!(parsed.after_table(), &file[10..]);
+        assert_eq!(parsed.raw(0xDF22), Some(&file[10..15]));
+        assert_eq!(parsed.raw(0xDF23), Some(&file[15..]));
+        assert_eq!(parsed.raw(0xDF24), None);
         for wrong in [[0, 11, 0, 15], [0, 10, 0, 16], [0xFF, 0xFF, 0, 15]] {
             assert!(Record::parse(&record(wrong), 0xFF20, 0xDF21).is_err());
         }
@@ -132,5 +223,32 @@ mod tests {
         assert!(Record::parse(&repeated, 0xFF20, 0xDF21).is_err());
         let no_table = [0xFF, 0x20, 0x03, 0xDF, 0x22, 0x00];
         assert!(Record::parse(&no_table, 0xFF20, 0xDF21).is_err());
+    }
+
+    #[test]
+    fn signed_records_take_their_fields_from_the_signed_part() {
+        // FF10 { DF11 "ab", DF12 "c", DF13 <empty> } FF FF
+        let file = [
+            0xFF, 0x10, 0x0C, 0xDF, 0x11, 0x02, b'a', b'b', 0xDF, 0x12, 0x01, b'c', 0xDF, 0x13,
+            0x00, 0xFF, 0xFF,
+        ];
+        let signed = Signed::parse(&file, 0xFF10, 0xDF13).unwrap();
+        assert_eq!(signed.signed(), &file[3..12]);
+        assert_eq!(signed.require(0xDF11, "x").unwrap(), b"ab");
+        assert_eq!(signed.signature(), b"");
+        assert!(Signed::parse(&file, 0xFF20, 0xDF13).is_err());
+        assert!(
+            Signed::parse(&file, 0xFF10, 0xDF14).is_err(),
+            "no signature"
+        );
+        // A field after the signature is refused, not read.
+        let after = [
+            0xFF, 0x10, 0x08, 0xDF, 0x13, 0x00, 0xDF, 0x11, 0x02, b'a', b'b',
+        ];
+        assert!(Signed::parse(&after, 0xFF10, 0xDF13).is_err());
+        let repeated = [
+            0xFF, 0x10, 0x09, 0xDF, 0x11, 0x00, 0xDF, 0x11, 0x00, 0xDF, 0x13, 0x00,
+        ];
+        assert!(Signed::parse(&repeated, 0xFF10, 0xDF13).is_err());
     }
 }
