@@ -281,6 +281,11 @@ impl<T: Transport> Card<T> {
         Ok(())
     }
 
+    /// What the transport can carry.
+    pub(crate) fn capabilities(&self) -> crate::transport::Capabilities {
+        self.exchange.capabilities()
+    }
+
     /// Selects EF `fid` of `application` unless this very transaction selected it already:
     /// what the lockout guard relies on before it asks for a secret's tries and sends it,
     /// whatever the transport declares. Call inside one operation.

@@ -45,6 +45,7 @@ use crate::transport::Transport;
 
 mod signed;
 
+pub(crate) use signed::{challenge_in, read_age_record_in, read_certificate_in};
 pub use signed::{AgeRecord, MyNumberImageRecord};
 
 /// DF name of the card-face application (the same in jpki/myna, myna-card and jsapdu).

@@ -31,6 +31,7 @@ use crate::card_face::{self, CardFaceRecord};
 use crate::certificate::JpkiCertificate;
 use crate::digest_info::HashAlgorithm;
 use crate::error::Result;
+use crate::genuine::{self, GenuineCheck, Genuineness};
 use crate::jpki::{CertificateKind, KeyKind};
 use crate::pin::{AuthPin, LastTry};
 use crate::transport::Transport;
@@ -61,6 +62,16 @@ pub enum Confirmation<'a> {
         /// Access code B, to open the card face.
         access_code_b: Option<&'a AccessCodeB>,
     },
+    /// Visual mode with the genuineness check ([`Card::check_genuine`]): the card proves its
+    /// records are as J-LIS signed them and that it holds the key they name, so the
+    /// certificate and the photo come from the card itself, not from a copy. Opened by access
+    /// code B, the card face (photo included) is read and its signature checked; by the
+    /// birth-date key, the age-verification record (no photo). The evidence carries the
+    /// verdict ([`Evidence::genuineness`]).
+    VisualGenuine {
+        /// How the genuineness check runs (its opener, CA keys, challenge).
+        check: GenuineCheck<'a>,
+    },
 }
 
 /// How the holder was confirmed, with what the confirmation produced.
@@ -73,7 +84,7 @@ pub enum Confirmed {
         /// verified against the certificate's key.
         signature: Vec<u8>,
     },
-    /// Visual mode.
+    /// Visual mode (with or without the genuineness check).
     Visual {
         /// The card face (photo, birth date, sex, expiry, images), when access code B was
         /// given.
@@ -90,6 +101,8 @@ pub struct Evidence {
     pub certificate: JpkiCertificate,
     /// How the holder was confirmed.
     pub confirmed: Confirmed,
+    /// The genuineness check's verdict ([`Confirmation::VisualGenuine`]).
+    pub genuineness: Option<Box<Genuineness>>,
 }
 
 impl Evidence {
@@ -118,6 +131,11 @@ impl Evidence {
     pub fn face_photo(&self) -> Option<&[u8]> {
         self.card_face().map(|face| face.face_photo.as_slice())
     }
+
+    /// Whether the genuineness check ran and proved the card genuine.
+    pub fn is_proven_genuine(&self) -> bool {
+        self.genuineness.as_ref().is_some_and(|g| g.is_genuine())
+    }
 }
 
 impl<T: Transport> Card<T> {
@@ -135,13 +153,29 @@ impl<T: Transport> Card<T> {
     /// card-face application, verifies the code behind the guard and reads the card face:
     /// 2 + ceil(L / 256) APDUs, plus 5 + ceil(F / 256) for a card face of F bytes.
     ///
+    /// Visual mode with the genuineness check: the master file's chain first when asked for
+    /// (before any application is selected), the certificate as above, then the check's steps
+    /// ([`Card::check_genuine`]): 2 + ceil(L / 256) + 8 + ceil(C / 256) + ceil(R / 256) APDUs
+    /// for a card-face certificate of C bytes and a record of R bytes.
+    ///
     /// The session remembers a verified PIN and ends by unpowering the card
     /// ([`Card::close`], or on drop). A reset by another application during the check fails
     /// it ([`Error::CardReset`](crate::Error::CardReset)); nothing is sent twice.
     pub fn eligibility_check(&mut self, confirmation: Confirmation<'_>) -> Result<Evidence> {
+        let challenge = match &confirmation {
+            Confirmation::VisualGenuine { check } => check.challenge_bytes()?,
+            _ => Vec::new(),
+        };
         self.operation(OnReset::Fail, |card| {
+            let master_file = match &confirmation {
+                Confirmation::VisualGenuine { check } if check.master_file_chain => {
+                    Some(genuine::master_file_in(card, check.trust)?)
+                }
+                _ => None,
+            };
             let der = card.jpki().read_certificate_der(CertificateKind::Auth)?;
             let certificate = JpkiCertificate::from_der(&der)?;
+            let mut genuineness = None;
             let confirmed = match confirmation {
                 Confirmation::Pin {
                     pin,
@@ -169,10 +203,19 @@ impl<T: Transport> Card<T> {
                     };
                     Confirmed::Visual { card_face }
                 }
+                Confirmation::VisualGenuine { check } => {
+                    let mut verdict = genuine::card_face_in(card, &check, &challenge)?;
+                    verdict.master_file = master_file;
+                    genuineness = Some(Box::new(verdict));
+                    Confirmed::Visual {
+                        card_face: genuineness.as_ref().and_then(|g| g.card_face.clone()),
+                    }
+                }
             };
             Ok(Evidence {
                 certificate,
                 confirmed,
+                genuineness,
             })
         })
     }

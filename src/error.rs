@@ -150,6 +150,9 @@ pub enum Error {
     /// The transport failed.
     #[error("transport error: {0}")]
     Transport(#[source] TransportError),
+    /// The operating system gave no random bytes for a fresh challenge; nothing was sent.
+    #[error("no randomness for a fresh challenge: {0}")]
+    Randomness(#[source] std::io::Error),
     /// A VERIFY carrying data, CHANGE REFERENCE DATA or RESET RETRY COUNTER was handed to
     /// [`Exchange::transmit`](crate::exchange::Exchange::transmit): secrets reach the card
     /// only through the lockout guard (the applications' verify methods). Nothing was sent.

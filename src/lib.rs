@@ -14,12 +14,14 @@ pub mod commands;
 pub mod der_header;
 mod digest_info;
 pub mod eligibility;
+pub mod genuine;
 mod error;
 pub mod exchange;
 mod files;
 mod guard;
 pub mod jpki;
 pub mod latency;
+pub mod master_file;
 #[doc = include_str!("../PERFORMANCE.md")]
 pub mod performance {}
 #[cfg(feature = "pcsc")]

@@ -5,6 +5,7 @@ use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
 
 use super::ef;
+use crate::card_verifiable::{self, CertifiedKey, CvRole, NotProven, SignedRecord};
 use crate::error::{Error, Result};
 use crate::files::SizedFile;
 use crate::tlv;
@@ -15,8 +16,11 @@ const MY_NUMBER_FILE_LEN: usize = 17;
 
 /// The integrity record (EF 0003): digests of the two data files and the issuer's signature.
 ///
-/// The library checks the digests against the files it reads. It does not check `signature`:
-/// the key that makes it is the card-application issuer's, which no public source gives.
+/// The library checks the digests against the files it reads. The signature is checked by
+/// [`IntegrityRecord::verify`] with the key the card-info application's card-verifiable
+/// certificate (EF 0004) certifies: with it, the my number and the basic four attributes are
+/// authentic (signed as J-LIS issued them), not only consistent with a record the card could
+/// have rewritten too.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct IntegrityRecord {
@@ -25,8 +29,33 @@ pub struct IntegrityRecord {
     /// `DF32`: SHA-256 of EF 0002's outer value from `DF22` to its end (the offset table left
     /// out); only myna-card (`IntegrityRecord`) describes this.
     pub attributes_sha256: [u8; 32],
-    /// `DF33`: the issuer's RSA signature (not checked).
+    /// `DF33`: the RSA signature over the `DF31` and `DF32` objects as written
+    /// ([`IntegrityRecord::verify`]).
     pub signature: Vec<u8>,
+    /// SHA-256 of the objects before `DF33`, as written: what the signature covers.
+    pub(crate) signed_sha256: [u8; 32],
+}
+
+impl IntegrityRecord {
+    /// Checks the signature (`DF33`, PKCS#1 v1.5 over SHA-256 of the objects before it) with
+    /// the card-info application's certified key.
+    pub fn verify(&self, key: &CertifiedKey) -> std::result::Result<(), NotProven> {
+        if key.role() != CvRole::CardInfo {
+            return Err(NotProven::WrongCaRole {
+                key_id: key.ca_key_id(),
+                expected: CvRole::CardInfo,
+                found: key.role(),
+            });
+        }
+        if card_verifiable::verify_sha256(key.public_key(), &self.signed_sha256, &self.signature)
+        {
+            Ok(())
+        } else {
+            Err(NotProven::BadRecordSignature {
+                record: SignedRecord::CardInfoIntegrity,
+            })
+        }
+    }
 }
 
 /// Parses `FF 30` { `DF31`, `DF32`, `DF33` }.
@@ -43,6 +72,20 @@ pub(crate) fn parse_integrity(file: &[u8]) -> Result<IntegrityRecord> {
             .and_then(|value| <[u8; 32]>::try_from(value).ok())
             .ok_or(malformed("integrity record without its SHA-256 digests"))
     };
+    // The signed part: the objects before DF33 (all of them when it is missing). Each read
+    // takes at least a two-byte header, so the walk is linear.
+    let mut signed = outer.value;
+    let mut rest = outer.value;
+    while let Ok((object, next)) = tlv::read(rest) {
+        if object.tag == 0xDF33 {
+            signed = outer
+                .value
+                .get(..outer.value.len() - rest.len())
+                .unwrap_or_default();
+            break;
+        }
+        rest = next;
+    }
     Ok(IntegrityRecord {
         my_number_sha256: digest(0xDF31)?,
         attributes_sha256: digest(0xDF32)?,
@@ -51,6 +94,7 @@ pub(crate) fn parse_integrity(file: &[u8]) -> Result<IntegrityRecord> {
             .flatten()
             .unwrap_or_default()
             .to_vec(),
+        signed_sha256: Sha256::digest(signed).into(),
     })
 }
 
@@ -93,6 +137,13 @@ mod tests {
         let record = parse_integrity(&file).unwrap();
         assert_eq!(record.my_number_sha256, [1; 32]);
         assert!(record.signature.is_empty());
+        assert_eq!(record.signed_sha256, <[u8; 32]>::from(Sha256::digest(&file[3..])));
+        let mut signed = file.clone();
+        signed.extend_from_slice(&[0xDF, 0x33, 0x01, 0x77]);
+        signed[2] += 4;
+        let record = parse_integrity(&signed).unwrap();
+        assert_eq!(record.signature, [0x77]);
+        assert_eq!(record.signed_sha256, <[u8; 32]>::from(Sha256::digest(&file[3..])));
         file[5] = 0x1F;
         assert!(parse_integrity(&file).is_err());
     }
@@ -106,6 +157,7 @@ mod tests {
             my_number_sha256: Sha256::digest(&stored).into(),
             attributes_sha256: [0; 32],
             signature: Vec::new(),
+            signed_sha256: [0; 32],
         };
         let with_tail = SizedFile {
             content: Zeroizing::new(content.clone()),

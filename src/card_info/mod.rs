@@ -1,6 +1,8 @@
 //! The card-info input helper application (券面事項入力補助AP): the my number and the basic
 //! four attributes (name, address, birth date, sex), opened by the 4-digit card-info PIN or by
-//! access code A or B, each file checked against the integrity record. The files, their
+//! access code A or B, each file checked against the integrity record, and the integrity
+//! record's signature against the key the application's card-verifiable certificate certifies
+//! ([`CardInfo::read_all_authenticated`]). The files, their
 //! layouts and which secret opens which are as jpki/myna, myna-card and jsapdu describe them.
 //!
 //! ```
@@ -35,7 +37,10 @@ use crate::record::Record;
 use crate::tlv;
 use crate::transport::Transport;
 
+mod authentic;
 mod integrity;
+
+pub use authentic::AuthenticCardInfo;
 
 use integrity::check_my_number_file;
 pub(crate) use integrity::parse_integrity;
@@ -56,7 +61,7 @@ pub mod ef {
     /// `DF24` birth date, `DF25` sex }.
     pub const ATTRIBUTES: u16 = 0x0002;
     /// The integrity record: `FF 30` { `DF31` SHA-256 of 0001, `DF32` SHA-256 of 0002 from
-    /// `DF22` on, `DF33` signature }.
+    /// `DF22` on, `DF33` signature over the two }.
     pub const INTEGRITY: u16 = 0x0003;
     /// The application's card-verifiable certificate (described only by myna-card).
     pub const CERTIFICATE: u16 = 0x0004;

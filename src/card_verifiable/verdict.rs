@@ -100,7 +100,11 @@ pub enum NotProven {
         /// Its status word.
         status: StatusWord,
     },
-    /// A step was not taken because an earlier one failed or was not asked for.
+    /// A step could not be taken (the transport cannot carry what it needs, the card does
+    /// not answer it here).
     #[error("not checked: {0}")]
     NotChecked(&'static str),
+    /// What the card returned for the step does not have the expected form.
+    #[error("malformed: {0}")]
+    Malformed(&'static str),
 }

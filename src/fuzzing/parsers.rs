@@ -136,6 +136,7 @@ pub fn card_info_record(data: &[u8]) {
                 my_number_sha256: [0; 32],
                 attributes_sha256: Sha256::digest(after_table).into(),
                 signature: Vec::new(),
+                signed_sha256: [0; 32],
             };
             if let Ok(attributes) = check_attributes_and_parse(&integrity, file) {
                 assert!(attributes.name.len() + attributes.address.len() <= file.len());
