@@ -155,7 +155,7 @@ impl<T: Transport> Card<T> {
     ///
     /// Visual mode with the genuineness check: the master file's chain first when asked for
     /// (before any application is selected), the certificate as above, then the check's steps
-    /// ([`Card::check_genuine`]): 2 + ceil(L / 256) + 8 + ceil(C / 256) + ceil(R / 256) APDUs
+    /// ([`Card::check_genuine`]): 2 + ceil(L / 256) + 7 + ceil(C / 256) + ceil(R / 256) APDUs
     /// for a card-face certificate of C bytes and a record of R bytes.
     ///
     /// The session remembers a verified PIN and ends by unpowering the card

@@ -1,6 +1,6 @@
 //! Regenerates the virtual card's fixtures in `src/virtual_card/fixtures/`:
-//! six RSA-2048 keys (PKCS#8 DER: the JPKI users and CAs, the card
-//! applications' issuer and own key) from a fixed ChaCha20 seed, and the four certificates the
+//! seven RSA-2048 keys (PKCS#8 DER: the JPKI users and CAs, the card
+//! applications' issuer and own key, the test-only CA of the card-verifiable certificates) from a fixed ChaCha20 seed, and the four certificates the
 //! library issues from them (`mynumbercard::virtual_card::issue`).
 //!
 //! Run: `cargo run --release --example gen_fixtures`. The output is deterministic for a given
@@ -35,6 +35,9 @@ fn main() -> Result<()> {
     // four above, so those stay as they were).
     let card_ap_issuer = RsaPrivateKey::new(&mut rng, 2048)?;
     let card_ap = RsaPrivateKey::new(&mut rng, 2048)?;
+    // The virtual card's own CA for card-verifiable certificates, test-only (added after the
+    // six above, so those stay as they were).
+    let cv_ca = RsaPrivateKey::new(&mut rng, 2048)?;
 
     let write = |name: &str, bytes: &[u8]| -> Result<()> {
         std::fs::write(dir.join(name), bytes)?;
@@ -50,6 +53,7 @@ fn main() -> Result<()> {
         card_ap_issuer.to_pkcs8_der()?.as_bytes(),
     )?;
     write("card_ap_key.pk8", card_ap.to_pkcs8_der()?.as_bytes())?;
+    write("cv_ca_key.pk8", cv_ca.to_pkcs8_der()?.as_bytes())?;
 
     write(
         "auth_ca.der",

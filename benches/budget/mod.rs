@@ -6,9 +6,11 @@
 
 use std::time::Duration;
 
-use mynumbercard::access_code::AccessCodeB;
+use mynumbercard::access_code::{AccessCodeB, BirthDateKey};
+use mynumbercard::card_verifiable::CvTrust;
 use mynumbercard::eligibility::Confirmation;
 use mynumbercard::exchange::Stats;
+use mynumbercard::genuine::{GenuineCheck, Opener};
 use mynumbercard::latency::{LinkModel, Modeled};
 use mynumbercard::transport::Transport;
 use mynumbercard::{
@@ -34,6 +36,17 @@ pub enum Op {
     VerifyAndSign(KeyKind),
     /// `card.eligibility_check(...)` in one of its modes.
     Eligibility(Mode),
+    /// `card.check_genuine(...)`, opened by the birth-date key or by access code B.
+    Genuine(Opened),
+}
+
+/// What opens the genuineness check's record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opened {
+    /// The birth-date key: the age-verification record.
+    BirthDate,
+    /// Access code B: the card face.
+    AccessCodeB,
 }
 
 /// The eligibility check's modes.
@@ -45,6 +58,9 @@ pub enum Mode {
     Visual,
     /// Visual mode with access code B: the certificate and the card-face record.
     VisualWithCode,
+    /// Visual mode with the genuineness check opened by access code B: the certificate, the
+    /// card face, the card-face certificate and the challenge.
+    VisualGenuine,
 }
 
 /// Every JPKI operation of the budget.
@@ -62,15 +78,24 @@ pub const JPKI: [Op; 11] = [
     Op::VerifyAndSign(KeyKind::Sign),
 ];
 
-/// The eligibility flows.
-pub const FLOWS: [Op; 3] = [
+/// The eligibility flows and the genuineness check.
+pub const FLOWS: [Op; 6] = [
     Op::Eligibility(Mode::Pin),
     Op::Eligibility(Mode::Visual),
     Op::Eligibility(Mode::VisualWithCode),
+    Op::Eligibility(Mode::VisualGenuine),
+    Op::Genuine(Opened::BirthDate),
+    Op::Genuine(Opened::AccessCodeB),
 ];
 
 /// The default virtual card's access code B (born 1990-01-01, expiry 2035, code 1234).
 const ACCESS_CODE_B: &str = "02010120351234";
+/// Its birth-date key (平成2年1月1日).
+const BIRTH_DATE_KEY: &str = "020101";
+
+/// APDUs of the genuineness check besides its two reads: SELECT AP, SELECT EF 0004, SELECT
+/// key EF, empty VERIFY, VERIFY, SELECT record EF, the challenge.
+const GENUINE: u64 = 7;
 
 /// APDUs to verify a PIN from a fresh session: SELECT AP, SELECT EF, empty VERIFY (tries
 /// left, the lockout guard), VERIFY.
@@ -89,12 +114,20 @@ impl Op {
             Op::Eligibility(Mode::Pin) => "eligibility_check/pin".into(),
             Op::Eligibility(Mode::Visual) => "eligibility_check/visual".into(),
             Op::Eligibility(Mode::VisualWithCode) => "eligibility_check/visual_code_b".into(),
+            Op::Eligibility(Mode::VisualGenuine) => "eligibility_check/visual_genuine".into(),
+            Op::Genuine(Opened::BirthDate) => "check_genuine/birth_date".into(),
+            Op::Genuine(Opened::AccessCodeB) => "check_genuine/code_b".into(),
         }
     }
 
     /// Whether the card computes a signature (RSA-2048) in it.
     pub fn signs(self) -> bool {
-        matches!(self, Op::VerifyAndSign(_) | Op::Eligibility(Mode::Pin))
+        matches!(
+            self,
+            Op::VerifyAndSign(_)
+                | Op::Eligibility(Mode::Pin | Mode::VisualGenuine)
+                | Op::Genuine(_)
+        )
     }
 
     /// Runs the operation.
@@ -120,6 +153,17 @@ impl Op {
                 .sign_sha256_with_pin(&sign_pin(), &DIGEST, LastTry::Refuse)
                 .map(drop),
             Op::Eligibility(mode) => eligibility(card, mode),
+            Op::Genuine(opened) => {
+                let key = BirthDateKey::new(BIRTH_DATE_KEY)?;
+                let code = AccessCodeB::new(ACCESS_CODE_B)?;
+                let opener = match opened {
+                    Opened::BirthDate => Opener::BirthDate(&key),
+                    Opened::AccessCodeB => Opener::AccessCodeB(&code),
+                };
+                let trust = CvTrust::jlis();
+                card.check_genuine(&GenuineCheck::new(opener, &trust))
+                    .map(drop)
+            }
         }
     }
 
@@ -152,7 +196,25 @@ impl Op {
                         let n = 2 + cert + 5 + face.div_ceil(256) as u64;
                         (n, format!("2 + ⌈{len}/256⌉ + 5 + ⌈{face}/256⌉"))
                     }
+                    Mode::VisualGenuine => {
+                        let face = card_face_record_len();
+                        let cv = card_face_file_len(0x0004, None);
+                        let n = 2 + cert + GENUINE + (cv.div_ceil(256) + face.div_ceil(256)) as u64;
+                        (
+                            n,
+                            format!("2 + ⌈{len}/256⌉ + 7 + ⌈{cv}/256⌉ + ⌈{face}/256⌉"),
+                        )
+                    }
                 }
+            }
+            Op::Genuine(opened) => {
+                let cv = card_face_file_len(0x0004, None);
+                let record = match opened {
+                    Opened::BirthDate => card_face_file_len(0x0001, Some((0x0011, BIRTH_DATE_KEY))),
+                    Opened::AccessCodeB => card_face_record_len(),
+                };
+                let n = GENUINE + (cv.div_ceil(256) + record.div_ceil(256)) as u64;
+                (n, format!("7 + ⌈{cv}/256⌉ + ⌈{record}/256⌉"))
             }
         }
     }
@@ -168,6 +230,11 @@ impl Op {
             // the card-face record).
             Op::Eligibility(Mode::Pin | Mode::VisualWithCode) => 3,
             Op::Eligibility(Mode::Visual) => 1,
+            // SELECT of the certificate, then the card-face certificate, the code and the
+            // record.
+            Op::Eligibility(Mode::VisualGenuine) => 4,
+            // SELECT of the certificate, the key and the record.
+            Op::Genuine(_) => 3,
         }
     }
 }
@@ -224,6 +291,7 @@ fn ms(d: Duration) -> f64 {
 
 fn eligibility<T: Transport>(card: &mut Card<T>, mode: Mode) -> Result<()> {
     let pin = auth_pin();
+    let trust = CvTrust::jlis();
     let code = AccessCodeB::new(ACCESS_CODE_B)?;
     let confirmation = match mode {
         Mode::Pin => Confirmation::Pin {
@@ -236,6 +304,9 @@ fn eligibility<T: Transport>(card: &mut Card<T>, mode: Mode) -> Result<()> {
         },
         Mode::VisualWithCode => Confirmation::Visual {
             access_code_b: Some(&code),
+        },
+        Mode::VisualGenuine => Confirmation::VisualGenuine {
+            check: GenuineCheck::new(Opener::AccessCodeB(&code), &trust),
         },
     };
     card.eligibility_check(confirmation).map(drop)
@@ -260,6 +331,29 @@ fn card_face_record_len() -> usize {
     }
     let prefix = card.handle(&[0x00, 0xB0, 0x00, 0x00, 0x08]);
     mynumbercard::tlv::total_len(&prefix, usize::MAX).expect("the record has a TLV header")
+}
+
+/// The length of a card-face file (EF `fid`), from its BER-TLV header, read with raw APDUs:
+/// SELECT AP, with `open` SELECT key EF and VERIFY, SELECT EF, READ BINARY of 8 bytes.
+fn card_face_file_len(fid: u16, open: Option<(u16, &str)>) -> usize {
+    let mut card = VirtualCard::new();
+    let mut select = vec![0x00, 0xA4, 0x04, 0x0C, 0x0A];
+    select.extend_from_slice(&[0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02]);
+    let mut apdus = vec![select];
+    if let Some((key, value)) = open {
+        let [hi, lo] = key.to_be_bytes();
+        apdus.push(vec![0x00, 0xA4, 0x02, 0x0C, 0x02, hi, lo]);
+        let mut verify = vec![0x00, 0x20, 0x00, 0x80, value.len() as u8];
+        verify.extend_from_slice(value.as_bytes());
+        apdus.push(verify);
+    }
+    let [hi, lo] = fid.to_be_bytes();
+    apdus.push(vec![0x00, 0xA4, 0x02, 0x0C, 0x02, hi, lo]);
+    for apdu in apdus {
+        assert_eq!(card.handle(&apdu), [0x90, 0x00], "{apdu:02X?}");
+    }
+    let prefix = card.handle(&[0x00, 0xB0, 0x00, 0x00, 0x08]);
+    mynumbercard::tlv::total_len(&prefix, usize::MAX).expect("the file has a TLV header")
 }
 
 fn auth_pin() -> AuthPin {

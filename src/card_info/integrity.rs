@@ -47,8 +47,7 @@ impl IntegrityRecord {
                 found: key.role(),
             });
         }
-        if card_verifiable::verify_sha256(key.public_key(), &self.signed_sha256, &self.signature)
-        {
+        if card_verifiable::verify_sha256(key.public_key(), &self.signed_sha256, &self.signature) {
             Ok(())
         } else {
             Err(NotProven::BadRecordSignature {
@@ -137,13 +136,19 @@ mod tests {
         let record = parse_integrity(&file).unwrap();
         assert_eq!(record.my_number_sha256, [1; 32]);
         assert!(record.signature.is_empty());
-        assert_eq!(record.signed_sha256, <[u8; 32]>::from(Sha256::digest(&file[3..])));
+        assert_eq!(
+            record.signed_sha256,
+            <[u8; 32]>::from(Sha256::digest(&file[3..]))
+        );
         let mut signed = file.clone();
         signed.extend_from_slice(&[0xDF, 0x33, 0x01, 0x77]);
         signed[2] += 4;
         let record = parse_integrity(&signed).unwrap();
         assert_eq!(record.signature, [0x77]);
-        assert_eq!(record.signed_sha256, <[u8; 32]>::from(Sha256::digest(&file[3..])));
+        assert_eq!(
+            record.signed_sha256,
+            <[u8; 32]>::from(Sha256::digest(&file[3..]))
+        );
         file[5] = 0x1F;
         assert!(parse_integrity(&file).is_err());
     }

@@ -160,7 +160,7 @@ impl<T: Transport> Card<T> {
     /// - SELECT the record's EF, ceil(R / 256) READ BINARY;
     /// - COMPUTE DIGITAL SIGNATURE `80 2A 00 00` over the challenge's SHA-256 DigestInfo.
     ///
-    /// 8 + ceil(C / 256) + ceil(R / 256) APDUs (13 on the virtual card with the birth-date key).
+    /// 7 + ceil(C / 256) + ceil(R / 256) APDUs (13 on the virtual card with the birth-date key).
     ///
     /// Errors are the card's (a wrong or blocked opener, a removed card); what could not be
     /// proven is in the [`Genuineness`], never an error. A reset by another application fails
@@ -249,7 +249,12 @@ pub(crate) fn card_face_in<T: Transport>(
         StatusWord::SUCCESS => {
             let signature = response.into_data();
             let verified = card_verifiable::verify_challenge(&card_key, challenge, &signature);
-            (signature, verified.then_some(()).ok_or(NotProven::WrongChallengeAnswer))
+            (
+                signature,
+                verified
+                    .then_some(())
+                    .ok_or(NotProven::WrongChallengeAnswer),
+            )
         }
         status => (Vec::new(), Err(NotProven::ChallengeRefused { status })),
     };

@@ -8,9 +8,10 @@
 //! 5F37 <signature over the 5F4E value> }`.
 //!
 //! Choices: the virtual card's issuer key is the fixture `CARD_AP_ISSUER_KEY`; its EF 0004
-//! certificate is signed by that same key (the real CA key is not on a card, so there is none to
-//! copy); key identifiers start with `9` (real ones start `5`, test-card ones `6`
-//! (myna-card's `KeyId`)), so none can pass for a real or J-LIS test key.
+//! certificate is signed by the virtual card's own test-only CA (`CV_CA_KEY`, see `cv`; the
+//! real CA key is not on a card, so there is none to copy); key identifiers start with `9`
+//! (real ones start `5`, test-card ones `6` (myna-card's `KeyId`)), so none can pass for a real
+//! or J-LIS test key.
 
 use rsa::pkcs1v15::SigningKey;
 use rsa::signature::{SignatureEncoding, Signer};

@@ -9,7 +9,9 @@ use zeroize::Zeroizing;
 
 use super::codes::{Code, DataFile};
 use super::files::{self, Pair};
-use super::{card_face, card_info, fixtures, issue, Holder, PinState, VirtualCard, DEFAULT_ATR};
+use super::{
+    card_face, card_info, cv, fixtures, issue, Holder, PinState, VirtualCard, DEFAULT_ATR,
+};
 
 /// Builds a [`VirtualCard`] with chosen PINs, tries left, holder, token label and ATR.
 pub struct VirtualCardBuilder {
@@ -21,6 +23,9 @@ pub struct VirtualCardBuilder {
     card_info_pin_tries: u8,
     access_code_a_tries: u8,
     access_code_b_tries: u8,
+    birth_date_key_tries: u8,
+    photo_replaced: bool,
+    card_key: cv::CardKey,
     holder: Holder,
     token_label: Vec<u8>,
     atr: Vec<u8>,
@@ -37,6 +42,9 @@ impl Default for VirtualCardBuilder {
             card_info_pin_tries: Code::CardInfoPin.max_tries(),
             access_code_a_tries: Code::CardInfoA.max_tries(),
             access_code_b_tries: Code::CardInfoB.max_tries(),
+            birth_date_key_tries: Code::CardFaceBirthDate.max_tries(),
+            photo_replaced: false,
+            card_key: cv::CardKey::Genuine,
             holder: Holder::default(),
             token_label: files::MY_NUMBER_CARD_TOKEN.to_vec(),
             atr: DEFAULT_ATR.to_vec(),
@@ -95,6 +103,31 @@ impl VirtualCardBuilder {
         self
     }
 
+    /// Tries left on the card-face application's birth-date key (EF 0011; at most 3, a
+    /// choice; 0 = blocked).
+    pub fn birth_date_key_tries_left(mut self, tries: u8) -> Self {
+        self.birth_date_key_tries = tries.min(Code::CardFaceBirthDate.max_tries());
+        self
+    }
+
+    /// A card whose face photo was changed after the card face was signed: EF 0002 keeps its
+    /// layout and a JP2 photo, but its signature (`DF28`) no longer verifies. The genuineness
+    /// check opened by access code B catches it
+    /// ([`NotProven::BadRecordSignature`](crate::card_verifiable::NotProven::BadRecordSignature)).
+    pub fn photo_replaced_after_signing(mut self) -> Self {
+        self.photo_replaced = true;
+        self
+    }
+
+    /// A clone: the genuine card's records, certificates and codes, but the challenge is
+    /// answered by another key than the card key its records carry. The genuineness check
+    /// catches it
+    /// ([`NotProven::WrongChallengeAnswer`](crate::card_verifiable::NotProven::WrongChallengeAnswer)).
+    pub fn cloned(mut self) -> Self {
+        self.card_key = cv::CardKey::Clone;
+        self
+    }
+
     /// The holder; a non-default holder gets a fresh signature certificate and fresh
     /// card-info and card-face files at build time, signed by the fixture keys.
     pub fn holder(mut self, holder: Holder) -> Self {
@@ -130,7 +163,7 @@ impl VirtualCardBuilder {
             issue_sign_certificate(&self.holder)
                 .expect("the fixture keys issue a signature certificate for any holder")
         };
-        let data_files = if default_holder {
+        let mut data_files = if default_holder {
             static DEFAULT: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
             DEFAULT
                 .get_or_init(|| {
@@ -140,6 +173,11 @@ impl VirtualCardBuilder {
         } else {
             app_files(&self.holder).expect("the fixture keys sign any holder's files")
         };
+        if self.photo_replaced {
+            if let Some(face) = data_files.get_mut(DataFile::CardFace.index()) {
+                cv::replace_photo(face);
+            }
+        }
         let pin = |value: &[u8], tries: u8| PinState {
             value: Zeroizing::new(value.to_vec()),
             tries,
@@ -152,7 +190,7 @@ impl VirtualCardBuilder {
             Code::CardInfoPin => pin(self.card_info_pin.as_bytes(), self.card_info_pin_tries),
             Code::CardInfoA | Code::CardFaceA => pin(my_number, self.access_code_a_tries),
             Code::CardInfoB | Code::CardFaceB => pin(code_b.as_bytes(), self.access_code_b_tries),
-            Code::CardFaceBirthDate => pin(birth_date.as_bytes(), code.max_tries()),
+            Code::CardFaceBirthDate => pin(birth_date.as_bytes(), self.birth_date_key_tries),
         });
         VirtualCard {
             log: Vec::new(),
@@ -168,6 +206,7 @@ impl VirtualCardBuilder {
             token: files::token_file(&self.token_label),
             data_files,
             holder: self.holder,
+            card_key: self.card_key,
         }
     }
 }
@@ -200,6 +239,9 @@ impl fmt::Debug for VirtualCardBuilder {
             .field("card_info_pin_tries", &self.card_info_pin_tries)
             .field("access_code_a_tries", &self.access_code_a_tries)
             .field("access_code_b_tries", &self.access_code_b_tries)
+            .field("birth_date_key_tries", &self.birth_date_key_tries)
+            .field("photo_replaced", &self.photo_replaced)
+            .field("card_key", &self.card_key)
             .field("holder", &self.holder)
             .field("token_label", &String::from_utf8_lossy(&self.token_label))
             .field("atr", &hex::encode_upper(&self.atr))

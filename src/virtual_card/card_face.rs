@@ -16,7 +16,8 @@
 //! - 0003 AP basic information: `FF 30` { `DF31` 4 bytes (`06 03 0E 01` seen), `DF32` 16-byte key
 //!   id (`…000024`), `DF33` 1-byte version, `DF34` 5-digit municipality code, `DF35` 16-byte key
 //!   id + 256 opaque bytes } (described only by myna-card's `ApBasicData`).
-//! - 0004 the application's card-verifiable certificate (described only by myna-card).
+//! - 0004 the application's card-verifiable certificate (described only by myna-card; see
+//!   `cv`).
 //! - 0005 my-number image: `FF 40` { `DF41` PNG, `DF42` public key, `DF43` signature over
 //!   `DF41`‖`DF42` } (as myna-card describes it and its test card's record bears out).
 //!
@@ -28,10 +29,10 @@
 use rsa::{RsaPrivateKey, RsaPublicKey};
 
 use super::app_keys::{self, key_id};
-use super::fixtures;
 use super::issue::IssueError;
 use super::tlv::{self, constructed, object, with_offsets};
 use super::Holder;
+use super::{cv, fixtures};
 
 /// The card-face files 0001–0005, in order.
 pub fn files(
@@ -40,12 +41,7 @@ pub fn files(
     card_key: &RsaPublicKey,
 ) -> Result<[Vec<u8>; 5], IssueError> {
     let key = object(0xDF24, &tlv::public_key(card_key));
-    let certificate = app_keys::cv_certificate(
-        &key_id("9000023"),
-        &key_id("9139990"),
-        &RsaPublicKey::from(issuer),
-        issuer,
-    )?;
+    let certificate = cv::application_certificate(&cv::CA_CARD_FACE, issuer)?;
     Ok([
         age_file(holder, card_key, issuer)?,
         card_face_file(holder, key, issuer)?,

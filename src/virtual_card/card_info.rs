@@ -14,15 +14,17 @@
 //!   `DF33` PKCS#1 v1.5 SHA-256 signature over the `DF31` and `DF32` objects as written }
 //!   (only myna-card's `IntegrityRecord` says what is hashed and signed; jsapdu names the same
 //!   tags).
-//! - 0004 the application's card-verifiable certificate (described only by myna-card).
+//! - 0004 the application's card-verifiable certificate (described only by myna-card; see
+//!   `cv`).
 //! - 0005 AP basic information: `FF 40` { `DF41` 4 bytes (`01 03 0E 01` on the cards seen),
 //!   `DF42` a 16-byte key id (`…000034`), `DF43` 128 bytes: 32 bytes then 96 `FF` } (described only
 //!   by myna-card's `ApBasicData`). What `DF43` holds is unknown; the virtual card writes SHA-256
 //!   of the `DF41`/`DF42` objects (a choice).
 
-use rsa::{RsaPrivateKey, RsaPublicKey};
+use rsa::RsaPrivateKey;
 
 use super::app_keys::{self, key_id};
+use super::cv;
 use super::issue::IssueError;
 use super::tlv::{constructed, object, with_offsets};
 use super::Holder;
@@ -32,12 +34,7 @@ pub fn files(holder: &Holder, issuer: &RsaPrivateKey) -> Result<[Vec<u8>; 5], Is
     let my_number = my_number_file(holder);
     let attributes = attributes_file(holder);
     let integrity = integrity_file(&my_number, &attributes, issuer)?;
-    let certificate = app_keys::cv_certificate(
-        &key_id("9000033"),
-        &key_id("9139990"),
-        &RsaPublicKey::from(issuer),
-        issuer,
-    )?;
+    let certificate = cv::application_certificate(&cv::CA_CARD_INFO, issuer)?;
     Ok([
         my_number,
         attributes,

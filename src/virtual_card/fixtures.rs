@@ -97,3 +97,38 @@ pub fn card_ap_issuer_key() -> Result<RsaPrivateKey, rsa::pkcs8::Error> {
 pub fn card_ap_key() -> Result<RsaPrivateKey, rsa::pkcs8::Error> {
     RsaPrivateKey::from_pkcs8_der(CARD_AP_KEY)
 }
+
+/// The virtual card's own CA for card-verifiable certificates, PKCS#8 DER: signs the
+/// master-file chain's top certificate and both applications' EF 0004 certificates under the
+/// key ids `9000020`, `9000023` and `9000033`. Test-only: [`cv_ca_keys`] gives it as keys of
+/// the test hierarchy, which a verifier counts only when it accepts test keys.
+pub const CV_CA_KEY: &[u8] = include_bytes!("fixtures/cv_ca_key.pk8");
+
+/// The card-verifiable CA key, parsed.
+pub fn cv_ca_key() -> Result<RsaPrivateKey, rsa::pkcs8::Error> {
+    RsaPrivateKey::from_pkcs8_der(CV_CA_KEY)
+}
+
+/// The virtual card's CA keys as a verifier adds them
+/// ([`CvTrust::with_key`](crate::card_verifiable::CvTrust::with_key)): the one test-only key
+/// under its three key ids (master file, card face, card info), all of the test hierarchy.
+///
+/// ```
+/// use mynumbercard::card_verifiable::CvTrust;
+/// use mynumbercard::virtual_card::fixtures;
+/// let keys = fixtures::cv_ca_keys()?;
+/// // Counted only by a set that accepts test keys.
+/// let trust = keys.into_iter().fold(CvTrust::jlis_with_test_keys(), CvTrust::with_key);
+/// assert_eq!(trust.keys().len(), 9);
+/// # Ok::<(), rsa::pkcs8::Error>(())
+/// ```
+pub fn cv_ca_keys() -> Result<[crate::card_verifiable::CvCaKey; 3], rsa::pkcs8::Error> {
+    use crate::card_verifiable::{CvCaKey, CvRole, Hierarchy, KeyId};
+    let key = rsa::RsaPublicKey::from(&cv_ca_key()?);
+    let ca = |id, role| CvCaKey::new(KeyId::new(id), role, Hierarchy::Test, key.clone());
+    Ok([
+        ca(super::cv::CA_MASTER_FILE, CvRole::MasterFile),
+        ca(super::cv::CA_CARD_FACE, CvRole::CardFace),
+        ca(super::cv::CA_CARD_INFO, CvRole::CardInfo),
+    ])
+}

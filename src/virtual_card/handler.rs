@@ -31,6 +31,7 @@ const INS_READ_BINARY: u8 = 0xB0;
 const INS_VERIFY: u8 = 0x20;
 const INS_CHANGE_REFERENCE_DATA: u8 = 0x24;
 const INS_COMPUTE_DIGITAL_SIGNATURE: u8 = 0x2A;
+const INS_GET_DATA: u8 = 0xCA;
 
 fn status(sw: u16) -> Reply {
     Reply::status(sw)
@@ -63,11 +64,13 @@ impl VirtualCard {
             (0x00, INS_VERIFY) => Self::verify,
             (0x00, INS_CHANGE_REFERENCE_DATA) => Self::change_reference_data,
             (0x80, INS_COMPUTE_DIGITAL_SIGNATURE) => Self::compute_digital_signature,
+            (0x00, INS_GET_DATA) => Self::get_data,
             _ => return status(sw::INS_NOT_SUPPORTED),
         };
-        // The virtual card refuses every extended command (a choice: it declares a short-APDU
-        // reader; real cards of some generations accept extended READ BINARY).
-        if command.extended {
+        // The virtual card refuses every extended command but GET DATA (a choice: it declares
+        // a short-APDU reader; real cards of some generations accept extended READ BINARY, and
+        // myna-card saw GET DATA need an extended Le; see `cv`).
+        if command.extended && command.ins != INS_GET_DATA {
             return status(sw::WRONG_LENGTH);
         }
         handler(self, &command)
@@ -313,6 +316,10 @@ impl VirtualCard {
     /// instead of the current EF (only myna-card uses this form: "byte-identical signature
     /// either way"); the current EF stays (a choice).
     fn compute_digital_signature(&mut self, command: &Command) -> Reply {
+        // P1-P2 = 00 00: the application's own key (the card key; see `cv`).
+        if (command.p1, command.p2) == (0x00, 0x00) {
+            return self.sign_with_card_key(command);
+        }
         let Some(ef) = self.referenced_ef(command) else {
             return status(sw::INCORRECT_P1_P2);
         };

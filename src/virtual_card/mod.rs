@@ -29,6 +29,7 @@ mod builder;
 mod card_face;
 mod card_info;
 mod codes;
+mod cv;
 mod files;
 pub mod fixtures;
 mod handler;
@@ -82,6 +83,8 @@ pub struct VirtualCard {
     /// The card-info and card-face data files, indexed by `DataFile::index`.
     data_files: Vec<Vec<u8>>,
     holder: Holder,
+    /// Which key answers the card-face application's challenge.
+    card_key: cv::CardKey,
 }
 
 /// One PIN: its value, tries left and whether it is verified in this card session.
@@ -212,6 +215,16 @@ impl VirtualCard {
             Pair::Sign => Cert::Sign,
         };
         public_key_of(self.certificate(cert)).expect("fixture certificates hold RSA keys")
+    }
+
+    /// The virtual card's test-only CA keys for its card-verifiable certificates, as a
+    /// verifier adds them ([`fixtures::cv_ca_keys`]).
+    ///
+    /// # Panics
+    ///
+    /// Never with the committed fixtures.
+    pub fn cv_ca_keys() -> [crate::card_verifiable::CvCaKey; 3] {
+        fixtures::cv_ca_keys().expect("the committed CV CA key parses")
     }
 
     /// The holder the signature certificate and the card-info and card-face files name.
