@@ -46,7 +46,7 @@ fn card_info_files_have_the_documented_layouts_and_integrity_record() {
     let cv = parse(&certificate, 0x7F21, 0);
     assert_eq!(tags(&cv), [0x5F4E, 0x5F37]);
     assert_eq!(cv[0].value.len(), 297, "16 + 16 + a 265-byte RSA-2048 key");
-    verify_sha256(cv[0].value, cv[1].value);
+    check_cv_certificate(cv[0].value, cv[1].value, b"9000033");
 
     let ap_info = read_file(&mut card, 0x0005);
     let info = parse(&ap_info, 0xFF40, 0);
@@ -123,7 +123,7 @@ fn card_face_files_carry_signed_images_and_dates() {
     assert_eq!(info[4].value.len(), 16 + 256);
     let certificate = read_file(&mut card, 0x0004);
     let cv = parse(&certificate, 0x7F21, 0);
-    verify_sha256(cv[0].value, cv[1].value);
+    check_cv_certificate(cv[0].value, cv[1].value, b"9000023");
 }
 
 #[test]

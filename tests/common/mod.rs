@@ -156,3 +156,22 @@ pub fn verify_sha256(message: &[u8], signature: &[u8]) {
     key.verify(message, &Signature::try_from(signature).unwrap())
         .expect("the issuer key's signature verifies");
 }
+
+/// The virtual card's test-only CA for card-verifiable certificates.
+pub fn cv_ca_key() -> RsaPublicKey {
+    RsaPublicKey::from(&fixtures::cv_ca_key().unwrap())
+}
+
+/// Checks an EF 0004 certificate body: CA key id `ca_id`, the issuer key certified, signed
+/// by the CV CA.
+pub fn check_cv_certificate(body: &[u8], signature: &[u8], ca_id: &[u8; 7]) {
+    use rsa::traits::PublicKeyParts;
+    assert_eq!(&body[..7], ca_id);
+    let issuer = issuer_key();
+    let mut key = vec![0x90, 0x03, 0x01, 0x00, 0x01, 0x91, 0x82, 0x01, 0x00];
+    key.extend_from_slice(&issuer.n().to_bytes_be());
+    assert_eq!(&body[32..], key.as_slice(), "the issuer key is certified");
+    VerifyingKey::<Sha256>::new(cv_ca_key())
+        .verify(body, &Signature::try_from(signature).unwrap())
+        .expect("the CV CA's signature verifies");
+}
