@@ -86,6 +86,7 @@ fn describe(cert: &JpkiCertificate, anchors: &TrustAnchors) -> Result<String, Bo
         Some(CertificateKind::Sign) => "digital signature (署名用)",
         Some(CertificateKind::AuthCa) => "user-authentication CA",
         Some(CertificateKind::SignCa) => "signature CA",
+        Some(_) => "another JPKI certificate",
         None => "not a JPKI certificate",
     };
     writeln!(out, "kind:       {kind}")?;

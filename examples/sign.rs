@@ -67,6 +67,7 @@ fn run() -> Result<(), Box<dyn Error>> {
                 .map_err(explain)?;
             (signature, CertificateKind::Sign)
         }
+        other => return Err(format!("no signing flow for the {other:?} key").into()),
     };
     println!("{}", hex::encode(&signature));
 

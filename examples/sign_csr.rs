@@ -12,10 +12,10 @@ use std::error::Error;
 use std::str::FromStr;
 
 use clap::Parser;
-use der::EncodePem;
+use mynumbercard::der::Encode;
+use mynumbercard::x509_cert::builder::{Builder, RequestBuilder};
+use mynumbercard::x509_cert::name::Name;
 use mynumbercard::{AuthPin, KeyKind, SignPin};
-use x509_cert::builder::{Builder, RequestBuilder};
-use x509_cert::name::Name;
 
 /// Sign a certificate request with the card's signature (or auth) key.
 #[derive(Parser)]
@@ -61,7 +61,11 @@ fn run() -> Result<(), Box<dyn Error>> {
     };
     let signer = jpki.signer(key).map_err(|e| common::explain(&e))?;
     let request = RequestBuilder::new(Name::from_str(&args.subject)?, &signer)?.build()?;
-    let pem = request.to_pem(der::pem::LineEnding::LF)?;
+    let pem = pem_rfc7468::encode_string(
+        "CERTIFICATE REQUEST",
+        pem_rfc7468::LineEnding::LF,
+        &request.to_der()?,
+    )?;
     match &args.out {
         Some(path) => {
             std::fs::write(path, pem)?;

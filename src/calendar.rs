@@ -5,6 +5,7 @@ use std::fmt;
 
 /// The Japanese era (元号) the birth date's leading digit names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Era {
     /// `0`: not stated (不明).
     Unknown,

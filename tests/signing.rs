@@ -3,7 +3,7 @@
 
 use std::str::FromStr;
 
-use der::{Decode, Encode, EncodePem};
+use der::{Decode, Encode};
 use mynumbercard::{
     AuthPin, Card, CertificateKind, Error, HashAlgorithm, KeyKind, SignPin, VirtualCard,
 };
@@ -132,7 +132,8 @@ fn a_csr_signed_by_the_card_verifies_in_rust_and_in_openssl() {
     let dir = std::env::temp_dir().join(format!("mynumbercard-csr-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("req.pem");
-    std::fs::write(&path, request.to_pem(der::pem::LineEnding::LF).unwrap()).unwrap();
+    let pem = pem_rfc7468::encode_string("CERTIFICATE REQUEST", pem_rfc7468::LineEnding::LF, &der);
+    std::fs::write(&path, pem.unwrap()).unwrap();
     let out = std::process::Command::new("openssl")
         .args(["req", "-verify", "-noout", "-in"])
         .arg(&path)

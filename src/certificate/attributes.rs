@@ -72,6 +72,7 @@ impl JpkiAttributes {
 
 /// Sex as the certificate records it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Sex {
     /// `1` (男).
     Male,

@@ -30,7 +30,7 @@ pub use attributes::{
     OID_BIRTH_DATE, OID_NAME, OID_NAME_SUBSTITUTES, OID_SEX, PERSONAL_DATA_ARC,
 };
 pub use key::PublicKey;
-pub use kind::CertificateKind;
+pub use kind::{CertificateKind, ParseKindError};
 
 use crate::error::{Error, Result};
 
@@ -45,6 +45,7 @@ pub const OU_SIGN: &str = "JPKI for digital signature";
 
 /// The organisation that issued a certificate, from the issuer's `O`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IssuerOrganization {
     /// `O=JPKI`: J-LIS production.
     Jpki,
