@@ -10,7 +10,7 @@ use crate::calendar::CalendarDate;
 use crate::pin::{digits, PinFormatError};
 
 /// The card-info input helper application's PIN (券面事項入力補助用暗証番号): 4 digits,
-/// 3 tries [myna, myna-card]. On most cards it is the same number as the auth PIN.
+/// 3 tries (jpki/myna and myna-card). On most cards it is the same number as the auth PIN.
 #[derive(Clone, PartialEq, Eq)]
 pub struct CardInfoPin(pub(crate) Zeroizing<Vec<u8>>);
 
@@ -83,7 +83,8 @@ pub fn check_digit(first_eleven: &[u8]) -> Option<u8> {
 
 /// Access code B (照合番号B): the holder's birth date as Japanese-era `YYMMDD`, the card's
 /// expiry year `YYYY`, and the 4-digit security code printed on the card: 14 digits
-/// [one source: myna-card; jsapdu agrees in a comment].
+/// (described by myna-card; jsapdu says the same in a comment, and siketyan/jpki-rs documents
+/// it inconsistently).
 ///
 /// ```
 /// use mynumbercard::access_code::AccessCodeB;

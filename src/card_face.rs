@@ -1,7 +1,8 @@
 //! The card-face application (券面AP / 券面事項確認AP): what is printed on the card, as the
 //! card holds it: birth date, sex, name and address as images, the face photo, the expiry
 //! date and the security-code image, opened by access code A or B; the my-number image,
-//! opened by access code A only. Facts and layouts: ../shared/PROTOCOL.md.
+//! opened by access code A only. The files, their layouts and their keys are as jpki/myna,
+//! myna-card and jsapdu describe them.
 //!
 //! ```
 //! # #[cfg(feature = "virtual-card")] {
@@ -36,13 +37,14 @@ use crate::record::Record;
 use crate::tlv;
 use crate::transport::Transport;
 
-/// DF name of the card-face application \[agreed; PROTOCOL.md\].
+/// DF name of the card-face application (the same in jpki/myna, myna-card and jsapdu).
 pub const AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02];
 
 /// The card-face application, as the session selects it.
 pub const APPLICATION: Application = Application::new("card-face", &AID);
 
-/// Elementary files of the card-face application [myna, myna-card; PROTOCOL.md].
+/// Elementary files of the card-face application, as jpki/myna, myna-card and jsapdu give
+/// them.
 pub mod ef {
     /// The card face: `FF 20` { `DF21` offsets, `DF22` birth date, `DF23` sex, `DF24` public
     /// key, `DF25` name PNG, `DF26` address PNG, `DF27` face photo (JP2), `DF28` signature,
@@ -50,7 +52,7 @@ pub mod ef {
     pub const CARD_FACE: u16 = 0x0002;
     /// AP basic information (free).
     pub const AP_INFO: u16 = 0x0003;
-    /// The application's card-verifiable certificate (free) [one source: myna-card].
+    /// The application's card-verifiable certificate (free; described only by myna-card).
     pub const CERTIFICATE: u16 = 0x0004;
     /// The my-number image: `FF 40` { `DF41` PNG, `DF42` key, `DF43` signature }; needs
     /// access code A.

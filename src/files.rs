@@ -11,8 +11,10 @@ use crate::error::{Error, Result};
 use crate::tlv::{self, TlvError};
 use crate::transport::Transport;
 
-/// Bytes per READ BINARY: every public implementation reads at most 256 [PROTOCOL.md];
-/// extended-length READ BINARY is refused by the card [one source: myna-card].
+/// Bytes per READ BINARY: 256, the most a short Le asks for (ISO/IEC 7816-4), which every
+/// card takes. Some apps send extended-length READ BINARY (Miena, c-3lab's mynumbercard-idp,
+/// jsapdu) and report no failure, but not every card generation's ATR declares extended
+/// lengths, so the library reads 256 bytes at a time.
 pub(crate) const CHUNK: usize = 256;
 
 /// The largest file any reader here accepts: READ BINARY offsets are 15 bits.
@@ -78,9 +80,10 @@ impl<T: Transport> Card<T> {
     /// READ BINARY for L bytes.
     ///
     /// A file shorter than 256 bytes: the card may answer the 256-byte read with the bytes up
-    /// to the end and `9000` [one source: myna-card]. If it answers `6B00`, `6700` or `6282`
-    /// instead, or returns too few bytes for the header, the header is read with a small Le,
-    /// then exactly the length it gives. The bytes are returned whole or not at all; outside
+    /// to the end and `9000` (so says the JICSAP IC card specification as myna-card cites it;
+    /// no other source shows it). If it answers `6B00`, `6700` or `6282` instead, or returns
+    /// too few bytes for the header, the header is read with a small Le, then exactly the
+    /// length it gives. The bytes are returned whole or not at all; outside
     /// the JPKI application they are masked in traces (personal data). Call inside one
     /// operation.
     pub(crate) fn read_sized(

@@ -20,6 +20,8 @@ mod files;
 mod guard;
 pub mod jpki;
 pub mod latency;
+#[doc = include_str!("../PERFORMANCE.md")]
+pub mod performance {}
 #[cfg(feature = "pcsc")]
 #[cfg_attr(docsrs, doc(cfg(feature = "pcsc")))]
 pub mod pcsc;

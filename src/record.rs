@@ -1,7 +1,8 @@
 //! The records of the card-info and card-face applications: one constructed object
 //! (`FF 20 <len>`) whose children are primitive objects, the first of them (`DF21`) a table of
-//! big-endian `u16` offsets from the first byte of the file to each later child [agreed:
-//! myna-card `check_offsets`, jsapdu `decodeOffsets`; PROTOCOL.md "Data layouts"].
+//! big-endian `u16` offsets from the first byte of the file to each later child (myna-card's
+//! `check_offsets` and jsapdu's `decodeOffsets` read it this way; jpki/myna gives the same
+//! records).
 //!
 //! The table is CHECKED against where the children actually are, never used to slice: the
 //! children are found by walking the TLV objects with the flat, bounded reader of

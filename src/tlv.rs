@@ -8,7 +8,7 @@
 //! The `iso7816-tlv` crate does not fit this card: its parser descends into nested constructed
 //! objects without a depth limit, and it refuses objects whose tag has the constructed bit but
 //! whose content is plain bytes — which is how the card-info application stores the my number
-//! (`FF 10 0C` + 12 ASCII digits; PROTOCOL.md "Data layouts").
+//! (`FF 10 0C` + 12 ASCII digits, as jpki/myna, myna-card and jsapdu read it).
 
 /// Why bytes are not a TLV object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]

@@ -15,8 +15,9 @@ struct Root {
     serial: &'static str,
 }
 
-/// SHA-256 digests from ../shared/jpki-roots/SHA256SUMS; serials from its README (the test
-/// roots' from `openssl x509 -serial`).
+/// SHA-256 digests of J-LIS's root certificates as J-LIS publishes them
+/// (https://www.jpki.go.jp/ca/index.html), and their serials; the test roots' (read off JPKI
+/// test cards) from `openssl x509 -serial`.
 #[rustfmt::skip]
 const ROOTS: [Root; 10] = [
     root(roots::AUTH_CA_2015, "4dcfc4ca0aaf9fb2a3081b3f0c991c320b3acc008667a341eeaec5af1d58ca7d", CertificateKind::AuthCa, 2015, false, "01"),

@@ -6,10 +6,10 @@
 use std::time::SystemTime;
 
 use mynumbercard::certificate::{
-    CalendarDate, Era, IssuerOrganization, JpkiCertificate, PublicKey,
+    CalendarDate, Era, IssuerOrganization, JpkiCertificate, PublicKey, Sex,
 };
 use mynumbercard::trust::{roots, AnchorOrigin, TrustAnchors, Untrusted};
-use mynumbercard::virtual_card::{fixtures, Holder, Sex, VirtualCard};
+use mynumbercard::virtual_card::{fixtures, Holder, VirtualCard};
 use mynumbercard::{Card, CertificateKind};
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
@@ -58,7 +58,7 @@ fn the_virtual_certificates_read_as_jpki_certificates() {
     let a = sign.attributes().unwrap();
     assert_eq!(a.name.as_deref(), Some(holder.name.as_str()));
     assert_eq!(a.address.as_deref(), Some(holder.address.as_str()));
-    assert_eq!(a.sex, Some(mynumbercard::certificate::Sex::Male));
+    assert_eq!(a.sex, Some(Sex::Male));
     let birth = a.birth_date.unwrap();
     assert_eq!(birth.era(), Era::Heisei);
     assert_eq!(birth.date(), CalendarDate::new(1990, 1, 1).unwrap());
@@ -89,7 +89,7 @@ fn a_custom_holder_reads_back_from_the_card() {
     let a = sign.attributes().unwrap();
     assert_eq!(a.name.as_deref(), Some("試験　花子"));
     assert_eq!(a.name_substitutes.as_ref().unwrap().positions(), [1]);
-    assert_eq!(a.sex, Some(mynumbercard::certificate::Sex::Female));
+    assert_eq!(a.sex, Some(Sex::Female));
     assert_eq!(a.birth_date.unwrap().era(), Era::Reiwa);
     assert_eq!(a.birth_date.unwrap().era_year(), Some(1));
     assert_eq!(

@@ -1,7 +1,7 @@
 //! The card-info input helper application (券面事項入力補助AP): the my number and the basic
 //! four attributes (name, address, birth date, sex), opened by the 4-digit card-info PIN or by
-//! access code A or B, each file checked against the integrity record. Facts and layouts:
-//! ../shared/PROTOCOL.md.
+//! access code A or B, each file checked against the integrity record. The files, their
+//! layouts and which secret opens which are as jpki/myna, myna-card and jsapdu describe them.
 //!
 //! ```
 //! # #[cfg(feature = "virtual-card")] {
@@ -41,13 +41,14 @@ use integrity::check_my_number_file;
 pub(crate) use integrity::parse_integrity;
 pub use integrity::IntegrityRecord;
 
-/// DF name of the card-info input helper application \[agreed; PROTOCOL.md\].
+/// DF name of the card-info input helper application (the same in jpki/myna, myna-card and
+/// jsapdu).
 pub const AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08];
 
 /// The card-info application, as the session selects it.
 pub const APPLICATION: Application = Application::new("card-info", &AID);
 
-/// Elementary files of the card-info application [myna, myna-card; PROTOCOL.md].
+/// Elementary files of the card-info application, as jpki/myna and myna-card give them.
 pub mod ef {
     /// The my number: `FF 10 0C` + 12 ASCII digits + `FF FF` (17 bytes).
     pub const MY_NUMBER: u16 = 0x0001;
@@ -57,7 +58,7 @@ pub mod ef {
     /// The integrity record: `FF 30` { `DF31` SHA-256 of 0001, `DF32` SHA-256 of 0002 from
     /// `DF22` on, `DF33` signature }.
     pub const INTEGRITY: u16 = 0x0003;
-    /// The application's card-verifiable certificate [one source: myna-card].
+    /// The application's card-verifiable certificate (described only by myna-card).
     pub const CERTIFICATE: u16 = 0x0004;
     /// AP basic information.
     pub const AP_INFO: u16 = 0x0005;
@@ -76,7 +77,7 @@ const MAX_INTEGRITY_LEN: usize = 2 * 1024;
 
 /// The secrets that open the card-info application's files. Access code A opens the my
 /// number (0001) but not the attributes, access code B the attributes (0002) but not the my
-/// number, the PIN both [one source: myna-card].
+/// number, the PIN both (only myna-card reports this split).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum CardInfoKey {
@@ -204,8 +205,8 @@ impl<'a, T: Transport> CardInfo<'a, T> {
     }
 
     /// Changes the card-info PIN: VERIFY `current` behind the guard, then CHANGE REFERENCE
-    /// DATA with `new`, in one transaction, each sent once [myna (marked untested),
-    /// myna-card].
+    /// DATA with `new`, in one transaction, each sent once (as jpki/myna, where it is marked
+    /// untested, and myna-card send them).
     pub fn change_pin(
         &mut self,
         current: &CardInfoPin,

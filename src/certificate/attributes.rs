@@ -1,9 +1,9 @@
 //! The cardholder attributes (基本4情報) in a JPKI signature certificate's subjectAltName.
 //!
 //! The signature certificate carries six otherName entries under 1.2.392.200149.8.5.5
-//! [PROTOCOL.md; the same arc names in jsrsasign's JPKI OID table (`jpki-pd-*`) and in a
-//! public write-up of a real certificate dumped with `openssl x509 -ext subjectAltName`,
-//! quoting the Japanese PKI Blog, pki.world-tls.com/kojinbango-card]:
+//! (the arc and its names are in jsrsasign's JPKI OID table, `jpki-pd-*`, and in a public
+//! write-up of a real certificate dumped with `openssl x509 -ext subjectAltName`, quoting the
+//! Japanese PKI Blog, pki.world-tls.com/kojinbango-card):
 //!
 //! | OID | field | form |
 //! |---|---|---|

@@ -1,5 +1,7 @@
 //! The JPKI application (公的個人認証AP): card identification, certificates, PIN tries, PIN
-//! verification with the lockout guard, and signing. Facts: ../shared/PROTOCOL.md.
+//! verification with the lockout guard, and signing. The application's AID, files, PINs and
+//! commands are those OpenSC's JPKI driver (`card-jpki.c`, `pkcs15-jpki.c`), jpki/myna and
+//! myna-card use.
 
 mod certificate;
 mod pin;
@@ -17,16 +19,16 @@ pub use crate::pin::{LastTry, PinStatus};
 pub use certificate::MAX_CERTIFICATE_LEN;
 pub use pin::{JpkiPin, PinKind};
 
-/// DF name of the JPKI application \[agreed\].
+/// DF name of the JPKI application (the same in OpenSC, jpki/myna, myna-card and jsapdu).
 pub const AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
 
 /// The JPKI application, as the session selects it.
 pub const APPLICATION: Application = Application::new("JPKI", &AID);
 
-/// Elementary files of the JPKI application [agreed unless marked].
+/// Elementary files of the JPKI application, the same in OpenSC, jpki/myna and myna-card.
 pub mod ef {
-    /// Signature certificate (署名用電子証明書); readable after the signature PIN
-    /// [agreed: OpenSC, myna].
+    /// Signature certificate (署名用電子証明書); readable after the signature PIN (OpenSC and
+    /// jpki/myna verify that PIN before reading it).
     pub const SIGN_CERT: u16 = 0x0001;
     /// Signature CA certificate.
     pub const SIGN_CA_CERT: u16 = 0x0002;
@@ -58,7 +60,7 @@ pub mod ef {
     }
 }
 
-/// Token labels of EF 0006 [agreed: OpenSC, myna].
+/// Token labels of EF 0006, as OpenSC and jpki/myna know them.
 pub mod token {
     /// The plastic My Number Card.
     pub const MY_NUMBER_CARD: &[u8] = b"JPKIAPICCTOKEN2";

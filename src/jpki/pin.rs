@@ -44,7 +44,8 @@ impl PinKind {
         }
     }
 
-    /// Tries a fresh (or just verified) PIN has: 3 for auth, 5 for sign \[agreed\].
+    /// Tries a fresh (or just verified) PIN has: 3 for auth, 5 for sign (OpenSC, jpki/myna and
+    /// myna-card agree).
     pub const fn max_tries(self) -> u8 {
         match self {
             PinKind::Auth => 3,
@@ -81,7 +82,7 @@ impl JpkiPin for SignPin {
 
 impl<T: Transport> Jpki<'_, T> {
     /// The tries left for `kind`: SELECT AP and SELECT EF (unless selected), then an empty
-    /// VERIFY, which spends no try \[agreed\].
+    /// VERIFY, which spends no try (OpenSC, jpki/myna and myna-card rely on this).
     pub fn pin_status(&mut self, kind: PinKind) -> Result<PinStatus> {
         self.card().operation(OnReset::Repeat, |card| {
             Jpki::new(card).pin_status_in_transaction(kind)

@@ -300,9 +300,9 @@ impl TrustAnchors {
             return Err(Untrusted::Expired);
         }
         // Real user certificates: keyUsage critical, digitalSignature (authentication) or
-        // digitalSignature + nonRepudiation (signature) [one source: `openssl x509 -ext
-        // keyUsage` on real certificates in a public write-up, which cites the J-LIS profile
-        // specification 公的個人認証サービス プロファイル仕様書 2.2].
+        // digitalSignature + nonRepudiation (signature). One source shows it: `openssl x509
+        // -ext keyUsage` on real certificates in a public write-up, which cites the J-LIS
+        // profile specification 公的個人認証サービス プロファイル仕様書 2.2.
         let usage = certificate.key_usage().ok_or(Untrusted::WrongKeyUsage)?;
         let needs_non_repudiation = anchor.kind() == Some(CertificateKind::SignCa);
         if certificate.is_ca()

@@ -55,7 +55,7 @@ pub fn files(
 }
 
 fn yyyymmdd(holder: &Holder) -> String {
-    holder.birth_date.yyyymmdd()
+    holder.birth_date_yyyymmdd()
 }
 
 /// EF 0001: the age-verification record.
@@ -77,7 +77,7 @@ fn card_face_file(
     issuer: &RsaPrivateKey,
 ) -> Result<Vec<u8>, IssueError> {
     let birth = object(0xDF22, yyyymmdd(holder).as_bytes());
-    let sex = object(0xDF23, holder.sex.card_code().as_bytes());
+    let sex = object(0xDF23, holder.card_sex_code().as_bytes());
     let name = object(0xDF25, fixtures::NAME_PNG);
     let address = object(0xDF26, fixtures::ADDRESS_PNG);
     let photo = object(0xDF27, fixtures::FACE_JP2);

@@ -54,7 +54,7 @@ pub fn my_number_file(holder: &Holder) -> Vec<u8> {
 
 /// EF 0002: the basic four attributes behind a `DF21` offset table.
 pub fn attributes_file(holder: &Holder) -> Vec<u8> {
-    let birth = holder.birth_date.yyyymmdd();
+    let birth = holder.birth_date_yyyymmdd();
     with_offsets(
         0xFF20,
         0xDF21,
@@ -62,7 +62,7 @@ pub fn attributes_file(holder: &Holder) -> Vec<u8> {
             object(0xDF22, holder.name.as_bytes()),
             object(0xDF23, holder.address.as_bytes()),
             object(0xDF24, birth.as_bytes()),
-            object(0xDF25, holder.sex.card_code().as_bytes()),
+            object(0xDF25, holder.card_sex_code().as_bytes()),
         ],
     )
 }
