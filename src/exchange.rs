@@ -4,7 +4,9 @@
 
 use std::fmt;
 
-use crate::apdu::{ApduError, Command, Response, MAX_NE, MAX_SHORT_NE};
+use zeroize::Zeroizing;
+
+use crate::apdu::{extend_zeroizing, ApduError, Command, Response, MAX_NE, MAX_SHORT_NE};
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::transport::{Capabilities, Transport};
@@ -209,14 +211,19 @@ impl<T: Transport> Exchange<T> {
             if rounds > self.limits.max_get_response {
                 return Err(Error::MalformedResponse("too many 61xx rounds"));
             }
-            let next = self.send(&commands::get_response(n))?;
+            // The continuation's data is the command's: masked in traces as it is.
+            let mut get_response = commands::get_response(n);
+            if command.has_sensitive_response() {
+                get_response = get_response.sensitive_response();
+            }
+            let next = self.send(&get_response)?;
             let status = next.status();
-            let mut data = response.into_data();
+            let mut data = response.into_data_zeroizing();
             if data.len() + next.data().len() > self.limits.max_response_data {
                 return Err(Error::MalformedResponse("response longer than the limit"));
             }
-            data.extend_from_slice(next.data());
-            response = Response::new(data, status);
+            extend_zeroizing(&mut data, next.data());
+            response = Response::new(std::mem::take(&mut *data), status);
         }
         Ok(response)
     }
@@ -237,7 +244,8 @@ impl<T: Transport> Exchange<T> {
         }
         self.stats.commands += 1;
         self.stats.bytes_sent += bytes.len() as u64;
-        let raw = self.transport.transmit(&bytes)?;
+        // Zeroized on every path: the reply may be personal data.
+        let mut raw = Zeroizing::new(self.transport.transmit(&bytes)?);
         drop(bytes);
         self.stats.bytes_received += raw.len() as u64;
         // Bound what one reply may carry: Ne, or a short response for a command without Le.
@@ -251,14 +259,16 @@ impl<T: Transport> Exchange<T> {
         if self.tracer.is_some() || log::log_enabled!(log::Level::Trace) {
             let line = match raw.len().checked_sub(2) {
                 Some(n) if n > 0 && command.has_sensitive_response() => format!(
-                    "<{n} bytes of personal data>{}",
+                    "<{n} byte{} of personal data>{}",
+                    if n == 1 { "" } else { "s" },
                     hex::encode_upper(raw.get(n..).unwrap_or_default())
                 ),
-                _ => hex::encode_upper(&raw),
+                _ => hex::encode_upper(&*raw),
             };
             self.trace(Trace::Response(&line));
         }
-        Response::parse_vec(raw).map_err(|_| Error::MalformedResponse("no status word"))
+        Response::parse_vec(std::mem::take(&mut *raw))
+            .map_err(|_| Error::MalformedResponse("no status word"))
     }
 
     fn trace(&mut self, line: Trace<'_>) {

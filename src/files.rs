@@ -3,6 +3,8 @@
 //! for 256 bytes and carries the header, then at most 256 bytes per READ BINARY, never past
 //! the length the header gives nor past the cap.
 
+use zeroize::Zeroizing;
+
 use crate::apdu::StatusWord;
 use crate::card::{status_error, Application, Card};
 use crate::commands;
@@ -53,24 +55,35 @@ pub(crate) fn tlv_length(prefix: &[u8], max: usize) -> Length {
     }
 }
 
-/// A file read by [`Card::read_sized`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Whether a file holds personal data, which traces mask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Content {
+    /// Certificates of the CAs and the user-authentication certificate, token information.
+    Public,
+    /// The signature certificate (name, address, birth date), the card-info and card-face
+    /// files: their READ BINARY (and GET RESPONSE) data shows in traces as a length only.
+    Personal,
+}
+
+/// A file read by [`Card::read_sized`], zeroized on drop (it may be the my number).
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct SizedFile {
     /// Exactly the length the header gives.
-    pub content: Vec<u8>,
+    pub content: Zeroizing<Vec<u8>>,
     /// The bytes past that length which the first READ BINARY returned (filler up to the end
     /// of the file, for a card that answers a 256-byte read of a short file with the bytes up
     /// to its end); empty when the card refused that read.
-    pub tail: Vec<u8>,
+    pub tail: Zeroizing<Vec<u8>>,
 }
 
-/// Whether a file holds personal data, which traces and logs never show.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Content {
-    /// Certificates of the CAs, the user-authentication certificate, token info.
-    Public,
-    /// The holder's data: masked in traces (the response data, GET RESPONSE included).
-    Personal,
+impl std::fmt::Debug for SizedFile {
+    /// Lengths only: the bytes may be personal data.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SizedFile")
+            .field("content_len", &self.content.len())
+            .field("tail_len", &self.tail.len())
+            .finish()
+    }
 }
 
 impl<T: Transport> Card<T> {
@@ -83,9 +96,9 @@ impl<T: Transport> Card<T> {
     /// to the end and `9000` (so says the JICSAP IC card specification as myna-card cites it;
     /// no other source shows it). If it answers `6B00`, `6700` or `6282` instead, or returns
     /// too few bytes for the header, the header is read with a small Le, then exactly the
-    /// length it gives. The bytes are returned whole or not at all; outside
-    /// the JPKI application they are masked in traces (personal data). Call inside one
-    /// operation.
+    /// length it gives. The bytes are returned whole or not at all; `content` says whether
+    /// they are masked in traces (personal data). Every buffer that holds them is zeroized.
+    /// Call inside one operation.
     pub(crate) fn read_sized(
         &mut self,
         application: Application,
@@ -112,15 +125,17 @@ impl<T: Transport> Card<T> {
             StatusWord::WRONG_P1_P2 | StatusWord::WRONG_LENGTH | END_OF_FILE
         );
         let mut head = match response.status() {
-            StatusWord::SUCCESS => response.into_data(),
-            _ if refused => Vec::new(),
+            StatusWord::SUCCESS => response.into_data_zeroizing(),
+            _ if refused => Zeroizing::new(Vec::new()),
             status => return Err(status_error(status, &first)),
         };
         let mut total = length(&head, max);
         if refused || total == Length::Truncated {
             // Short file, strict card: the header first, with a small Le.
             log::debug!("EF {fid:04X}: 256-byte read refused or short; reading the header");
-            head = self.transmit_ok(&read(0, HEADER_PROBE)?)?.into_data();
+            head = self
+                .transmit_ok(&read(0, HEADER_PROBE)?)?
+                .into_data_zeroizing();
             head.truncate(HEADER_PROBE);
             total = length(&head, max);
         }
@@ -129,8 +144,13 @@ impl<T: Transport> Card<T> {
             Length::Truncated => return Err(Error::MalformedResponse("file header truncated")),
             Length::Invalid(what) => return Err(Error::MalformedResponse(what)),
         };
-        let tail = head.split_off(total.min(head.len()));
-        let mut content = head;
+        let split = total.min(head.len());
+        let tail = Zeroizing::new(head.get(split..).unwrap_or_default().to_vec());
+        // Room for the whole file at once: the chunks below never make it grow (a growing
+        // buffer would free its old bytes unzeroized).
+        let mut content = Zeroizing::new(Vec::with_capacity(total));
+        content.extend_from_slice(head.get(..split).unwrap_or_default());
+        drop(head);
         // Each READ BINARY returns at least one byte, so this bounds the loop; a card that
         // returns short chunks is allowed up to twice the expected number of reads.
         let max_reads = 2 * total.div_ceil(CHUNK);

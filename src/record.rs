@@ -37,7 +37,9 @@ impl<'a> Record<'a> {
         let mut rest = object.value;
         let mut position = header_len;
         let mut after_table = None;
-        while !rest.iter().all(|b| *b == 0x00 || *b == 0xFF) {
+        // Trailing padding (`00` or `FF` to the end) ends the children; found once.
+        let padding = tlv::padding_len(rest);
+        while rest.len() > padding {
             if children.len() == MAX_CHILDREN {
                 return Err(malformed("record has too many objects"));
             }

@@ -10,7 +10,7 @@ use mynumbercard::calendar::CalendarDate;
 use mynumbercard::card_info::CardInfoKey;
 use mynumbercard::certificate::Sex;
 use mynumbercard::Secret;
-use mynumbercard::{Card, Error, LastTry, PinStatus, VirtualCard};
+use mynumbercard::{Card, Error, LastTry, PinFormatError, PinStatus, VirtualCard};
 
 fn pin() -> CardInfoPin {
     CardInfoPin::new("1234").unwrap()
@@ -208,6 +208,52 @@ fn a_wrong_access_code_b_costs_one_try() {
     );
     assert_eq!(err.to_string(), "wrong access code B: 2 tries left");
     assert_eq!(secrets_sent(&log(&card)), 1);
+}
+
+#[test]
+fn an_access_code_b_with_an_impossible_date_is_refused_before_anything_is_sent() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    // As an app does: parse what the person typed (born in month 13), then verify.
+    let result = "02130120351234"
+        .parse::<AccessCodeB>()
+        .map_err(Error::from)
+        .and_then(|code| card.card_info().verify_access_code_b(&code));
+    assert!(
+        matches!(
+            result,
+            Err(Error::InvalidPin(PinFormatError::Invalid {
+                what: "birth date: month outside 01-12"
+            }))
+        ),
+        "{result:?}"
+    );
+    assert!(log(&card).is_empty());
+    assert_eq!(
+        card.card_info()
+            .pin_status(CardInfoKey::AccessCodeB)
+            .unwrap(),
+        PinStatus::Remaining(3)
+    );
+}
+
+#[test]
+fn card_info_reads_are_masked_in_traces() {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    card.set_tracer(move |line| sink.lock().unwrap().push(line.to_string()));
+    let mut info = card.card_info();
+    info.verify_pin(&pin()).unwrap();
+    info.read_all().unwrap();
+    let lines = lines.lock().unwrap();
+    let number = hex::encode_upper(b"123456789018");
+    assert!(!lines.iter().any(|l| l.contains(&number)), "{lines:?}");
+    assert!(
+        lines.contains(&"< <17 bytes of personal data>9000".to_owned()),
+        "{lines:?}"
+    );
 }
 
 #[test]

@@ -281,7 +281,11 @@ fn refuses_an_invalid_command_before_sending() {
     let short = Command::new(0, 0xB0, 0, 0)
         .with_le(1000)
         .with_encoding(LengthEncoding::Short);
-    assert!(ex.transmit(&short).is_err());
+    let err = ex.transmit(&short).unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidCommand(ApduError::DoesNotFitShort)),
+        "{err:?}"
+    );
     assert!(sent(&ex).is_empty());
 }
 
@@ -304,6 +308,70 @@ fn traces_both_ways_with_the_pin_masked() {
     );
     // The card still got the data.
     assert_eq!(sent(&ex)[0], "80CA00800431323334");
+}
+
+/// The trace lines of `commands` sent through a script answering `replies`.
+fn traced(replies: &[&str], commands: &[Command]) -> (Vec<String>, Vec<Vec<u8>>) {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    let mut ex = script(replies);
+    ex.set_tracer(move |line: Trace<'_>| sink.lock().unwrap().push(line.to_string()));
+    let data = commands
+        .iter()
+        .map(|c| ex.transmit(c).unwrap().into_data())
+        .collect();
+    let lines = lines.lock().unwrap().clone();
+    (lines, data)
+}
+
+#[test]
+fn personal_data_shows_as_its_length_only() {
+    let (lines, data) = traced(&["AABB9000"], &[read_256().sensitive_response()]);
+    assert_eq!(lines, ["> 00B0000000", "< <2 bytes of personal data>9000"]);
+    assert_eq!(data, [vec![0xAA, 0xBB]]);
+}
+
+#[test]
+fn a_get_response_inherits_the_masking_of_the_command_it_continues() {
+    let (lines, data) = traced(
+        &["AABB6102", "CCDD9000", "EEFF6101", "119000"],
+        &[read_256().sensitive_response(), read_256()],
+    );
+    assert_eq!(
+        lines,
+        [
+            "> 00B0000000",
+            "< <2 bytes of personal data>6102",
+            "> 00C0000002",
+            "< <2 bytes of personal data>9000",
+            // A command without the mark: its continuation shows in full.
+            "> 00B0000000",
+            "< EEFF6101",
+            "> 00C0000001",
+            "< 119000",
+        ]
+    );
+    assert_eq!(data, [vec![0xAA, 0xBB, 0xCC, 0xDD], vec![0xEE, 0xFF, 0x11]]);
+}
+
+#[test]
+fn a_6cxx_resend_inherits_the_masking_too() {
+    let (lines, data) = traced(
+        &["6C03", "A1A2A36101", "A49000"],
+        &[read_256().sensitive_response()],
+    );
+    assert_eq!(
+        lines,
+        [
+            "> 00B0000000",
+            "< 6C03",
+            "> 00B0000003",
+            "< <3 bytes of personal data>6101",
+            "> 00C0000001",
+            "< <1 byte of personal data>9000",
+        ]
+    );
+    assert_eq!(data, [vec![0xA1, 0xA2, 0xA3, 0xA4]]);
 }
 
 #[test]

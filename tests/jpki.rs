@@ -299,6 +299,52 @@ fn traces_mask_the_pin() {
 }
 
 #[test]
+fn traces_mask_the_signature_certificate_not_the_others() {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    let mut vc = VirtualCard::new();
+    let name_hex = hex::encode_upper(vc.holder().name.as_bytes());
+    let mut card = Card::new(&mut vc);
+    card.set_tracer(move |line| sink.lock().unwrap().push(line.to_string()));
+    card.jpki()
+        .verify_pin(&SignPin::new(VirtualCard::DEFAULT_SIGN_PIN).unwrap())
+        .unwrap();
+    let sign = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Sign)
+        .unwrap();
+    let traced = std::mem::take(&mut *lines.lock().unwrap());
+    // The name is in the certificate, not in its trace.
+    assert!(hex::encode_upper(&sign).contains(&name_hex));
+    assert!(!traced.iter().any(|l| l.contains(&name_hex)), "{traced:?}");
+    let reads: Vec<_> = traced
+        .iter()
+        .skip_while(|l| !l.starts_with("> 00B0"))
+        .filter(|l| l.starts_with("< "))
+        .collect();
+    assert_eq!(reads.len(), sign.len().div_ceil(256));
+    for line in &reads {
+        assert!(
+            line.starts_with("< <") && line.ends_with(" of personal data>9000"),
+            "{line}"
+        );
+    }
+
+    // The user-authentication certificate holds no personal data: shown in full.
+    let auth = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Auth)
+        .unwrap();
+    let traced = lines.lock().unwrap();
+    let first = hex::encode_upper(&auth[..256]);
+    assert!(traced.contains(&format!("< {first}9000")), "{traced:?}");
+    assert!(
+        !traced.iter().any(|l| l.contains("personal data")),
+        "{traced:?}"
+    );
+}
+
+#[test]
 fn pins_are_checked_before_the_card_and_never_shown() {
     let err = AuthPin::new("98765").unwrap_err();
     assert!(!err.to_string().contains("98765"), "{err}");

@@ -56,19 +56,15 @@ fn the_virtual_certificates_read_as_jpki_certificates() {
     assert_eq!(sign.kind(), Some(CertificateKind::Sign));
     let holder = Holder::default();
     let a = sign.attributes().unwrap();
-    assert_eq!(a.name.as_deref(), Some(holder.name.as_str()));
-    assert_eq!(a.address.as_deref(), Some(holder.address.as_str()));
-    assert_eq!(a.sex, Some(Sex::Male));
-    let birth = a.birth_date.unwrap();
+    assert_eq!(a.name(), Some(holder.name.as_str()));
+    assert_eq!(a.address(), Some(holder.address.as_str()));
+    assert_eq!(a.sex(), Some(&Sex::Male));
+    let birth = a.birth_date().unwrap();
     assert_eq!(birth.era(), Era::Heisei);
     assert_eq!(birth.date(), CalendarDate::new(1990, 1, 1).unwrap());
-    let flags = a.name_substitutes.as_ref().unwrap();
+    let flags = a.name_substitutes().unwrap();
     assert!(!flags.any() && flags.describes(&holder.name));
-    assert!(a
-        .address_substitutes
-        .as_ref()
-        .unwrap()
-        .describes(&holder.address));
+    assert!(a.address_substitutes().unwrap().describes(&holder.address));
 }
 
 #[test]
@@ -87,11 +83,11 @@ fn a_custom_holder_reads_back_from_the_card() {
     let certificate = jpki.read_certificate(CertificateKind::Sign).unwrap();
     let sign = JpkiCertificate::from_certificate(certificate).unwrap();
     let a = sign.attributes().unwrap();
-    assert_eq!(a.name.as_deref(), Some("試験　花子"));
-    assert_eq!(a.name_substitutes.as_ref().unwrap().positions(), [1]);
-    assert_eq!(a.sex, Some(Sex::Female));
-    assert_eq!(a.birth_date.unwrap().era(), Era::Reiwa);
-    assert_eq!(a.birth_date.unwrap().era_year(), Some(1));
+    assert_eq!(a.name(), Some("試験　花子"));
+    assert_eq!(a.name_substitutes().unwrap().positions(), [1]);
+    assert_eq!(a.sex(), Some(&Sex::Female));
+    assert_eq!(a.birth_date().unwrap().era(), Era::Reiwa);
+    assert_eq!(a.birth_date().unwrap().era_year(), Some(1));
     assert_eq!(
         virtual_roots()
             .verify(&sign, during_validity())

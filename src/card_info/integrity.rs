@@ -2,6 +2,7 @@
 //! files against it.
 
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use super::ef;
 use crate::error::{Error, Result};
@@ -66,7 +67,8 @@ pub(super) fn check_my_number_file(integrity: &IntegrityRecord, file: &SizedFile
         return Ok(());
     }
     if file.tail.is_empty() && file.content.len() < MY_NUMBER_FILE_LEN {
-        let mut padded = file.content.clone();
+        let mut padded = Zeroizing::new(Vec::with_capacity(MY_NUMBER_FILE_LEN));
+        padded.extend_from_slice(&file.content);
         padded.resize(MY_NUMBER_FILE_LEN, 0xFF);
         if <[u8; 32]>::from(Sha256::digest(&padded)) == integrity.my_number_sha256 {
             return Ok(());
@@ -106,18 +108,18 @@ mod tests {
             signature: Vec::new(),
         };
         let with_tail = SizedFile {
-            content: content.clone(),
-            tail: vec![0xFF, 0xFF],
+            content: Zeroizing::new(content.clone()),
+            tail: Zeroizing::new(vec![0xFF, 0xFF]),
         };
         assert!(check_my_number_file(&record, &with_tail).is_ok());
         let strict_card = SizedFile {
-            content: content.clone(),
-            tail: Vec::new(),
+            content: Zeroizing::new(content.clone()),
+            tail: Zeroizing::new(Vec::new()),
         };
         assert!(check_my_number_file(&record, &strict_card).is_ok());
         let altered = SizedFile {
-            content: b"\xFF\x10\x0C123456789026".to_vec(),
-            tail: vec![0xFF, 0xFF],
+            content: Zeroizing::new(b"\xFF\x10\x0C123456789026".to_vec()),
+            tail: Zeroizing::new(vec![0xFF, 0xFF]),
         };
         assert!(matches!(
             check_my_number_file(&record, &altered),

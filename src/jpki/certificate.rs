@@ -34,7 +34,7 @@ impl<T: Transport> Jpki<'_, T> {
 
     fn read_certificate_in_transaction(&mut self, kind: CertificateKind) -> Result<Vec<u8>> {
         self.select()?;
-        let file = self.card().read_sized(
+        let mut file = self.card().read_sized(
             APPLICATION,
             ef::certificate(kind),
             // The signature certificate holds the holder's name, address and birth date.
@@ -46,7 +46,7 @@ impl<T: Transport> Jpki<'_, T> {
             files::der_length,
             MAX_CERTIFICATE_LEN,
         )?;
-        Ok(file.content)
+        Ok(std::mem::take(&mut *file.content))
     }
 
     /// Reads and parses a certificate; see [`Jpki::read_certificate_der`].

@@ -8,14 +8,14 @@
 
 use super::codes::{self, Code, DataFile};
 
-/// AIDs of the applications the card answers SELECT for [agreed: OpenSC, jpki/myna,
-/// myna-card].
+/// AIDs of the applications the card answers SELECT for (OpenSC, jpki/myna and myna-card
+/// agree on them).
 pub const JPKI_AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
 const CARD_INFO_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08];
 const CARD_FACE_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02];
 const COMMON_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x01, 0x00];
 
-/// The JPKI application's elementary files [agreed: OpenSC, jpki/myna, myna-card].
+/// The JPKI application's elementary files (OpenSC, jpki/myna and myna-card agree on them).
 mod fid {
     pub const SIGN_CERT: u16 = 0x0001;
     pub const SIGN_CA_CERT: u16 = 0x0002;
@@ -28,10 +28,10 @@ mod fid {
     pub const SIGN_PIN: u16 = 0x001B;
 }
 
-/// The token label of the plastic card [agreed: OpenSC, jpki/myna].
+/// The token label of the plastic card, as OpenSC and jpki/myna give it.
 pub const MY_NUMBER_CARD_TOKEN: &[u8] = b"JPKIAPICCTOKEN2";
-/// The length of the token file's label field [agreed: jpki/myna reads 32 bytes, myna-card
-/// takes the first 32 of the file]. myna-card reads the whole file on a real card as a
+/// The length of the token file's label field: jpki/myna reads 32 bytes, and myna-card takes
+/// the first 32 of the file. myna-card reads the whole file on a real card as a
 /// 160-byte PKCS #11 `CK_TOKEN_INFO` whose first 32 bytes are the label; the virtual card
 /// models the label only.
 pub const TOKEN_LEN: usize = 32;
@@ -47,7 +47,7 @@ pub enum Pair {
 
 impl Pair {
     /// Tries of a fresh (or just verified) PIN: 3 for the auth PIN, 5 for the sign PIN
-    /// [agreed: OpenSC `JPKI_AUTH_PIN_MAX_TRIES` / `JPKI_SIGN_PIN_MAX_TRIES`, J-LIS].
+    /// (OpenSC's `JPKI_AUTH_PIN_MAX_TRIES` and `JPKI_SIGN_PIN_MAX_TRIES` and J-LIS agree).
     pub const fn max_tries(self) -> u8 {
         match self {
             Pair::Auth => 3,
@@ -150,7 +150,7 @@ impl Ef {
 }
 
 /// The token file's content: the label padded with spaces to 32 bytes (a longer label is cut
-/// at 32) [agreed: OpenSC, myna].
+/// at 32), as OpenSC and jpki/myna give it.
 pub fn token_file(label: &[u8]) -> Vec<u8> {
     let mut file: Vec<u8> = label.iter().copied().take(TOKEN_LEN).collect();
     file.resize(TOKEN_LEN, b' ');

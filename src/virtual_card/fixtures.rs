@@ -70,7 +70,7 @@ pub(super) fn ca_key_of(pair: Pair) -> Result<RsaPrivateKey, rsa::pkcs8::Error> 
 /// The virtual card-info and card-face applications' issuer key, PKCS#8 DER: signs their data
 /// records (card-info 0003, card-face 0001/0002/0005) and is the key their EF 0004
 /// card-verifiable certificates certify. On a real card it is a J-LIS key that is not on the
-/// card [myna-card `src/ap/surface.rs`].
+/// card (myna-card's `src/ap/surface.rs`).
 pub const CARD_AP_ISSUER_KEY: &[u8] = include_bytes!("fixtures/card_ap_issuer_key.pk8");
 /// The card applications' own key pair, PKCS#8 DER: its public half is the key the card-face
 /// records carry (`DF12`, `DF24`, `DF42`).

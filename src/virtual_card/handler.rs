@@ -49,11 +49,12 @@ impl VirtualCard {
         let cla = command.cla;
         match cla {
             0x00 | 0x80 => {}
-            // Logical channels 1–3: "other logical channels answer 6881" [one source:
-            // myna-card].
+            // Logical channels 1–3: "other logical channels answer 6881" (only myna-card
+            // reports this).
             0x01..=0x03 | 0x81..=0x83 => return status(sw::LOGICAL_CHANNEL_NOT_SUPPORTED),
             // Secure messaging (0x04/0x08/0x0C bits), chaining, further interindustry and
-            // proprietary classes: "secure-messaging CLAs are refused" [one source: myna-card].
+            // proprietary classes: "secure-messaging CLAs are refused" (only myna-card reports
+            // this).
             _ => return status(sw::CLA_NOT_SUPPORTED),
         }
         let handler = match (cla, command.ins) {
@@ -72,7 +73,8 @@ impl VirtualCard {
         handler(self, &command)
     }
 
-    /// SELECT: by DF name `00 A4 04 0C Lc <AID>`, by file id `00 A4 02 0C 02 <FID>` [agreed].
+    /// SELECT: by DF name `00 A4 04 0C Lc <AID>`, by file id `00 A4 02 0C 02 <FID>` (OpenSC,
+    /// jpki/myna and myna-card send them this way).
     fn select(&mut self, command: &Command) -> Reply {
         if command.p2 != 0x0C {
             return status(sw::INCORRECT_P1_P2);
@@ -80,7 +82,8 @@ impl VirtualCard {
         match command.p1 {
             0x04 => self.select_application(command.data),
             0x02 => self.select_file(command.data),
-            // P1 = 09 fails on real cards [agreed]; the status word is a choice.
+            // P1 = 09 (select by path) fails on real cards, so OpenSC, jpki/myna and myna-card
+            // all use P1 = 02; the status word is a choice.
             _ => status(sw::INCORRECT_P1_P2),
         }
     }
@@ -121,11 +124,12 @@ impl VirtualCard {
     }
 
     /// READ BINARY `00 B0 P1 P2 Le`: 15-bit offset, short Le (`00` = 256). A read running past
-    /// the end returns the bytes up to the end with `9000` (JICSAP 6.4.1 (4), as quoted by
-    /// myna-card [one source]); an offset at or past the end answers `6B00` [one source].
+    /// the end returns the bytes up to the end with `9000` (the JICSAP IC card specification,
+    /// 6.4.1 (4), as only myna-card quotes it); an offset at or past the end answers `6B00` (the
+    /// same single source).
     ///
     /// With b8 of P1 set, P1 = `100x xxxx` names the EF by its short identifier instead and P2
-    /// is an 8-bit offset; that EF becomes the current one [two sources: jsapdu, myna-card].
+    /// is an 8-bit offset; that EF becomes the current one (jsapdu and myna-card send this form).
     fn read_binary(&mut self, command: &Command) -> Reply {
         let Some(ne) = command.ne else {
             return status(sw::WRONG_LENGTH);
@@ -167,7 +171,7 @@ impl VirtualCard {
             }
             Some(Ef::Token) => files::read(&self.token, b' ', self.token.len(), offset, ne),
             Some(Ef::Certificate(cert)) => {
-                // The signature certificate needs the signature PIN [agreed: OpenSC, myna].
+                // The signature certificate needs the signature PIN (OpenSC and jpki/myna).
                 if cert == Cert::Sign && !self.sign_pin.verified {
                     return status(sw::SECURITY_STATUS_NOT_SATISFIED);
                 }
@@ -182,16 +186,17 @@ impl VirtualCard {
         }
     }
 
-    /// VERIFY `00 20 00 80 [Lc PIN]` on the current PIN EF [agreed]: no data asks for the
+    /// VERIFY `00 20 00 80 [Lc PIN]` on the current PIN EF (OpenSC, jpki/myna and myna-card
+    /// agree): no data asks for the
     /// tries left (`63Cx`, `9000` once verified, `6984` when blocked) without spending one; a
     /// wrong PIN answers `63Cx` with the tries left, the exhausting try `63C0`, then `6984`
-    /// [myna, myna-card]. A correct PIN restores the full count (3 auth, 5 sign; 3 for the
-    /// card-info PIN and, a choice, each access code). Access codes behave as PINs [myna-card:
-    /// every key reference answers VERIFY alike].
+    /// (jpki/myna and myna-card report these). A correct PIN restores the full count (3 auth, 5
+    /// sign; 3 for the card-info PIN and, a choice, each access code). Access codes behave as
+    /// PINs (myna-card: every key reference answers VERIFY alike).
     ///
     /// P2 = `80 | SFI` names the PIN EF by its short identifier instead of the current EF, e.g.
-    /// `00 20 00 98` for EF 0018, without changing the current EF [two sources: jsapdu,
-    /// myna-card; the current EF staying is a choice].
+    /// `00 20 00 98` for EF 0018, without changing the current EF (jsapdu and myna-card send this
+    /// form; the current EF staying is a choice).
     fn verify(&mut self, command: &Command) -> Reply {
         let Some(ef) = self.referenced_ef(command) else {
             return status(sw::INCORRECT_P1_P2);
@@ -239,8 +244,8 @@ impl VirtualCard {
     }
 
     /// The EF a short file identifier names in the current application: SFI x (1–30) is
-    /// EF 00xx, as every EF of the card's applications lies in 0001–001E [two sources: jsapdu,
-    /// myna-card].
+    /// EF 00xx, as every EF of the card's applications lies in 0001–001E (jsapdu and myna-card
+    /// address EFs so).
     fn ef_by_sfi(&self, sfi: u8) -> Option<Ef> {
         if !(1..=30).contains(&sfi) {
             return None;
@@ -260,10 +265,11 @@ impl VirtualCard {
     }
 
     /// CHANGE REFERENCE DATA `00 24 01 80 Lc <new PIN>` on the current PIN EF after a VERIFY in
-    /// this session [myna (marked untested), myna-card `TextAp::change_pin`]: for the JPKI auth
-    /// and sign PINs and the card-info PIN. The new PIN must have its PIN's format (auth and
-    /// card-info: 4 digits [OpenSC, jpki/myna]; sign: 6–16 of A–Z 0–9 [OpenSC `pkcs15-jpki.c`,
-    /// jpki/myna `ValidateJPKISignPassword`, myna-card]); success restores the full try count.
+    /// this session (jpki/myna, where it is marked untested, and myna-card's
+    /// `TextAp::change_pin`): for the JPKI auth and sign PINs and the card-info PIN. The new PIN
+    /// must have its PIN's format (auth and card-info: 4 digits, as in OpenSC and jpki/myna;
+    /// sign: 6–16 of A–Z 0–9, as in OpenSC's `pkcs15-jpki.c`, jpki/myna's
+    /// `ValidateJPKISignPassword` and myna-card); success restores the full try count.
     fn change_reference_data(&mut self, command: &Command) -> Reply {
         if command.p1 != 0x01 || command.p2 != 0x80 {
             return status(sw::INCORRECT_P1_P2);
@@ -298,13 +304,14 @@ impl VirtualCard {
         status(sw::OK)
     }
 
-    /// COMPUTE DIGITAL SIGNATURE `80 2A 00 80 Lc <DigestInfo> 00` with the current key EF
-    /// after its PIN; the card adds PKCS#1 v1.5 type-1 padding and returns 256 bytes [agreed:
-    /// OpenSC, myna]. Other P1 values (myna-card's on-card hashing and PSS) are not modelled.
+    /// COMPUTE DIGITAL SIGNATURE `80 2A 00 80 Lc <DigestInfo> 00` with the current key EF after its
+    /// PIN; the card adds PKCS#1 v1.5 type-1 padding and returns 256 bytes (OpenSC, jpki/myna and
+    /// flutter_nfc_mynumber send it this way). Other P1 values (myna-card's on-card hashing and
+    /// PSS) are not modelled.
     ///
     /// P2 = `80 | SFI` names the key EF by its short identifier (`97` auth key, `9A` sign key)
-    /// instead of the current EF [one source: myna-card, "byte-identical signature either
-    /// way"]; the current EF stays (a choice).
+    /// instead of the current EF (only myna-card uses this form: "byte-identical signature
+    /// either way"); the current EF stays (a choice).
     fn compute_digital_signature(&mut self, command: &Command) -> Reply {
         let Some(ef) = self.referenced_ef(command) else {
             return status(sw::INCORRECT_P1_P2);

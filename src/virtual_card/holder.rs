@@ -3,9 +3,9 @@
 //! codes derived from them.
 //!
 //! Encodings follow the real signature certificate's subjectAltName otherName entries
-//! (1.2.392.200149.8.5.5.x) as two public write-ups show them [one source each: a blog dump of
-//! a real certificate with `openssl x509 -ext subjectAltName`, quoting the Japanese PKI Blog
-//! (pki.world-tls.com/kojinbango-card); myna-card's `format_birth_date` agrees on the era digit]:
+//! (1.2.392.200149.8.5.5.x) as a blog dump of a real certificate shows them (`openssl x509 -ext
+//! subjectAltName`, quoting the Japanese PKI Blog, pki.world-tls.com/kojinbango-card), the only
+//! source for most of them; myna-card's `format_birth_date` agrees on the era digit:
 //! sex `1` male, `2` female, `3` unknown; birth date as an era digit followed by the Gregorian
 //! `YYYYMMDD`; substitute-character position flags as one `0` (or `1`) per character.
 //!
@@ -21,9 +21,9 @@ use crate::certificate::Sex;
 
 /// The first day (Gregorian) of each era the card knows, newest first, with the digit the
 /// signature certificate writes for it: 令和 2019-05-01, 平成 1989-01-08, 昭和 1926-12-25,
-/// 大正 1912-07-30, 明治 1868-01-25 (明治元年1月1日 in the Gregorian calendar) [the era
-/// changes as proclaimed; digits: a blog dump of a real certificate, myna-card
-/// `format_birth_date`]. A date before 明治 gets the digit `0` and no era year.
+/// 大正 1912-07-30, 明治 1868-01-25 (明治元年1月1日 in the Gregorian calendar) (the era
+/// changes as proclaimed; the digits as a blog dump of a real certificate and myna-card's
+/// `format_birth_date` give them). A date before 明治 gets the digit `0` and no era year.
 const ERAS: [(char, (u16, u8, u8)); 5] = [
     ('5', (2019, 5, 1)),
     ('4', (1989, 1, 8)),
@@ -128,11 +128,11 @@ impl Holder {
         flags(&self.address, self.address_substitute.as_deref())
     }
 
-    /// Access code B (照合番号B): the birth date as Japanese-era `YYMMDD`, the card expiry
-    /// year and the security code; `02010120351234` for the default holder [one source:
-    /// myna-card, from a test card; jsapdu agrees in a comment]. `None` when the parts make no
-    /// 14-digit code: a birth date before 明治 or in an era year past 99, an expiry year past
-    /// 9999, a security code that is not 4 digits.
+    /// Access code B (照合番号B): the birth date as Japanese-era `YYMMDD`, the card expiry year and the
+    /// security code; `02010120351234` for the default holder (only myna-card gives the layout,
+    /// from a test card; jsapdu agrees in a comment). `None` when the parts make no 14-digit code:
+    /// a birth date before 明治 or in an era year past 99, an expiry year past 9999, a security code
+    /// that is not 4 digits.
     pub fn access_code_b(&self) -> Option<Zeroizing<String>> {
         let yymmdd = self.birth_date_era_yymmdd()?;
         let code = &self.security_code;
@@ -174,7 +174,7 @@ impl Holder {
     }
 
     /// The sex code of the signature certificate (1.2.392.200149.8.5.5.3): `1` male, `2`
-    /// female, `3` unknown [the blog dump and the J-LIS profile it quotes]; `9` for not
+    /// female, `3` unknown (the blog dump and the J-LIS profile it quotes); `9` for not
     /// applicable (a choice: ISO 5218's code, which no source saw in a certificate).
     pub fn certificate_sex_code(&self) -> &str {
         match &self.sex {
@@ -186,10 +186,10 @@ impl Holder {
         }
     }
 
-    /// The sex code of the card-info (`DF25`) and card-face (`DF23`) files: `1` male, `2`
-    /// female, `9` not applicable [jpki/myna `SexString`, myna-card: ISO 5218 / JIS X 0303
-    /// codes]. A choice: unknown is written `9` too, the one other code the sources list for
-    /// the files; they also decode `0` (not known), which no source saw on a card.
+    /// The sex code of the card-info (`DF25`) and card-face (`DF23`) files: `1` male, `2` female,
+    /// `9` not applicable (jpki/myna's `SexString` and myna-card: the ISO 5218 / JIS X 0303 codes).
+    /// A choice: unknown is written `9` too, the one other code the sources list for the files;
+    /// they also decode `0` (not known), which no source saw on a card.
     pub fn card_sex_code(&self) -> &str {
         match &self.sex {
             Sex::Male => "1",

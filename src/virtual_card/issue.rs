@@ -6,11 +6,12 @@
 //! signing needs no randomness, and dates and serials are fixed.
 //!
 //! Shapes copied from the real J-LIS certificates (the CA certificates J-LIS publishes, 2023
-//! generation, and the JPKI-TEST roots myna-card carries, dumped with `openssl`): `C` as PrintableString and the
-//! other name attributes as UTF8String; CA keyUsage keyCertSign+cRLSign (critical) and
-//! basicConstraints CA:TRUE (critical); user keyUsage critical, digitalSignature for the
-//! authentication certificate and digitalSignature+nonRepudiation for the signature
-//! certificate [one source: a blog dump of real user certificates]. The organisation is
+//! generation, and the JPKI-TEST roots myna-card carries, dumped with `openssl`): `C` as
+//! PrintableString and the other name attributes as UTF8String; CA keyUsage
+//! keyCertSign+cRLSign (critical) and basicConstraints CA:TRUE (critical); user keyUsage
+//! critical, digitalSignature for the authentication certificate and
+//! digitalSignature+nonRepudiation for the signature certificate (user certificates are not
+//! published: only a blog dump of real ones shows this). The organisation is
 //! `JPKI-VIRTUAL-TEST`, so that no certificate here can pass for a real (`JPKI`) or J-LIS test
 //! (`JPKI-TEST`) card.
 
@@ -148,8 +149,9 @@ pub fn auth_certificate(
 
 /// The signature certificate (EF 0001) for `holder`, with the JPKI subjectAltName otherNames
 /// in the order a real certificate lists them: name, birth date, sex, address, name flags,
-/// address flags [one source: a blog dump of a real certificate]. Each value is a UTF8String
-/// [one source: a public verifier notes the name is "ASN.1 UTF8String"; assumed for the others].
+/// address flags (the order of the one real certificate a blog dumps). Each value is a
+/// UTF8String (a public verifier says so of the name, "ASN.1 UTF8String", and only of the name:
+/// the others are assumed to be the same).
 ///
 /// The serial is derived from the subjectAltName, so certificates for different holders differ.
 pub fn sign_certificate(

@@ -6,8 +6,9 @@
 //! and holds its own AIDs, file ids, try counts, token labels, era conversion and status words.
 //! The library's public types ([`PinKind`], [`KeyKind`], [`CertificateKind`], the holder's
 //! [`CalendarDate`](crate::calendar::CalendarDate) and [`Sex`](crate::certificate::Sex))
-//! appear only as parameters of its API, mapped to the card's own at that boundary; `tests/golden_transcripts.rs` checks both against command sequences
-//! of other public implementations.
+//! appear only as parameters of its API, mapped to the card's own at that boundary;
+//! `tests/golden_transcripts.rs` checks both against command sequences of other public
+//! implementations.
 //!
 //! ```
 //! use mynumbercard::virtual_card::VirtualCard;
@@ -148,8 +149,8 @@ impl VirtualCard {
     }
 
     /// Warm reset: clears the selection but keeps verified PINs. A successful VERIFY was seen
-    /// to survive disconnect and warm reset [one source: myna-card]: the worse
-    /// case is modelled, so a session that verified a PIN must end by unpowering the card.
+    /// to survive disconnect and warm reset (only myna-card reports this): the worse case is
+    /// modelled, so a session that verified a PIN must end by unpowering the card.
     /// Powers the card up if it was off.
     pub fn reset(&mut self) {
         self.power_on();

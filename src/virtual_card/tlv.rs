@@ -5,8 +5,8 @@
 //! Shapes from soltia48/myna-card (`src/ap/text.rs`, `src/ap/surface.rs`, `src/data.rs`) and
 //! AokiApp jsapdu (`packages/mynacard/src/schema.ts`): a file is one constructed object whose
 //! children are primitive `DFxx` objects; some open with an offset table (`DF21`) of big-endian
-//! `u16` offsets from the first byte of the file to each later child [agreed: myna-card,
-//! jsapdu's `decodeOffsets`].
+//! `u16` offsets from the first byte of the file to each later child (myna-card and jsapdu's
+//! `decodeOffsets` agree).
 
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPublicKey;
@@ -38,8 +38,8 @@ pub fn constructed(tag: u16, children: &[Vec<u8>]) -> Vec<u8> {
 
 /// A constructed object that opens with an offset table under `table_tag`: one big-endian
 /// `u16` per child, the offset of that child's first byte from the first byte of the file (the
-/// outer header included), as the card writes it [myna-card `check_offsets`; jsapdu
-/// `decodeOffsets`].
+/// outer header included), as the card writes it (myna-card's `check_offsets`, jsapdu's
+/// `decodeOffsets`).
 pub fn with_offsets(tag: u16, table_tag: u16, children: &[Vec<u8>]) -> Vec<u8> {
     let table_len = object(table_tag, &vec![0; children.len() * 2]).len();
     let body_len = table_len + children.iter().map(Vec::len).sum::<usize>();
@@ -57,9 +57,9 @@ pub fn with_offsets(tag: u16, table_tag: u16, children: &[Vec<u8>]) -> Vec<u8> {
 }
 
 /// An RSA public key as the card applications store it: `90` public exponent, `91` modulus,
-/// both big-endian without sign padding [one source: myna-card `RsaPublicKey::parse`, from a
-/// card: `90 03 010001 91 82 0100 <256 bytes>`; jsapdu's `decodePublicKey` reads the same two
-/// objects].
+/// both big-endian without sign padding (the bytes only myna-card's `RsaPublicKey::parse`
+/// shows, from a card: `90 03 010001 91 82 0100 <256 bytes>`; jsapdu's `decodePublicKey` reads
+/// the same two objects).
 pub fn public_key(key: &RsaPublicKey) -> Vec<u8> {
     let e = key.e().to_bytes_be();
     let n = key.n().to_bytes_be();
