@@ -17,7 +17,7 @@ use mynumbercard::card_verifiable::{
     challenge_digest_info, CvRole, CvTrust, Hierarchy, NotProven, SignedRecord,
 };
 use mynumbercard::genuine::{GenuineCheck, Opener};
-use mynumbercard::transport::{self, Capabilities, Transport};
+use mynumbercard::transport::{self, Transport};
 use mynumbercard::{Card, Error, LastTry, Secret, VirtualCard};
 
 const CHALLENGE: &[u8] = b"a fresh challenge from the verifier";
@@ -295,12 +295,11 @@ fn the_birth_date_key_opens_the_age_record_only() {
 
 /// The virtual card behind a transport that carries extended APDUs.
 fn extended(card: Arc<Mutex<VirtualCard>>) -> impl Transport {
-    let caps = Capabilities {
-        max_command_len: 65_544,
-        max_response_len: 65_538,
-        extended_length: true,
-        ..VirtualCard::new().capabilities()
-    };
+    let caps = VirtualCard::new()
+        .capabilities()
+        .with_max_command_len(65_544)
+        .with_max_response_len(65_538)
+        .with_extended_length(true);
     transport::from_fn(move |apdu: &[u8]| Ok(card.lock().expect("card").handle(apdu)))
         .with_capabilities(caps)
 }
@@ -433,4 +432,45 @@ fn the_my_number_image_record_verifies_with_the_certified_key() {
             ..
         })
     ));
+}
+
+#[test]
+fn on_a_shared_reader_only_the_birth_date_key_is_ever_sent() {
+    use mynumbercard::testing::{check_guard_on, Fault, Hostile, SecretFile};
+    // Another program selects the card face's access code B between two transactions: the
+    // check selects the birth-date key itself before its status VERIFY and its VERIFY.
+    let hostile = Hostile::new(VirtualCard::new())
+        .with_exclusive(false)
+        .with_fault(
+            3,
+            Fault::OtherProgram {
+                aid: Some(common::CARD_FACE),
+                fid: Some(0x0012),
+            },
+        );
+    let mut card = Card::new(hostile);
+    let key = birth_date_key();
+    let trust = test_trust();
+    assert_eq!(
+        card.card_face()
+            .code_status(mynumbercard::card_face::CardFaceKey::BirthDate)
+            .unwrap(),
+        mynumbercard::PinStatus::Remaining(3)
+    );
+    let verdict = card
+        .check_genuine(&GenuineCheck::new(Opener::BirthDate(&key), &trust))
+        .unwrap();
+    assert!(verdict.is_genuine(), "{verdict}");
+    let hostile = card.transport();
+    check_guard_on(
+        hostile.records(),
+        SecretFile {
+            aid: &common::CARD_FACE,
+            fid: 0x0011,
+        },
+        LastTry::Refuse,
+    )
+    .unwrap();
+    assert!(hostile.records().iter().any(|r| r.other_program));
+    assert_eq!(hostile.card().all_tries_left(), [3, 5, 3, 3, 3, 3, 3, 3]);
 }

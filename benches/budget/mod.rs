@@ -164,6 +164,9 @@ impl Op {
                 card.check_genuine(&GenuineCheck::new(opener, &trust))
                     .map(drop)
             }
+            Op::VerifyPin(_) | Op::VerifyAndSign(_) => {
+                unreachable!("the budget lists auth and sign")
+            }
         }
     }
 
@@ -370,6 +373,7 @@ fn cert_name(kind: CertificateKind) -> &'static str {
         CertificateKind::Sign => "sign",
         CertificateKind::AuthCa => "auth_ca",
         CertificateKind::SignCa => "sign_ca",
+        _ => "other",
     }
 }
 
@@ -377,6 +381,7 @@ fn pin_name(kind: PinKind) -> &'static str {
     match kind {
         PinKind::Auth => "auth",
         PinKind::Sign => "sign",
+        _ => "other",
     }
 }
 
@@ -394,10 +399,7 @@ impl Transport for Shared {
     }
 
     fn capabilities(&self) -> mynumbercard::transport::Capabilities {
-        mynumbercard::transport::Capabilities {
-            exclusive: false,
-            ..self.0.capabilities()
-        }
+        self.0.capabilities().with_exclusive(false)
     }
 }
 

@@ -67,7 +67,7 @@ pub fn card_face_digest_info(digests: &[u8; 96]) -> [u8; 115] {
     let mut out = [0u8; 115];
     let prefix = HashAlgorithm::Sha256.digest_info_prefix();
     // The SHA-256 prefix with its two lengths raised by 64: 0x31 → 0x71, 0x20 → 0x60.
-    for (slot, &byte) in out.iter_mut().zip(prefix) {
+    for (slot, &byte) in out.iter_mut().zip(prefix.iter()) {
         *slot = byte;
     }
     out[1] = 0x71;
@@ -81,7 +81,7 @@ pub fn challenge_digest_info(challenge: &[u8]) -> Vec<u8> {
     let digest = Sha256::digest(challenge);
     let prefix = HashAlgorithm::Sha256.digest_info_prefix();
     let mut out = Vec::with_capacity(prefix.len() + digest.len());
-    out.extend_from_slice(prefix);
+    out.extend_from_slice(&prefix);
     out.extend_from_slice(&digest);
     out
 }
