@@ -164,6 +164,68 @@ fn write_card_seeds() {
     }
 }
 
+/// The seeds of the card-verifiable certificate, age-record and signed-record targets, taken
+/// from the virtual card: `cargo test --test fuzz_seeds -- --ignored write_genuineness_seeds`.
+#[test]
+#[ignore]
+fn write_genuineness_seeds() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds");
+    let write = |target: &str, name: &str, data: &[u8]| {
+        fs::create_dir_all(dir.join(target)).unwrap();
+        fs::write(dir.join(target).join(name), data).unwrap();
+    };
+    let birth = &b"020101"[..];
+    let cert = read_file(CARD_FACE, 0x0011, birth, 0x0004);
+    write("cv_certificate", "card_face_ef0004", &cert);
+    write("cv_certificate", "without_template", &cert[5..]);
+    write("cv_certificate", "truncated", &cert[..300]);
+    let mut claims = cert.clone();
+    claims[7..10].copy_from_slice(&[0x82, 0xFF, 0xFF]);
+    write("cv_certificate", "body_claims_too_much", &claims);
+    write("cv_certificate", "padded", &[&cert[..], &[0xFF; 40]].concat());
+    let info = read_file(CARD_INFO, 0x0011, b"1234", 0x0004);
+    write("cv_certificate", "card_info_ef0004", &info);
+    let mut vc = mynumbercard::VirtualCard::new();
+    let upper = vc.handle(&[0x00, 0xCA, 0x00, 0xF8, 0x00, 0x10, 0x00]);
+    write("cv_certificate", "master_file_00f8", &upper[..upper.len() - 2]);
+
+    let age = read_file(CARD_FACE, 0x0011, birth, 0x0001);
+    write("age_record", "age_record", &age);
+    write("age_record", "truncated", &age[..age.len() - 10]);
+    let at = age.windows(8).position(|w| w == b"19900101").unwrap();
+    let with_date = |date: &[u8]| {
+        let mut record = age.clone();
+        record[at..at + 8].copy_from_slice(date);
+        record
+    };
+    write("age_record", "born_29_february", &with_date(b"20000229"));
+    write("age_record", "month_13", &with_date(b"19901301"));
+    write(
+        "age_record",
+        "padded",
+        &[&age[..], &[0xFF; 8][..]].concat(),
+    );
+
+    let code_a = &b"123456789018"[..];
+    let face = read_file(CARD_FACE, 0x0013, code_a, 0x0002);
+    write("signed_record", "card_face", &[&[0][..], &face].concat());
+    let image = read_file(CARD_FACE, 0x0013, code_a, 0x0005);
+    write("signed_record", "my_number_image", &[&[1][..], &image].concat());
+    write(
+        "signed_record",
+        "my_number_image_truncated",
+        &[&[1][..], &image[..image.len() - 1]].concat(),
+    );
+    let integrity = read_file(CARD_INFO, 0x0011, b"1234", 0x0003);
+    write("signed_record", "integrity", &[&[2][..], &integrity].concat());
+    write("signed_record", "age_record_generic", &[&[3][..], &age].concat());
+    write(
+        "signed_record",
+        "empty_signature",
+        &[3, 0xFF, 0x10, 0x03, 0xDF, 0x13, 0x00],
+    );
+}
+
 const JPKI: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
 const CARD_INFO: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08];
 const CARD_FACE: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02];
@@ -310,4 +372,19 @@ fn write_virtual_card_seeds() {
         }
         fs::write(dir.join(name), data).unwrap();
     }
+}
+
+#[test]
+fn cv_certificate_seeds() {
+    replay("cv_certificate", mynumbercard::fuzzing::cv_certificate);
+}
+
+#[test]
+fn age_record_seeds() {
+    replay("age_record", mynumbercard::fuzzing::age_record);
+}
+
+#[test]
+fn signed_record_seeds() {
+    replay("signed_record", mynumbercard::fuzzing::signed_record);
 }

@@ -88,7 +88,8 @@ pub fn open(args: &CardArgs) -> Result<Card<AnyTransport>, Box<dyn Error>> {
                 .sign_tries_left(n)
                 .card_info_pin_tries_left(n)
                 .access_code_a_tries_left(n)
-                .access_code_b_tries_left(n);
+                .access_code_b_tries_left(n)
+                .birth_date_key_tries_left(n);
         }
         Box::new(builder.build())
     } else {

@@ -162,3 +162,78 @@ pub fn card_face_record(data: &[u8]) {
         let _ = format!("{record:?}");
     }
 }
+
+/// Any bytes as a card-verifiable certificate (with or without its template): parsing never
+/// panics; a parsed certificate's signature is at most the input's length, and checking it
+/// against the bundled CA keys for each role, and as a chain of two, never panics.
+pub fn cv_certificate(data: &[u8]) {
+    use crate::card_verifiable::{CvCertificate, CvRole, CvTrust};
+    let Ok(certificate) = CvCertificate::parse(data) else {
+        return;
+    };
+    assert!(certificate.signature().len() <= data.len());
+    let _ = format!("{certificate:?} {}", certificate.issuer_key_id());
+    for trust in [CvTrust::jlis(), CvTrust::jlis_with_test_keys()] {
+        for role in [CvRole::MasterFile, CvRole::CardFace, CvRole::CardInfo] {
+            let _ = trust.certify(&certificate, role);
+        }
+        let _ = trust.certify_chain(&[certificate.clone(), certificate.clone()], CvRole::MasterFile);
+    }
+}
+
+/// Any bytes as the age-verification record (card-face EF 0001): parsing never panics; a
+/// parsed record's ages are consistent (never older on an earlier date), `Debug` never shows
+/// the birth date, and its signature checked with its own card key never panics.
+pub fn age_record(data: &[u8]) {
+    use crate::calendar::CalendarDate;
+    use crate::card_face::AgeRecord;
+    let Ok(record) = AgeRecord::parse(data) else {
+        return;
+    };
+    assert!(record.signature().len() <= data.len());
+    let birth = record.birth_date;
+    assert!(!format!("{record:?}").contains(&birth.to_string()));
+    assert_eq!(record.age_on(birth), Some(0));
+    let mut last = 0;
+    for year in [birth.year(), birth.year().saturating_add(1), 2026, 9999] {
+        if let Some(date) = CalendarDate::new(year, 12, 31) {
+            if let Some(age) = record.age_on(date) {
+                assert!(age >= last, "older on an earlier date");
+                last = age;
+            }
+        }
+    }
+    let _ = record.signed_with(&record.card_key().clone());
+}
+
+/// Any bytes as a signed record, chosen by the first byte (mod 4): the card face (EF 0002),
+/// the my-number image record (EF 0005), the card-info integrity record (EF 0003), or a
+/// generic signed record `FF10` { …, `DF13` }. Never panics; what a parse returns lies within
+/// the input, and checking a signature with the record's own card key never panics.
+pub fn signed_record(data: &[u8]) {
+    let Some((&pick, file)) = data.split_first() else {
+        return;
+    };
+    match pick % 4 {
+        0 => {
+            if let Ok(record) = crate::card_face::parse_record(file) {
+                let _ = record.signed_with(&record.card_key().clone());
+            }
+        }
+        1 => {
+            if let Ok(record) = crate::card_face::MyNumberImageRecord::parse(file) {
+                assert!(record.image.len() + record.signature().len() <= file.len());
+            }
+        }
+        2 => {
+            if let Ok(record) = parse_integrity(file) {
+                assert!(record.signature.len() <= file.len());
+            }
+        }
+        _ => {
+            if let Ok(record) = crate::record::Signed::parse(file, 0xFF10, 0xDF13) {
+                assert!(record.signed().len() + record.signature().len() <= file.len());
+            }
+        }
+    }
+}
