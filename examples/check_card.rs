@@ -159,9 +159,7 @@ fn run() -> Result<bool, Box<dyn Error>> {
         ),
         Some(why) => println!("proven genuine: no ({why})"),
     }
-    eprintln!(
-        "(a self-check with the CA keys this library carries, not a verification by J-LIS)"
-    );
+    eprintln!("(a self-check with the CA keys this library carries, not a verification by J-LIS)");
     Ok(genuine)
 }
 
@@ -177,7 +175,10 @@ fn print_records(verdict: &Genuineness, min_age: u16) {
         match CalendarDate::today_in_japan() {
             Some(today) => {
                 if let Some(years) = age.age_on(today) {
-                    common::field("  age today", format!("{years} (as Japanese law counts it)"));
+                    common::field(
+                        "  age today",
+                        format!("{years} (as Japanese law counts it)"),
+                    );
                 }
                 common::field(
                     &format!("  {min_age} or over"),

@@ -5,7 +5,7 @@
 //! alone; the application's card-verifiable certificate, free; and the card's own key, which
 //! signs a challenge without any credential. The files, their layouts and their keys are as
 //! jpki/myna, myna-card and jsapdu describe them; what the signatures cover, as myna-card
-//! describes it (see [`card_verifiable`](crate::card_verifiable)).
+//! describes it (see [`card_verifiable`]).
 //!
 //! ```
 //! # #[cfg(feature = "virtual-card")] {

@@ -182,12 +182,20 @@ fn write_genuineness_seeds() {
     let mut claims = cert.clone();
     claims[7..10].copy_from_slice(&[0x82, 0xFF, 0xFF]);
     write("cv_certificate", "body_claims_too_much", &claims);
-    write("cv_certificate", "padded", &[&cert[..], &[0xFF; 40]].concat());
+    write(
+        "cv_certificate",
+        "padded",
+        &[&cert[..], &[0xFF; 40]].concat(),
+    );
     let info = read_file(CARD_INFO, 0x0011, b"1234", 0x0004);
     write("cv_certificate", "card_info_ef0004", &info);
     let mut vc = mynumbercard::VirtualCard::new();
     let upper = vc.handle(&[0x00, 0xCA, 0x00, 0xF8, 0x00, 0x10, 0x00]);
-    write("cv_certificate", "master_file_00f8", &upper[..upper.len() - 2]);
+    write(
+        "cv_certificate",
+        "master_file_00f8",
+        &upper[..upper.len() - 2],
+    );
 
     let age = read_file(CARD_FACE, 0x0011, birth, 0x0001);
     write("age_record", "age_record", &age);
@@ -200,25 +208,33 @@ fn write_genuineness_seeds() {
     };
     write("age_record", "born_29_february", &with_date(b"20000229"));
     write("age_record", "month_13", &with_date(b"19901301"));
-    write(
-        "age_record",
-        "padded",
-        &[&age[..], &[0xFF; 8][..]].concat(),
-    );
+    write("age_record", "padded", &[&age[..], &[0xFF; 8][..]].concat());
 
     let code_a = &b"123456789018"[..];
     let face = read_file(CARD_FACE, 0x0013, code_a, 0x0002);
     write("signed_record", "card_face", &[&[0][..], &face].concat());
     let image = read_file(CARD_FACE, 0x0013, code_a, 0x0005);
-    write("signed_record", "my_number_image", &[&[1][..], &image].concat());
+    write(
+        "signed_record",
+        "my_number_image",
+        &[&[1][..], &image].concat(),
+    );
     write(
         "signed_record",
         "my_number_image_truncated",
         &[&[1][..], &image[..image.len() - 1]].concat(),
     );
     let integrity = read_file(CARD_INFO, 0x0011, b"1234", 0x0003);
-    write("signed_record", "integrity", &[&[2][..], &integrity].concat());
-    write("signed_record", "age_record_generic", &[&[3][..], &age].concat());
+    write(
+        "signed_record",
+        "integrity",
+        &[&[2][..], &integrity].concat(),
+    );
+    write(
+        "signed_record",
+        "age_record_generic",
+        &[&[3][..], &age].concat(),
+    );
     write(
         "signed_record",
         "empty_signature",

@@ -12,8 +12,8 @@ mod parsers;
 #[cfg(feature = "virtual-card")]
 pub use cards::{operations, virtual_card};
 pub use parsers::{
-    age_record, card_face_record, card_info_record, certificate_view, cv_certificate, signed_record,
-    tlv,
+    age_record, card_face_record, card_info_record, certificate_view, cv_certificate,
+    signed_record, tlv,
 };
 
 use crate::apdu::{ApduError, Command, LengthEncoding, Response, MAX_DATA_LEN, MAX_NE};

@@ -177,7 +177,10 @@ pub fn cv_certificate(data: &[u8]) {
         for role in [CvRole::MasterFile, CvRole::CardFace, CvRole::CardInfo] {
             let _ = trust.certify(&certificate, role);
         }
-        let _ = trust.certify_chain(&[certificate.clone(), certificate.clone()], CvRole::MasterFile);
+        let _ = trust.certify_chain(
+            &[certificate.clone(), certificate.clone()],
+            CvRole::MasterFile,
+        );
     }
 }
 

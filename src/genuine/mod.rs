@@ -16,7 +16,7 @@
 //! clone). Layouts and signatures as myna-card describes them; PocketSign's PIN-less flow makes
 //! the same challenge after the birth-date VERIFY.
 //!
-//! **A self-check, not a verification service**: see [`card_verifiable`](crate::card_verifiable).
+//! **A self-check, not a verification service**: see [`card_verifiable`].
 //!
 //! ```
 //! # #[cfg(feature = "virtual-card")] {
