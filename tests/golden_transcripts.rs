@@ -12,8 +12,8 @@
 //! `pkcs15-jpki.c`, `jpki.h`), jpki/myna's Go library (`libmyna`), and soltia48/myna-card
 //! (Rust). The lengths in the READ BINARY commands are those of the virtual card's fixture
 //! files (auth certificate 919 bytes, sign certificate 1,171, card-info attributes 98,
-//! card-info integrity record 336, card face 4,814), which is what those implementations would
-//! ask for on this card.
+//! card-info integrity record 336, card face 4,814, age-verification record 547, card-face
+//! certificate 568), which is what those implementations would ask for on this card.
 
 use mynumbercard::access_code::{CardInfoPin, MyNumber};
 use mynumbercard::{
@@ -673,6 +673,84 @@ fn myna_card_reads_the_card_info_files_like_the_library() {
             "00B0010050",
         ],
         "library: card-info my number and attributes",
+    );
+}
+
+/// myna-card `SurfaceAp::select`, `verify_birth_date` (SELECT 0011, VERIFY of the era
+/// `YYMMDD`), `read_age_record` and `read_certificate` (`read_ef`: SELECT, `read_binary_all`),
+/// then `sign` (COMPUTE DIGITAL SIGNATURE `80 2A 00 00` with the SHA-256 DigestInfo, the card's
+/// own key, no credential): the card-face genuineness check.
+const MYNA_CARD_SURFACE_CHALLENGE: &[(&str, Expect)] = &[
+    ("00A4040C0A D3921000310001010402", OK),
+    ("00A4020C02 0011", OK),
+    ("0020008006 303230313031", OK),
+    ("00A4020C02 0001", OK),
+    (
+        "00B0000000",
+        Head("FF1082021E DF1108 3139393030313031", 256),
+    ),
+    ("00B0010000", Len(256)),
+    ("00B0020023", Len(0x23)),
+    ("00A4020C02 0004", OK),
+    (
+        "00B0000000",
+        Head("7F21820233 5F4E820129 39303030303233", 256),
+    ),
+    ("00B0010000", Len(256)),
+    ("00B0020038", Len(0x38)),
+    (
+        "802A000033 3031300D060960864801650304020105000420 \
+         BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD 00",
+        Len(256),
+    ),
+];
+
+#[test]
+fn myna_card_has_the_card_face_sign_a_challenge() {
+    use mynumbercard::access_code::BirthDateKey;
+    use mynumbercard::card_verifiable::CvTrust;
+    use mynumbercard::genuine::{GenuineCheck, Opener};
+
+    let mut card = VirtualCard::new();
+    let data = play(
+        &mut card,
+        "myna-card SurfaceAp",
+        MYNA_CARD_SURFACE_CHALLENGE,
+    );
+    // The card key answers: the signature verifies with the key the age record carries.
+    let card_key =
+        rsa::RsaPublicKey::from(&mynumbercard::virtual_card::fixtures::card_ap_key().unwrap());
+    card_key
+        .verify(Pkcs1v15Sign::new::<Sha256>(), &digest_abc(), &data[11])
+        .expect("the card key signs the challenge");
+
+    // The library reads the certificate first (free), sends the guard's empty VERIFY before
+    // the birth-date key, then the same reads and the same challenge command.
+    let mut vc = VirtualCard::new();
+    let key = BirthDateKey::new("020101").unwrap();
+    let trust = CvTrust::jlis();
+    let check = GenuineCheck::new(Opener::BirthDate(&key), &trust).with_challenge(b"abc");
+    let verdict = Card::new(&mut vc).check_genuine(&check).unwrap();
+    assert_eq!(verdict.challenge_signature, data[11]);
+    let literal = |i: usize| MYNA_CARD_SURFACE_CHALLENGE[i].0;
+    assert_log(
+        &vc,
+        &[
+            literal(0),
+            literal(7),
+            literal(8),
+            literal(9),
+            literal(10),
+            literal(1),
+            "00200080",
+            literal(2),
+            literal(3),
+            literal(4),
+            literal(5),
+            literal(6),
+            literal(11),
+        ],
+        "library: the genuineness check",
     );
 }
 
