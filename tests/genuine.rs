@@ -474,3 +474,141 @@ fn on_a_shared_reader_only_the_birth_date_key_is_ever_sent() {
     assert!(hostile.records().iter().any(|r| r.other_program));
     assert_eq!(hostile.card().all_tries_left(), [3, 5, 3, 3, 3, 3, 3, 3]);
 }
+
+/// A card-face certificate naming `issuer` as its CA key, signed by the virtual card's CV CA.
+fn certificate_named(issuer: &[u8; 16]) -> mynumbercard::card_verifiable::CvCertificate {
+    use rsa::pkcs1v15::SigningKey;
+    use rsa::signature::{SignatureEncoding, Signer};
+    let mut body = issuer.to_vec();
+    body.extend_from_slice(b"9139990\x08\x05001\0\0\0\0");
+    body.extend_from_slice(&common::card_key_object());
+    let ca = mynumbercard::virtual_card::fixtures::cv_ca_key().unwrap();
+    let signature = SigningKey::<sha2::Sha256>::new(ca).sign(&body).to_vec();
+    let mut contents = vec![0x5F, 0x4E, 0x82, 0x01, 0x29];
+    contents.extend_from_slice(&body);
+    contents.extend_from_slice(&[0x5F, 0x37, 0x82, 0x01, 0x00]);
+    contents.extend_from_slice(&signature);
+    mynumbercard::card_verifiable::CvCertificate::parse(&contents).unwrap()
+}
+
+#[test]
+fn a_certificate_in_a_jlis_name_but_not_signed_by_jlis_is_forged() {
+    // Named after the J-LIS test key 6000023: a test card's certificate, refused as such
+    // without the opt-in; with it, the J-LIS test key does not verify it.
+    let test_named = certificate_named(b"6000023\x08\x05001\0\0\0\0");
+    assert!(matches!(
+        CvTrust::jlis().certify(&test_named, CvRole::CardFace),
+        Err(NotProven::TestHierarchyNotAccepted { .. })
+    ));
+    assert!(matches!(
+        CvTrust::jlis_with_test_keys().certify(&test_named, CvRole::CardFace),
+        Err(NotProven::BadCertificateSignature { key_id }) if key_id.to_string() == "6000023/001"
+    ));
+    // Named after the production key 5000023: forged.
+    let production_named = certificate_named(b"5000023\x08\x05001\0\0\0\0");
+    assert!(matches!(
+        CvTrust::jlis().certify(&production_named, CvRole::CardFace),
+        Err(NotProven::BadCertificateSignature { .. })
+    ));
+    // As a card-info certificate: the key signs card-face certificates.
+    assert!(matches!(
+        CvTrust::jlis().certify(&production_named, CvRole::CardInfo),
+        Err(NotProven::WrongCaRole {
+            found: CvRole::CardFace,
+            ..
+        })
+    ));
+    // A key id that differs in its last byte only is another key.
+    let padded = certificate_named(b"5000023\x08\x05001\0\0\0\x01");
+    assert!(matches!(
+        CvTrust::jlis().certify(&padded, CvRole::CardFace),
+        Err(NotProven::UnknownCaKey { .. })
+    ));
+    // The virtual CA under the J-LIS id verifies with the virtual key added under that id.
+    let own = VirtualCard::cv_ca_keys()[1].public_key().clone();
+    let trust =
+        CvTrust::jlis_with_test_keys().with_key(mynumbercard::card_verifiable::CvCaKey::new(
+            mynumbercard::card_verifiable::KeyId::new(*b"9000023\x08\x05001\0\0\0\0"),
+            CvRole::CardFace,
+            Hierarchy::Test,
+            own,
+        ));
+    let virtual_named = certificate_named(b"9000023\x08\x05001\0\0\0\0");
+    assert!(trust.certify(&virtual_named, CvRole::CardFace).is_ok());
+}
+
+#[test]
+fn the_master_file_chain_links_top_to_bottom() {
+    use mynumbercard::card_verifiable::CvCertificate;
+    let mut vc = VirtualCard::new();
+    let object = |vc: &mut VirtualCard, p1: u8, p2: u8| {
+        let answer = vc.handle(&[0x00, 0xCA, p1, p2, 0x00, 0x10, 0x00]);
+        assert_eq!(answer[answer.len() - 2..], [0x90, 0x00]);
+        CvCertificate::parse(&answer[..answer.len() - 2]).unwrap()
+    };
+    let upper = object(&mut vc, 0x00, 0xF8);
+    let lower = object(&mut vc, 0x7F, 0x21);
+    let trust = test_trust();
+    let key = trust
+        .certify_chain(&[upper.clone(), lower.clone()], CvRole::MasterFile)
+        .unwrap();
+    assert_eq!(key.key_id(), lower.subject_key_id());
+    assert_eq!(key.ca_key_id(), upper.issuer_key_id());
+    assert!(matches!(
+        trust.certify_chain(&[upper.clone(), upper.clone()], CvRole::MasterFile),
+        Err(NotProven::BrokenChain { .. })
+    ));
+    assert!(matches!(
+        trust.certify_chain(&[lower, upper], CvRole::MasterFile),
+        Err(NotProven::UnknownCaKey { .. })
+    ));
+    assert!(matches!(
+        trust.certify_chain(&[], CvRole::MasterFile),
+        Err(NotProven::NotChecked(_))
+    ));
+}
+
+#[test]
+fn visual_mode_carries_the_verdict() {
+    use mynumbercard::eligibility::{Confirmation, Confirmed};
+    let code = code_b();
+    let trust = test_trust();
+    let check = GenuineCheck::new(Opener::AccessCodeB(&code), &trust);
+    let mut card = Card::new(VirtualCard::new());
+    let evidence = card
+        .eligibility_check(Confirmation::VisualGenuine { check })
+        .unwrap();
+    assert!(evidence.is_proven_genuine());
+    assert!(matches!(
+        evidence.confirmed,
+        Confirmed::Visual { card_face: Some(_) }
+    ));
+    assert!(flow_support::is_jp2(evidence.face_photo().unwrap()));
+    assert_eq!(card.stats().commands, 35);
+
+    // The photo the staff would compare was changed after signing: the evidence says so.
+    let mut card = Card::new(
+        VirtualCard::builder()
+            .photo_replaced_after_signing()
+            .build(),
+    );
+    let evidence = card
+        .eligibility_check(Confirmation::VisualGenuine { check })
+        .unwrap();
+    assert!(!evidence.is_proven_genuine());
+    let verdict = evidence.genuineness.as_ref().unwrap();
+    assert_eq!(
+        verdict.first_failure(),
+        Some(&NotProven::BadRecordSignature {
+            record: SignedRecord::CardFace
+        })
+    );
+    // Without the check, visual mode carries no verdict.
+    let mut card = Card::new(VirtualCard::new());
+    let evidence = card
+        .eligibility_check(Confirmation::Visual {
+            access_code_b: Some(&code),
+        })
+        .unwrap();
+    assert!(evidence.genuineness.is_none());
+}
