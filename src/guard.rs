@@ -4,8 +4,8 @@
 //! secret, refuses the last try unless the caller allows it, and sends the secret exactly
 //! once.
 
-use crate::apdu::StatusWord;
-use crate::card::{status_error, Application, Card};
+use crate::apdu::{Command, StatusWord};
+use crate::card::{refuses_form, status_error, Application, Card, Support};
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::pin::{LastTry, PinStatus, Secret};
@@ -23,24 +23,66 @@ pub(crate) struct Guarded<'a> {
     pub(crate) value: &'a [u8],
 }
 
+/// How a secret's file is addressed in one transaction: by the SELECT just sent, or by its
+/// short file identifier in P2 of each VERIFY.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    Selected,
+    ShortFileId(u8),
+}
+
 impl<T: Transport> Card<T> {
-    /// The status of the PIN or access code in EF `fid` of `application`: SELECT AP and
-    /// SELECT EF (unless selected), then an empty VERIFY, which spends no try (OpenSC,
-    /// jpki/myna and myna-card all ask this way).
+    /// The status of the PIN or access code in EF `fid` of `application`: SELECT AP (unless
+    /// selected), then an empty VERIFY, which spends no try (OpenSC, jpki/myna and myna-card
+    /// all ask this way) — by the file's short file identifier (`00 20 00 80|SFI`) unless the
+    /// card refused that form, else after SELECT EF.
     pub(crate) fn reference_status(
         &mut self,
         application: Application,
         fid: u16,
     ) -> Result<PinStatus> {
-        self.select_file(application, fid)?;
-        self.selected_reference_status()
+        self.select_application(application)?;
+        self.status_in_some_form(application, fid)
+            .map(|(status, _)| status)
     }
 
-    /// The empty VERIFY for the selected file.
-    fn selected_reference_status(&mut self) -> Result<PinStatus> {
+    /// The empty VERIFY for EF `fid`, the application being selected: first by short file
+    /// identifier, the safe probe (it spends no try); if the card refuses that form, after
+    /// SELECT EF (in this transaction).
+    fn status_in_some_form(
+        &mut self,
+        application: Application,
+        fid: u16,
+    ) -> Result<(PinStatus, Form)> {
+        let sfi = commands::short_file_id(fid)
+            .filter(|_| self.addressing().short_file_ids != Support::Refused);
+        if let Some(sfi) = sfi {
+            let command = commands::verify_status_sfi(sfi);
+            let response = self.transmit(&command)?;
+            self.forget_file();
+            if refuses_form(response.status()) {
+                log::debug!("the card refused a short file identifier in VERIFY: selecting");
+                self.addressing_mut().refuse_unknown();
+            } else {
+                self.addressing_mut().short_file_ids = Support::Works;
+                let status = self.pin_status_from(response.status(), &command)?;
+                return Ok((status, Form::ShortFileId(sfi)));
+            }
+        }
+        self.status_selected(application, fid)
+    }
+
+    /// The empty VERIFY after SELECT EF `fid` in this transaction.
+    fn status_selected(&mut self, application: Application, fid: u16) -> Result<(PinStatus, Form)> {
+        self.select_file_here(application, fid)?;
         let command = commands::verify_status();
-        let response = self.transmit(&command)?;
-        Ok(match response.status() {
+        let status = self.transmit(&command)?.status();
+        Ok((self.pin_status_from(status, &command)?, Form::Selected))
+    }
+
+    /// What an empty VERIFY's answer says.
+    fn pin_status_from(&mut self, status: StatusWord, command: &Command) -> Result<PinStatus> {
+        Ok(match status {
             StatusWord::SUCCESS => {
                 // Verified by us or someone else: end the session by unpowering the card.
                 self.note_pin_verified();
@@ -53,22 +95,40 @@ impl<T: Transport> Card<T> {
             status => match status.verification_retries() {
                 Some(0) => PinStatus::Blocked,
                 Some(n) => PinStatus::Remaining(n),
-                None => return Err(status_error(status, &command)),
+                None => return Err(status_error(status, command)),
             },
         })
     }
 
     /// Verifies a secret behind the guard, in the current transaction: SELECT of its
-    /// application and file unless this transaction selected them, the empty status VERIFY,
-    /// then VERIFY with the secret exactly once. Call inside one operation.
+    /// application unless this transaction selected it, the empty status VERIFY (by short
+    /// file identifier, or after SELECT EF in this transaction), then VERIFY with the secret
+    /// exactly once, in the form the status VERIFY was answered in. Call inside one
+    /// operation.
     pub(crate) fn verify_reference(
         &mut self,
         guarded: &Guarded<'_>,
         last_try: LastTry,
     ) -> Result<()> {
+        self.verify_in(guarded, last_try, true)
+    }
+
+    /// [`Card::verify_reference`]; `short_file_id` false keeps to SELECT EF, so that the
+    /// secret's EF is the current one afterwards.
+    fn verify_in(
+        &mut self,
+        guarded: &Guarded<'_>,
+        last_try: LastTry,
+        short_file_id: bool,
+    ) -> Result<()> {
         let secret = guarded.secret;
-        self.select_file_here(guarded.application, guarded.file)?;
-        match (self.selected_reference_status()?, last_try) {
+        self.select_application_here(guarded.application)?;
+        let (status, form) = if short_file_id {
+            self.status_in_some_form(guarded.application, guarded.file)?
+        } else {
+            self.status_selected(guarded.application, guarded.file)?
+        };
+        match (status, last_try) {
             (PinStatus::Blocked, _) => return Err(Error::Blocked { secret }),
             (PinStatus::Remaining(1), LastTry::Refuse) => {
                 return Err(Error::LastTryRefused { secret })
@@ -80,7 +140,10 @@ impl<T: Transport> Card<T> {
             // several tries.
             _ => {}
         }
-        let command = commands::verify(guarded.value);
+        let command = match form {
+            Form::Selected => commands::verify(guarded.value),
+            Form::ShortFileId(sfi) => commands::verify_sfi(sfi, guarded.value),
+        };
         // Before sending: even if the answer is lost, the session must end unpowered.
         self.note_pin_verified();
         let status = self.transmit(&command)?.status();
@@ -102,7 +165,8 @@ impl<T: Transport> Card<T> {
     }
 
     /// Verifies the current secret behind the guard, then CHANGE REFERENCE DATA to `new`
-    /// (`00 24 01 80`, as jpki/myna and myna-card send it). Each is sent once. Call inside
+    /// (`00 24 01 80`, as jpki/myna and myna-card send it), which acts on the current EF: so
+    /// the secret's EF is selected (no short file identifier). Each is sent once. Call inside
     /// one operation.
     pub(crate) fn change_reference(
         &mut self,
@@ -110,7 +174,7 @@ impl<T: Transport> Card<T> {
         new: &[u8],
         last_try: LastTry,
     ) -> Result<()> {
-        self.verify_reference(current, last_try)?;
+        self.verify_in(current, last_try, false)?;
         self.transmit_ok(&commands::change_reference_data(new))?;
         Ok(())
     }
