@@ -59,13 +59,16 @@ pub(crate) enum Support {
 
 /// The forms of addressing beyond SELECT and 256-byte reads that this session knows the card
 /// to take: extended-length READ BINARY (sent to real cards by Miena, c-3lab's
-/// mynumbercard-idp and jsapdu), short file identifiers in READ BINARY and VERIFY (jsapdu,
+/// mynumbercard-idp and jsapdu), short file identifiers in READ BINARY and in VERIFY (jsapdu,
 /// myna-card), and in COMPUTE DIGITAL SIGNATURE (only myna-card; tried only once the card
-/// answered a short file identifier in VERIFY).
+/// answered a short file identifier in VERIFY). Each is kept apart, so that a card answering
+/// one form and refusing another is asked the refused one once per session, not once per
+/// operation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Addressing {
     pub(crate) extended_reads: Support,
-    pub(crate) short_file_ids: Support,
+    pub(crate) read_short_file_ids: Support,
+    pub(crate) verify_short_file_ids: Support,
     pub(crate) signing_short_file_id: Support,
 }
 
@@ -73,7 +76,11 @@ impl Addressing {
     /// A probe was refused: every form still unknown counts as refused, so that a card that
     /// takes none of them costs one probe per session, not one per form.
     pub(crate) fn refuse_unknown(&mut self) {
-        for support in [&mut self.extended_reads, &mut self.short_file_ids] {
+        for support in [
+            &mut self.extended_reads,
+            &mut self.read_short_file_ids,
+            &mut self.verify_short_file_ids,
+        ] {
             if *support == Support::Unknown {
                 *support = Support::Refused;
             }

@@ -150,7 +150,7 @@ impl<T: Transport> Card<T> {
             return Ok(Whole::NotTried);
         }
         let sfi = commands::short_file_id(fid)
-            .filter(|_| self.addressing().short_file_ids != Support::Refused);
+            .filter(|_| self.addressing().read_short_file_ids != Support::Refused);
         let command = match sfi {
             Some(sfi) => {
                 self.select_application(application)?;
@@ -171,13 +171,15 @@ impl<T: Transport> Card<T> {
             END_OF_FILE if !response.data().is_empty() => response.into_data_zeroizing(),
             status if refuses_form(status) || status == END_OF_FILE => {
                 log::debug!("EF {fid:04X}: the card refused an extended read ({status})");
+                // Whatever it answered before: no extended read again in this session.
                 self.addressing_mut().refuse_unknown();
+                self.addressing_mut().extended_reads = Support::Refused;
                 return Ok(Whole::NotTried);
             }
             status => return Err(status_error(status, &command)),
         };
         if sfi.is_some() {
-            self.addressing_mut().short_file_ids = Support::Works;
+            self.addressing_mut().read_short_file_ids = Support::Works;
         }
         let total = match length(&data, max) {
             Length::Known(total) => total,

@@ -31,6 +31,15 @@ enum Form {
     ShortFileId(u8),
 }
 
+/// Which selection a status VERIFY after SELECT EF may rely on: the session's (a status
+/// alone, which sends no secret: on an exclusive transport, what an earlier transaction
+/// selected), or only this transaction's (the guard, whatever the transport declares).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Trust {
+    Session,
+    Transaction,
+}
+
 impl<T: Transport> Card<T> {
     /// The status of the PIN or access code in EF `fid` of `application`: SELECT AP (unless
     /// selected), then an empty VERIFY, which spends no try (OpenSC, jpki/myna and myna-card
@@ -42,39 +51,50 @@ impl<T: Transport> Card<T> {
         fid: u16,
     ) -> Result<PinStatus> {
         self.select_application(application)?;
-        self.status_in_some_form(application, fid)
+        self.status_in_some_form(application, fid, Trust::Session)
             .map(|(status, _)| status)
     }
 
     /// The empty VERIFY for EF `fid`, the application being selected: first by short file
     /// identifier, the safe probe (it spends no try); if the card refuses that form, after
-    /// SELECT EF (in this transaction).
+    /// SELECT EF (as `trust` says).
     fn status_in_some_form(
         &mut self,
         application: Application,
         fid: u16,
+        trust: Trust,
     ) -> Result<(PinStatus, Form)> {
         let sfi = commands::short_file_id(fid)
-            .filter(|_| self.addressing().short_file_ids != Support::Refused);
+            .filter(|_| self.addressing().verify_short_file_ids != Support::Refused);
         if let Some(sfi) = sfi {
             let command = commands::verify_status_sfi(sfi);
             let response = self.transmit(&command)?;
             self.forget_file();
             if refuses_form(response.status()) {
                 log::debug!("the card refused a short file identifier in VERIFY: selecting");
+                // Whatever it answered before: no such VERIFY again in this session.
                 self.addressing_mut().refuse_unknown();
+                self.addressing_mut().verify_short_file_ids = Support::Refused;
             } else {
-                self.addressing_mut().short_file_ids = Support::Works;
+                self.addressing_mut().verify_short_file_ids = Support::Works;
                 let status = self.pin_status_from(response.status(), &command)?;
                 return Ok((status, Form::ShortFileId(sfi)));
             }
         }
-        self.status_selected(application, fid)
+        self.status_selected(application, fid, trust)
     }
 
-    /// The empty VERIFY after SELECT EF `fid` in this transaction.
-    fn status_selected(&mut self, application: Application, fid: u16) -> Result<(PinStatus, Form)> {
-        self.select_file_here(application, fid)?;
+    /// The empty VERIFY after SELECT EF `fid` (unless selected, as `trust` says).
+    fn status_selected(
+        &mut self,
+        application: Application,
+        fid: u16,
+        trust: Trust,
+    ) -> Result<(PinStatus, Form)> {
+        match trust {
+            Trust::Session => self.select_file(application, fid)?,
+            Trust::Transaction => self.select_file_here(application, fid)?,
+        }
         let command = commands::verify_status();
         let status = self.transmit(&command)?.status();
         Ok((self.pin_status_from(status, &command)?, Form::Selected))
@@ -123,10 +143,11 @@ impl<T: Transport> Card<T> {
     ) -> Result<()> {
         let secret = guarded.secret;
         self.select_application_here(guarded.application)?;
+        let (application, file) = (guarded.application, guarded.file);
         let (status, form) = if short_file_id {
-            self.status_in_some_form(guarded.application, guarded.file)?
+            self.status_in_some_form(application, file, Trust::Transaction)?
         } else {
-            self.status_selected(guarded.application, guarded.file)?
+            self.status_selected(application, file, Trust::Transaction)?
         };
         match (status, last_try) {
             (PinStatus::Blocked, _) => return Err(Error::Blocked { secret }),

@@ -236,7 +236,7 @@ impl<'a, T: Transport> Jpki<'a, T> {
         self.select()?;
         let addressing = self.card.addressing();
         let sfi = commands::short_file_id(key.key_file()).filter(|_| {
-            addressing.short_file_ids == Support::Works
+            addressing.verify_short_file_ids == Support::Works
                 && addressing.signing_short_file_id != Support::Refused
         });
         let mut answer = None;
