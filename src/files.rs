@@ -90,7 +90,8 @@ impl<T: Transport> Card<T> {
     /// Reads EF `fid` of `application`: SELECT AP and SELECT EF (unless selected), READ BINARY
     /// of 256 bytes at offset 0, then READ BINARY of `min(256, left)` bytes until `length`
     /// (given the bytes read so far, capped at `max` ≤ 32 KiB) is reached: ceil(L / 256)
-    /// READ BINARY for L bytes.
+    /// READ BINARY for L bytes. Where the transport carries extended length, first one READ
+    /// BINARY of the whole file ([`Card::read_whole`]).
     ///
     /// A file shorter than 256 bytes: the card may answer the 256-byte read with the bytes up
     /// to the end and `9000` (so says the JICSAP IC card specification as myna-card cites it;

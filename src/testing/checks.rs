@@ -240,3 +240,124 @@ fn check_selection(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JPKI: &[u8] = &[0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
+    const AUTH: SecretFile<'static> = SecretFile {
+        aid: JPKI,
+        fid: 0x0018,
+    };
+    const SIGN: SecretFile<'static> = SecretFile {
+        aid: JPKI,
+        fid: 0x001B,
+    };
+
+    /// The library's command `hex`, answered `answer` (hex) in transaction `t`.
+    fn ours(hex: &str, answer: &str, t: usize) -> Record {
+        let answer = hex::decode(answer).expect("hex");
+        Record {
+            command: hex::decode(hex).expect("hex"),
+            card_answer: Some(answer.clone()),
+            returned: Ok(answer),
+            fault: None,
+            transaction: Some(t),
+            other_program: false,
+        }
+    }
+
+    const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
+    const SELECT_CARD_INFO: &str = "00A4040C0AD3921000310001010408";
+
+    fn by_sfi(status: &str) -> Vec<Record> {
+        vec![
+            ours(SELECT_JPKI, "9000", 0),
+            ours("00200098", status, 0),
+            ours("002000980431323334", "9000", 0),
+        ]
+    }
+
+    #[test]
+    fn a_verify_by_short_file_identifier_after_its_status_passes() {
+        let records = by_sfi("63C3");
+        assert_eq!(pin_verifies(&records), 1);
+        assert_eq!(check_guard(&records, LastTry::Refuse), Ok(()));
+        assert_eq!(check_guard_on(&records, AUTH, LastTry::Refuse), Ok(()));
+        assert!(check_guard_on(&records, SIGN, LastTry::Refuse).is_err());
+    }
+
+    #[test]
+    fn the_last_try_and_a_blocked_status_fail_in_either_form() {
+        assert!(check_guard(&by_sfi("63C1"), LastTry::Refuse).is_err());
+        assert_eq!(check_guard(&by_sfi("63C1"), LastTry::Allow), Ok(()));
+        assert!(check_guard(&by_sfi("63C0"), LastTry::Allow).is_err());
+        assert!(check_guard(&by_sfi("6984"), LastTry::Allow).is_err());
+    }
+
+    #[test]
+    fn a_status_of_another_form_or_file_does_not_count() {
+        // The status asked for EF 001B, the VERIFY goes to EF 0018.
+        let mut records = by_sfi("63C3");
+        records[1] = ours("0020009B", "63C5", 0);
+        assert!(check_guard(&records, LastTry::Refuse).is_err());
+        // The status by short file identifier, the VERIFY to the current EF.
+        let mut records = by_sfi("63C3");
+        records[2] = ours("002000800431323334", "9000", 0);
+        assert!(check_guard(&records, LastTry::Refuse).is_err());
+    }
+
+    #[test]
+    fn a_verify_by_short_file_identifier_needs_the_application_selected_in_its_transaction() {
+        // No SELECT of an application at all.
+        let records = by_sfi("63C3").split_off(1);
+        assert!(check_guard(&records, LastTry::Refuse).is_err());
+        // Selected in an earlier transaction.
+        let mut records = by_sfi("63C3");
+        records[1].transaction = Some(1);
+        records[2].transaction = Some(1);
+        assert!(check_guard(&records, LastTry::Refuse).is_err());
+        // Another application selected last: the VERIFY goes to its EF 0018.
+        let mut records = by_sfi("63C3");
+        records.insert(1, ours(SELECT_CARD_INFO, "9000", 0));
+        assert!(check_guard_on(&records, AUTH, LastTry::Refuse).is_err());
+        // The SELECT refused.
+        let mut records = by_sfi("63C3");
+        records[0] = ours(SELECT_JPKI, "6A82", 0);
+        assert!(check_guard(&records, LastTry::Refuse).is_err());
+        // Another program between the library's commands.
+        let mut records = by_sfi("63C3");
+        let mut theirs = ours(SELECT_CARD_INFO, "9000", 0);
+        theirs.other_program = true;
+        records.insert(1, theirs);
+        assert!(check_guard(&records, LastTry::Refuse).is_err());
+    }
+
+    #[test]
+    fn the_select_path_after_a_refused_probe_passes() {
+        let records = vec![
+            ours(SELECT_JPKI, "9000", 0),
+            ours("00200098", "6A86", 0),
+            ours("00A4020C020018", "9000", 0),
+            ours("00200080", "63C3", 0),
+            ours("002000800431323334", "63C2", 0),
+        ];
+        assert_eq!(check_guard_on(&records, AUTH, LastTry::Refuse), Ok(()));
+        assert!(check_guard_on(&records, SIGN, LastTry::Refuse).is_err());
+        // Without the SELECT of the EF: the VERIFY hits whatever is current.
+        let mut no_ef = records.clone();
+        no_ef.remove(2);
+        assert!(check_guard(&no_ef, LastTry::Refuse).is_err());
+    }
+
+    #[test]
+    fn any_other_form_of_verify_with_a_body_is_a_secret_and_fails() {
+        for form in ["002000010431323334", "002000A004313233", "0020019804313233"] {
+            let mut records = by_sfi("63C3");
+            records[2] = ours(form, "9000", 0);
+            assert_eq!(pin_verifies(&records), 1, "{form}");
+            assert!(check_guard(&records, LastTry::Allow).is_err(), "{form}");
+        }
+    }
+}
