@@ -463,9 +463,12 @@ fn a_card_taking_short_file_identifiers_in_reads_but_not_in_verify_is_probed_onc
 
 // (d) A card refusing both forms.
 
+/// One operation on a card.
+type Run = fn(&mut Card<Wire>);
+
 /// The operations of the APDU budget, each from a fresh session, with their counts before
 /// short file identifiers and extended reads (SELECT of every EF, 256-byte reads).
-fn select_path_counts() -> Vec<(&'static str, u64, fn(&mut Card<Wire>))> {
+fn select_path_counts() -> Vec<(&'static str, u64, Run)> {
     let card = VirtualCard::new();
     let cert = |kind| (card.certificate_der(kind).len().div_ceil(256)) as u64;
     let (auth, sign_cert) = (cert(CertificateKind::Auth), cert(CertificateKind::Sign));
