@@ -121,6 +121,9 @@ impl Op {
                 .sign_sha256_with_pin(&sign_pin(), &DIGEST, LastTry::Refuse)
                 .map(drop),
             Op::Eligibility(mode) => eligibility(card, mode),
+            Op::VerifyPin(_) | Op::VerifyAndSign(_) => {
+                unreachable!("the budget lists auth and sign")
+            }
         }
     }
 
@@ -277,6 +280,7 @@ fn cert_name(kind: CertificateKind) -> &'static str {
         CertificateKind::Sign => "sign",
         CertificateKind::AuthCa => "auth_ca",
         CertificateKind::SignCa => "sign_ca",
+        _ => "other",
     }
 }
 
@@ -284,6 +288,7 @@ fn pin_name(kind: PinKind) -> &'static str {
     match kind {
         PinKind::Auth => "auth",
         PinKind::Sign => "sign",
+        _ => "other",
     }
 }
 
@@ -301,10 +306,7 @@ impl Transport for Shared {
     }
 
     fn capabilities(&self) -> mynumbercard::transport::Capabilities {
-        mynumbercard::transport::Capabilities {
-            exclusive: false,
-            ..self.0.capabilities()
-        }
+        self.0.capabilities().with_exclusive(false)
     }
 }
 

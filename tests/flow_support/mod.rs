@@ -274,19 +274,13 @@ impl Transport for Wire {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let short = self.card.capabilities();
+        let short = self.card.capabilities().with_exclusive(self.exclusive);
         match self.extended {
-            Extended::NotDeclared => Capabilities {
-                exclusive: self.exclusive,
-                ..short
-            },
-            Extended::Refused | Extended::Answered { .. } => Capabilities {
-                max_command_len: 65_544,
-                max_response_len: 65_538,
-                extended_length: true,
-                exclusive: self.exclusive,
-                ..short
-            },
+            Extended::NotDeclared => short,
+            Extended::Refused | Extended::Answered { .. } => short
+                .with_max_command_len(65_544)
+                .with_max_response_len(65_538)
+                .with_extended_length(true),
         }
     }
 }
