@@ -8,9 +8,7 @@ mod flow_support;
 
 use std::sync::{Arc, Mutex};
 
-use flow_support::{
-    log, reads, secrets_sent, select_ef, shared_log, EMPTY_VERIFY, SELECT_CARD_FACE,
-};
+use flow_support::{log, reads, secrets_sent, select_ef, shared_log, SELECT_CARD_FACE};
 use mynumbercard::access_code::{AccessCodeB, BirthDateKey};
 use mynumbercard::calendar::CalendarDate;
 use mynumbercard::card_verifiable::{
@@ -96,15 +94,16 @@ fn a_genuine_card_is_proven_with_its_test_keys_accepted() {
         .ends_with("the card is proven genuine (a test card: test keys were accepted)"));
 
     // SELECT AP, the certificate, the birth-date key behind the guard, the age record, the
-    // challenge: 7 + ceil(C / 256) + ceil(R / 256), the fewest SELECT-based addressing allows.
+    // challenge: 6 + ceil(C / 256) + ceil(R / 256) on a card that takes short file identifiers
+    // in VERIFY and a transport of short APDUs, the fewest it allows.
     let certificate_len = card_face_file_len(0x0004, None);
     let age_len = card_face_file_len(0x0001, Some((0x0011, b"020101")));
     let mut expected = vec![SELECT_CARD_FACE.to_owned(), select_ef(0x0004)];
     expected.extend(reads(certificate_len));
+    // The birth-date key by its short file identifier (`80 | 11`), status then VERIFY.
     expected.extend([
-        select_ef(0x0011),
-        EMPTY_VERIFY.to_owned(),
-        flow_support::verify(b"020101"),
+        flow_support::status_sfi(0x0011),
+        flow_support::verify_sfi(0x0011, b"020101"),
         select_ef(0x0001),
     ]);
     expected.extend(reads(age_len));
@@ -112,7 +111,7 @@ fn a_genuine_card_is_proven_with_its_test_keys_accepted() {
     assert_eq!(log(&card), expected);
     assert_eq!(
         card.stats().commands,
-        (7 + certificate_len.div_ceil(256) + age_len.div_ceil(256)) as u64
+        (6 + certificate_len.div_ceil(256) + age_len.div_ceil(256)) as u64
     );
 }
 
@@ -442,7 +441,7 @@ fn on_a_shared_reader_only_the_birth_date_key_is_ever_sent() {
     let hostile = Hostile::new(VirtualCard::new())
         .with_exclusive(false)
         .with_fault(
-            3,
+            2,
             Fault::OtherProgram {
                 aid: Some(common::CARD_FACE),
                 fid: Some(0x0012),
@@ -584,7 +583,7 @@ fn visual_mode_carries_the_verdict() {
         Confirmed::Visual { card_face: Some(_) }
     ));
     assert!(flow_support::is_jp2(evidence.face_photo().unwrap()));
-    assert_eq!(card.stats().commands, 35);
+    assert_eq!(card.stats().commands, 34);
 
     // The photo the staff would compare was changed after signing: the evidence says so.
     let mut card = Card::new(
@@ -611,4 +610,60 @@ fn visual_mode_carries_the_verdict() {
         })
         .unwrap();
     assert!(evidence.genuineness.is_none());
+}
+
+#[test]
+fn the_check_on_other_kinds_of_card_and_transport() {
+    use flow_support::{Extended, Wire};
+    let key = birth_date_key();
+    let trust = test_trust();
+    let check = GenuineCheck::new(Opener::BirthDate(&key), &trust).with_challenge(CHALLENGE);
+    let certificate_len = card_face_file_len(0x0004, None);
+    let age_len = card_face_file_len(0x0001, Some((0x0011, b"020101")));
+
+    // A card refusing short file identifiers: the refused probe, then the guard's SELECT of
+    // the key's EF, its empty VERIFY and the VERIFY: 8 + ceil(C / 256) + ceil(R / 256).
+    let mut card = Card::new(Wire::refusing_sfi(VirtualCard::new()));
+    assert!(card.check_genuine(&check).unwrap().is_genuine());
+    let mut expected = vec![SELECT_CARD_FACE.to_owned(), select_ef(0x0004)];
+    expected.extend(reads(certificate_len));
+    expected.extend([
+        flow_support::status_sfi(0x0011),
+        select_ef(0x0011),
+        flow_support::EMPTY_VERIFY.to_owned(),
+        flow_support::verify(b"020101"),
+        select_ef(0x0001),
+    ]);
+    expected.extend(reads(age_len));
+    expected.push(challenge_apdu());
+    assert_eq!(card.transport().log(), expected);
+    assert_eq!(
+        expected.len(),
+        8 + certificate_len.div_ceil(256) + age_len.div_ceil(256)
+    );
+
+    // A transport carrying extended length to a card answering it: each file in one READ
+    // BINARY naming it by its short file identifier (Le = the cap, 2,048 bytes), and the
+    // master file's chain with its extended retries: 4 + 6 APDUs.
+    let mut card =
+        Card::new(Wire::new(VirtualCard::new()).extended(Extended::Answered { limit: 65_536 }));
+    let verdict = card.check_genuine(&check.with_master_file_chain()).unwrap();
+    assert!(verdict.is_genuine(), "{verdict}");
+    assert!(verdict.master_file.as_ref().unwrap().is_ok());
+    let whole = |fid: u16| format!("00B0{:02X}00000800", 0x80 | fid);
+    assert_eq!(
+        card.transport().log(),
+        [
+            "00CA00F800".to_owned(),
+            "00CA00F8001000".to_owned(),
+            "00CA7F2100".to_owned(),
+            "00CA7F21001000".to_owned(),
+            SELECT_CARD_FACE.to_owned(),
+            whole(0x0004),
+            flow_support::status_sfi(0x0011),
+            flow_support::verify_sfi(0x0011, b"020101"),
+            whole(0x0001),
+            challenge_apdu(),
+        ]
+    );
 }

@@ -156,11 +156,16 @@ impl<T: Transport> Card<T> {
     /// - (with [`GenuineCheck::with_master_file_chain`]) GET DATA `00F8` and `7F21`, each with
     ///   a short Le and, on `6700`, an extended one where the transport carries it;
     /// - SELECT the card-face AP, SELECT EF 0004, ceil(C / 256) READ BINARY;
-    /// - the opener behind the lockout guard: SELECT its EF, the empty status VERIFY, VERIFY;
-    /// - SELECT the record's EF, ceil(R / 256) READ BINARY;
+    /// - the opener behind the lockout guard: the empty status VERIFY and the VERIFY naming its
+    ///   EF by its short file identifier (on a card refusing those, one refused probe, then
+    ///   SELECT EF, the empty VERIFY, VERIFY);
+    /// - SELECT the record's EF, ceil(R / 256) READ BINARY (where the transport carries
+    ///   extended length, each file in one READ BINARY);
     /// - COMPUTE DIGITAL SIGNATURE `80 2A 00 00` over the challenge's SHA-256 DigestInfo.
     ///
-    /// 7 + ceil(C / 256) + ceil(R / 256) APDUs (13 on the virtual card with the birth-date key).
+    /// On a short-APDU transport: 6 + ceil(C / 256) + ceil(R / 256) APDUs for a certificate of C
+    /// bytes and a record of R bytes (12 on the virtual card with the birth-date key, 28 with
+    /// access code B); 8 + … on a card refusing short file identifiers.
     ///
     /// Errors are the card's (a wrong or blocked opener, a removed card); what could not be
     /// proven is in the [`Genuineness`], never an error. A reset by another application fails
