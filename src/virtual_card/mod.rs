@@ -35,6 +35,7 @@ mod handler;
 mod holder;
 #[doc(hidden)]
 pub mod issue;
+mod profile;
 mod tlv;
 
 use std::fmt;
@@ -44,11 +45,12 @@ use rsa::RsaPublicKey;
 use zeroize::Zeroizing;
 
 use crate::jpki::{CertificateKind, KeyKind, PinKind};
-use crate::transport::{Capabilities, Interface, Transport, TransportError};
+use crate::transport::{Capabilities, Transport, TransportError};
 pub use builder::VirtualCardBuilder;
 use codes::Code;
 use files::{App, Cert, Ef, Pair};
 pub use holder::Holder;
+pub use profile::{Profile, Reader};
 
 /// The ATR the virtual card answers with by default: `3B 8C 80 01` + the 12 historical bytes
 /// `JPKI-VIRTUAL` + TCK (T=1). A choice: no public source gives a real card's ATR, and real
@@ -82,6 +84,10 @@ pub struct VirtualCard {
     /// The card-info and card-face data files, indexed by `DataFile::index`.
     data_files: Vec<Vec<u8>>,
     holder: Holder,
+    /// Which optional forms of command the card takes.
+    profile: Profile,
+    /// What the reader in front of it carries.
+    reader: Reader,
 }
 
 /// One PIN: its value, tries left and whether it is verified in this card session.
@@ -219,6 +225,29 @@ impl VirtualCard {
         &self.holder
     }
 
+    /// Which optional forms of command the card takes (default
+    /// [`Profile::ExtendedAndShortFileIds`]).
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// What the reader in front of the card carries (default [`Reader::Extended`]).
+    pub fn reader(&self) -> Reader {
+        self.reader
+    }
+
+    /// The length of the data file `fid` of the card-info (`app` = its AID) or card-face
+    /// application as the card holds it, from the record's own TLV header: what a reader of
+    /// the whole record receives. `None` for any other file.
+    pub fn record_len(&self, aid: &[u8], fid: u16) -> Option<usize> {
+        let file = match (App::from_aid(aid)?, fid) {
+            (App::CardInfo, fid) => codes::card_info_ef(fid)?.ok()?,
+            (App::CardFace, fid) => codes::card_face_ef(fid)?.ok()?,
+            _ => return None,
+        };
+        self.data_files.get(file.index()).map(Vec::len)
+    }
+
     fn pin(&self, pair: Pair) -> &PinState {
         match pair {
             Pair::Auth => &self.auth_pin,
@@ -308,6 +337,8 @@ impl fmt::Debug for VirtualCard {
             .field("auth_pin", &self.auth_pin)
             .field("sign_pin", &self.sign_pin)
             .field("card_app_codes", &self.codes)
+            .field("profile", &self.profile)
+            .field("reader", &self.reader)
             .field("log_len", &self.log.len())
             .finish_non_exhaustive()
     }
@@ -324,18 +355,26 @@ impl fmt::Debug for PinState {
 }
 
 impl Transport for VirtualCard {
+    /// Hands the command to the card. Behind a [`Reader::ShortOnly`] a command in the
+    /// extended-length form (or longer than 261 bytes) fails with [`TransportError::Other`]
+    /// and never reaches the card, as on a reader that cannot carry it.
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let caps = self.reader.capabilities();
+        let extended = apdu::parse(command).is_some_and(|parsed| parsed.extended);
+        if (extended && !caps.extended_length) || command.len() > caps.max_command_len {
+            return Err(TransportError::other(ReaderRefused));
+        }
         Ok(self.handle(command))
     }
 
-    /// A contact reader carrying short APDUs only, used by this process alone (exclusive).
+    /// A contact reader used by this process alone (exclusive), carrying extended APDUs or
+    /// not as its [`Reader`] says.
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            max_command_len: 261,
-            max_response_len: 258,
-            extended_length: false,
-            interface: Interface::Contact,
-            exclusive: true,
-        }
+        self.reader.capabilities()
     }
 }
+
+/// The virtual card's transport was given a command its [`Reader`] cannot carry.
+#[derive(Debug, thiserror::Error)]
+#[error("the virtual card's short-APDU reader cannot carry this command")]
+struct ReaderRefused;
