@@ -320,15 +320,18 @@ impl VirtualCard {
 
     /// COMPUTE DIGITAL SIGNATURE `80 2A P1 80 Lc <data> 00` with the current key EF after its
     /// PIN; the card adds PKCS#1 v1.5 type-1 padding and returns 256 bytes. P1 says what the
-    /// data is (the schemes only myna-card gives, probed on a real card):
+    /// data is (the schemes only myna-card gives, found by trying every P1 on a real card):
     ///
     /// - `00`: the DigestInfo to sign, as given (OpenSC, jpki/myna and flutter_nfc_mynumber
     ///   send it this way; at most k − 11 = 245 bytes);
+    /// - `01`: the message; the card hashes it with SHA-256 and signs the bare 32-byte hash,
+    ///   with no DigestInfo around it;
     /// - `02`: a bare SHA-256 hash of 32 bytes; the card puts the SHA-256 DigestInfo around it;
-    /// - `03`: the message itself; the card hashes it with SHA-256 and signs that DigestInfo.
+    /// - `03`: the message; the card hashes it with SHA-256 and signs that DigestInfo.
     ///
-    /// Other P1 values (myna-card's `04`/`05`, RSASSA-PSS) are not modelled and answer `6A86`;
-    /// a `02` hash of another length answers `6700` (a choice).
+    /// Other P1 values (myna-card's `04`/`05`, RSASSA-PSS) are not modelled and answer `6A86`,
+    /// as myna-card saw every P1 outside its six answered; a `02` hash of another length
+    /// answers `6700` (a choice).
     ///
     /// P2 = `80 | SFI` names the key EF by its short identifier (`97` auth key, `9A` sign key)
     /// instead of the current EF (only myna-card uses this form: "byte-identical signature
@@ -369,6 +372,8 @@ impl VirtualCard {
 enum Scheme {
     /// `00`: a DigestInfo, signed as given.
     DigestInfo,
+    /// `01`: the message, hashed on the card; the bare hash is signed.
+    Sha256Bare,
     /// `02`: a bare SHA-256 hash.
     Sha256Hash,
     /// `03`: the message, hashed on the card with SHA-256.
@@ -379,6 +384,7 @@ impl Scheme {
     fn from_p1(p1: u8) -> Option<Self> {
         match p1 {
             0x00 => Some(Scheme::DigestInfo),
+            0x01 => Some(Scheme::Sha256Bare),
             0x02 => Some(Scheme::Sha256Hash),
             0x03 => Some(Scheme::Sha256Message),
             _ => None,
@@ -392,6 +398,7 @@ impl Scheme {
             Scheme::DigestInfo => {
                 (!data.is_empty() && data.len() <= MAX_DIGEST_INFO_LEN).then(|| data.to_vec())
             }
+            Scheme::Sha256Bare => (!data.is_empty()).then(|| Sha256::digest(data).to_vec()),
             Scheme::Sha256Hash => (data.len() == SHA256_LEN).then(|| sha256_digest_info(data)),
             Scheme::Sha256Message => {
                 (!data.is_empty()).then(|| sha256_digest_info(&Sha256::digest(data)))
