@@ -133,8 +133,9 @@ pub enum Error {
     /// A command could not be encoded (a bug, or data too long for the transport).
     #[error("invalid command: {0}")]
     InvalidCommand(#[from] ApduError),
-    /// A certificate is not well-formed DER, or an extension or JPKI attribute the library
-    /// reads is malformed.
+    /// A certificate is not well-formed DER, or an extension the library reads is malformed.
+    /// (A JPKI personal-data attribute that does not parse is no error: the attribute keeps
+    /// its raw value without a typed reading.)
     #[error("invalid certificate: {what}")]
     InvalidCertificate {
         /// What is wrong.
