@@ -549,3 +549,26 @@ fn an_exclusive_connection_keeps_other_clients_out_and_its_selection() {
     assert_eq!((first, card.stats().commands - first), (3, 1));
     card.close().expect("close");
 }
+
+#[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
+fn experiment_extended() {
+    let _serial = stack::serial();
+    let reader = stack::reader();
+    let other = OtherClient::connect(&reader);
+    let mut buffer = vec![0; ::pcsc::MAX_BUFFER_SIZE_EXTENDED];
+    for apdu in [SELECT_JPKI, "00A4020C02000A", "00B0000000", "00B00000000A00", "00B0000000FFFF", "00B0000000000000"] {
+        let command = hex::decode(apdu).unwrap();
+        let r = other.card.transmit(&command, &mut buffer);
+        println!("{apdu}: {:?}", r.map(|a| (a.len(), hex::encode_upper(&a[a.len().saturating_sub(2)..]))));
+    }
+    let mut long = hex::decode("802A00800003E8").unwrap();
+    long.extend(vec![0x30; 1000]);
+    long.extend([0x01, 0x00]);
+    let r = other.card.transmit(&long, &mut buffer);
+    println!("long command: {:?}", r.map(|a| hex::encode_upper(a)));
+    let card = stack::connect(&reader);
+    println!("capabilities: {:?}", mynumbercard::Transport::capabilities(card.transport()));
+    drop(card);
+    other.leave();
+}

@@ -251,3 +251,25 @@ fn the_reader_carries_extended_apdus_or_not_apart_from_the_card() {
     assert_eq!(VirtualCard::new().reader(), Reader::Extended);
     assert_eq!(VirtualCard::new().profile(), Profile::ExtendedAndShortFileIds);
 }
+
+#[test]
+fn the_files_have_a_real_cards_sizes() {
+    // A JPKI test card issued in 2025: auth certificate 1,590 bytes, sign certificate 1,758,
+    // CA certificates 1,316-1,333 (the published roots 1,301-1,319), card face 3,070. The
+    // virtual card's are within a few percent, and take as many 256-byte reads.
+    let card = VirtualCard::new();
+    let face = card
+        .record_len(mynumbercard::card_face::APPLICATION.aid(), 0x0002)
+        .unwrap();
+    for (what, len, real) in [
+        ("auth", card.certificate_der(CertificateKind::Auth).len(), 1590),
+        ("sign", card.certificate_der(CertificateKind::Sign).len(), 1758),
+        ("auth CA", card.certificate_der(CertificateKind::AuthCa).len(), 1333),
+        ("sign CA", card.certificate_der(CertificateKind::SignCa).len(), 1318),
+        ("card face", face, 3070),
+    ] {
+        println!("{what}: {len} bytes (real card: {real})");
+        assert!(len.abs_diff(real) * 100 <= real * 5, "{what}: {len} against {real}");
+        assert_eq!(len.div_ceil(256), real.div_ceil(256), "{what}: 256-byte reads");
+    }
+}
