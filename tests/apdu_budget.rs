@@ -1,30 +1,29 @@
-//! The APDU budget: every JPKI operation, from a fresh session on the virtual card, sends
-//! exactly the fewest APDUs SELECT-based addressing allows. Prints the README's Performance
-//! table (APDUs, bytes on the wire, modeled wall time) with `-- --nocapture`.
+//! The APDU budget: every operation, from a fresh session on each kind of virtual card behind
+//! each kind of reader, sends exactly the APDUs its budget says, stated against the fewest the
+//! forms that card and reader take allow. Prints the tables of the `performance` page (APDUs,
+//! bytes on the wire, modeled wall time) with `-- --nocapture`.
 
 #![cfg(feature = "virtual-card")]
 
 #[path = "../benches/budget/mod.rs"]
 mod budget;
 
-use budget::{measure, row, Op, FLOWS, HEADER, JPKI};
+use budget::{all_ops, measure, measure_on, row, Op, Setup, HEADER, JPKI};
 use mynumbercard::VirtualCard;
 
 #[test]
-fn each_operation_sends_its_lower_bound_of_apdus() {
-    println!("{HEADER}");
-    let card = VirtualCard::new();
-    for op in JPKI.into_iter().chain(FLOWS) {
-        let cost = measure(op);
-        println!("{}", row(op, &cost));
-        let (bound, how) = op.lower_bound(&card);
-        assert_eq!(cost.stats.commands, bound, "{}: {how}", op.name());
+fn budget_tables() {
+    for setup in Setup::ALL {
+        println!("\n### {}\n\n{HEADER}", setup.name());
+        for op in all_ops() {
+            println!("{}", row(op, setup, &measure_on(op, setup)));
+        }
     }
 }
 
 #[test]
 fn the_modeled_time_is_at_least_one_turnaround_per_apdu() {
-    for op in JPKI.into_iter().chain(FLOWS) {
+    for op in all_ops() {
         let cost = measure(op);
         let n = u32::try_from(cost.stats.commands).unwrap();
         let contact = mynumbercard::latency::LinkModel::contact();
@@ -46,7 +45,7 @@ fn signing_is_charged_the_cards_signature_time_once() {
 #[test]
 fn only_the_signing_operations_are_charged_a_signature() {
     let model = mynumbercard::latency::LinkModel::nfc_424();
-    for op in JPKI.into_iter().chain(FLOWS) {
+    for op in all_ops() {
         let cost = measure(op);
         assert_eq!(
             cost.nfc >= model.signature_time,
@@ -58,15 +57,18 @@ fn only_the_signing_operations_are_charged_a_signature() {
 }
 
 #[test]
-fn a_shared_transport_selects_again_in_every_transaction() {
-    // (exclusive, shared): the guard selects the secret's application and file in its own
-    // transaction on both; reads and signatures after it save their SELECT AP only on an
-    // exclusive transport.
-    let expected = [(7, 7), (11, 12), (10, 11), (14, 14)];
-    println!("| sequence | exclusive | shared |\n|---|---:|---:|");
-    for ((name, ops), want) in budget::SEQUENCES.iter().zip(expected) {
-        let got = budget::sequence_apdus(ops);
-        println!("| {name} | {} | {} |", got.0, got.1);
-        assert_eq!(got, want, "{name}");
+fn lower_bounds_count_what_each_setup_allows() {
+    let card = VirtualCard::new();
+    let bound = |op, setup| Op::lower_bound(op, setup, &card).0;
+    let auth = Op::ReadCertificate(mynumbercard::CertificateKind::Auth);
+    let select_only = Setup::ALL[5];
+    assert_eq!(bound(auth, Setup::BEST), 2);
+    let reads = card
+        .certificate_der(mynumbercard::CertificateKind::Auth)
+        .len()
+        .div_ceil(256) as u64;
+    assert_eq!(bound(auth, select_only), 2 + reads);
+    for op in JPKI {
+        assert!(bound(op, Setup::BEST) <= bound(op, select_only), "{}", op.name());
     }
 }

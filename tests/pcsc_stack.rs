@@ -552,23 +552,72 @@ fn an_exclusive_connection_keeps_other_clients_out_and_its_selection() {
 
 #[test]
 #[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
-fn experiment_extended() {
+fn extended_apdus_pass_through_pcscd_and_vpcd() {
     let _serial = stack::serial();
     let reader = stack::reader();
+    // The transport says so: vpcd carries extended APDUs of up to 65,535 bytes each way.
+    let card = stack::connect(&reader);
+    let caps = mynumbercard::Transport::capabilities(card.transport());
+    assert!(caps.extended_length, "{caps:?}");
+    assert_eq!((caps.max_command_len, caps.max_response_len), (65_535, 65_535));
+    drop(card);
+
     let other = OtherClient::connect(&reader);
     let mut buffer = vec![0; ::pcsc::MAX_BUFFER_SIZE_EXTENDED];
-    for apdu in [SELECT_JPKI, "00A4020C02000A", "00B0000000", "00B00000000A00", "00B0000000FFFF", "00B0000000000000"] {
-        let command = hex::decode(apdu).unwrap();
-        let r = other.card.transmit(&command, &mut buffer);
-        println!("{apdu}: {:?}", r.map(|a| (a.len(), hex::encode_upper(&a[a.len().saturating_sub(2)..]))));
+    let mut send = |apdu: &[u8]| -> Vec<u8> {
+        other.card.transmit(apdu, &mut buffer).expect("transmit").to_vec()
+    };
+    // A 2,562-byte response: the whole auth certificate EF (certificate, then filler).
+    send(&hex::decode(SELECT_JPKI).unwrap());
+    send(&[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x0A]);
+    let file = send(&[0x00, 0xB0, 0x00, 0x00, 0x00, 0x0A, 0x00]);
+    let cert = stack::expected_certificate(CertificateKind::Auth);
+    assert_eq!(file.len(), 2560 + 2);
+    assert_eq!(file[..cert.len()], cert[..]);
+    assert_eq!(file[2560..], [0x90, 0x00]);
+    // A 1,009-byte command: COMPUTE DIGITAL SIGNATURE of a 1,000-byte message the card hashes
+    // (P1 = 03), extended Lc and Le. The signature verifies over the whole message, so the
+    // whole command arrived.
+    let mut verify = vec![0x00, 0x20, 0x00, 0x98, 0x04];
+    verify.extend_from_slice(VirtualCard::DEFAULT_AUTH_PIN.as_bytes());
+    assert_eq!(send(&verify), [0x90, 0x00]);
+    let message: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+    let mut sign = vec![0x80, 0x2A, 0x03, 0x97, 0x00, 0x03, 0xE8];
+    sign.extend_from_slice(&message);
+    sign.extend_from_slice(&[0x01, 0x00]);
+    assert_eq!(sign.len(), 1009);
+    let response = send(&sign);
+    assert_eq!(response.len(), 258);
+    assert!(stack::verifies(&cert, &digest(&message), &response[..256]));
+    // The card was verified here: leave it unpowered for the next test.
+    other
+        .card
+        .disconnect(::pcsc::Disposition::UnpowerCard)
+        .map_err(|(_, e)| e)
+        .expect("disconnect");
+}
+
+#[path = "../benches/budget/mod.rs"]
+mod budget;
+
+#[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
+fn the_apdu_budget_holds_through_pcscd() {
+    let _serial = stack::serial();
+    let reader = stack::reader();
+    // The card `virtual_reader` serves by default, behind what this connection declares.
+    let caps = mynumbercard::Transport::capabilities(stack::connect(&reader).transport());
+    println!("FIGURE budget through pcscd ({caps:?})");
+    println!("| operation | APDUs through pcscd | in process, same capabilities |");
+    println!("|---|---:|---:|");
+    for op in budget::all_ops() {
+        let mut card = stack::connect(&reader);
+        op.run(&mut card)
+            .unwrap_or_else(|e| panic!("{}: {e}", op.name()));
+        let through = card.stats().commands;
+        card.close().expect("close");
+        let in_process = budget::commands_with(op, budget::Setup::BEST, caps);
+        println!("| {} | {through} | {in_process} |", op.name());
+        assert_eq!(through, in_process, "{}", op.name());
     }
-    let mut long = hex::decode("802A00800003E8").unwrap();
-    long.extend(vec![0x30; 1000]);
-    long.extend([0x01, 0x00]);
-    let r = other.card.transmit(&long, &mut buffer);
-    println!("long command: {:?}", r.map(|a| hex::encode_upper(a)));
-    let card = stack::connect(&reader);
-    println!("capabilities: {:?}", mynumbercard::Transport::capabilities(card.transport()));
-    drop(card);
-    other.leave();
 }

@@ -1,6 +1,8 @@
-//! The APDU budget: each operation a user thinks in, run from a fresh session on the virtual
-//! card, with the fewest APDUs SELECT-based addressing allows for it. Shared by the
-//! `operations` bench (speed) and the `apdu_budget` test (counts, and the table it prints).
+//! The APDU budget: each operation a user thinks in, run from a fresh session on each kind of
+//! virtual card behind each kind of reader ([`Setup`]), with the fewest APDUs the forms that
+//! card and reader take allow for it ([`Op::lower_bound`]). Shared by the `operations` bench
+//! (speed), the `apdu_budget` test (counts, and the tables it prints) and the PC/SC stack
+//! test (the same counts through pcscd).
 
 #![allow(dead_code)] // each includer uses part of it
 
@@ -10,7 +12,9 @@ use mynumbercard::access_code::AccessCodeB;
 use mynumbercard::eligibility::Confirmation;
 use mynumbercard::exchange::Stats;
 use mynumbercard::latency::{LinkModel, Modeled};
+use mynumbercard::access_code::CardInfoPin;
 use mynumbercard::transport::Transport;
+use mynumbercard::virtual_card::{Profile, Reader};
 use mynumbercard::{
     AuthPin, Card, CertificateKind, KeyKind, LastTry, PinKind, Result, SignPin, VirtualCard,
 };
@@ -34,6 +38,9 @@ pub enum Op {
     VerifyAndSign(KeyKind),
     /// `card.eligibility_check(...)` in one of its modes.
     Eligibility(Mode),
+    /// `card_info.verify_pin(pin)`, then `read_attributes()` (the basic four, checked against
+    /// the integrity record), in one transaction.
+    CardInfoAttributes,
 }
 
 /// The eligibility check's modes.
@@ -69,12 +76,103 @@ pub const FLOWS: [Op; 3] = [
     Op::Eligibility(Mode::VisualWithCode),
 ];
 
+/// The card-info application's operations.
+pub const CARD_INFO: [Op; 1] = [Op::CardInfoAttributes];
+
+/// Every operation of the budget.
+pub fn all_ops() -> impl Iterator<Item = Op> {
+    JPKI.into_iter().chain(FLOWS).chain(CARD_INFO)
+}
+
 /// The default virtual card's access code B (born 1990-01-01, expiry 2035, code 1234).
 const ACCESS_CODE_B: &str = "02010120351234";
 
-/// APDUs to verify a PIN from a fresh session: SELECT AP, SELECT EF, empty VERIFY (tries
-/// left, the lockout guard), VERIFY.
-const VERIFY: u64 = 4;
+/// A kind of card ([`Profile`]) behind a kind of reader ([`Reader`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setup {
+    /// What the card takes.
+    pub profile: Profile,
+    /// What the reader carries.
+    pub reader: Reader,
+}
+
+impl Setup {
+    /// The default virtual card: extended length and short file identifiers, over a reader
+    /// that carries extended APDUs.
+    pub const BEST: Setup = Setup::new(Profile::ExtendedAndShortFileIds, Reader::Extended);
+
+    /// The setups the budget covers: each profile over an extended reader, then the card
+    /// taking both forms and the card refusing both over a short-only reader.
+    pub const ALL: [Setup; 6] = [
+        Setup::BEST,
+        Setup::new(Profile::RefusesExtendedLength, Reader::Extended),
+        Setup::new(Profile::RefusesShortFileIds, Reader::Extended),
+        Setup::new(Profile::RefusesBoth, Reader::Extended),
+        Setup::new(Profile::ExtendedAndShortFileIds, Reader::ShortOnly),
+        Setup::new(Profile::RefusesBoth, Reader::ShortOnly),
+    ];
+
+    /// `profile` behind `reader`.
+    pub const fn new(profile: Profile, reader: Reader) -> Self {
+        Self { profile, reader }
+    }
+
+    /// A fresh default virtual card of this setup.
+    pub fn card(self) -> VirtualCard {
+        VirtualCard::builder()
+            .profile(self.profile)
+            .reader(self.reader)
+            .build()
+    }
+
+    /// "card profile, reader".
+    pub fn name(self) -> String {
+        format!("{}, {}", self.profile.name(), self.reader.name())
+    }
+
+    /// Whether an EF can be addressed without its SELECT.
+    pub fn short_file_ids(self) -> bool {
+        self.profile.takes_short_file_ids()
+    }
+
+    /// Whether a file can be read in one READ BINARY: the card takes an extended Le and the
+    /// reader carries it.
+    pub fn extended_reads(self) -> bool {
+        self.profile.takes_extended_length() && self.reader == Reader::Extended
+    }
+
+    /// SELECTs of an EF a command needs before it: none with short file identifiers.
+    fn select_ef(self) -> u64 {
+        u64::from(!self.short_file_ids())
+    }
+
+    /// APDUs to read a file of `len` bytes once its application is selected, and how.
+    fn read(self, len: usize) -> (u64, String) {
+        let (reads, how) = if self.extended_reads() {
+            (1, "1 READ".to_owned())
+        } else {
+            (len.div_ceil(256) as u64, format!("⌈{len}/256⌉"))
+        };
+        let select = self.select_ef();
+        let how = if select == 0 {
+            how
+        } else {
+            format!("SELECT EF + {how}")
+        };
+        (select + reads, how)
+    }
+
+    /// APDUs of the guard's empty VERIFY and the VERIFY, with the SELECT of the PIN's EF where
+    /// needed.
+    fn verify(self) -> u64 {
+        self.select_ef() + 2
+    }
+
+    /// APDUs of COMPUTE DIGITAL SIGNATURE, with the SELECT of the key's EF where needed.
+    fn sign(self) -> u64 {
+        self.select_ef() + 1
+    }
+}
 
 impl Op {
     /// A short name for reports and bench ids.
@@ -89,6 +187,7 @@ impl Op {
             Op::Eligibility(Mode::Pin) => "eligibility_check/pin".into(),
             Op::Eligibility(Mode::Visual) => "eligibility_check/visual".into(),
             Op::Eligibility(Mode::VisualWithCode) => "eligibility_check/visual_code_b".into(),
+            Op::CardInfoAttributes => "card_info/verify_pin+read_attributes".into(),
         }
     }
 
@@ -120,57 +219,75 @@ impl Op {
                 .sign_sha256_with_pin(&sign_pin(), &DIGEST, LastTry::Refuse)
                 .map(drop),
             Op::Eligibility(mode) => eligibility(card, mode),
+            Op::CardInfoAttributes => card
+                .transaction(|card| {
+                    let mut info = card.card_info();
+                    info.verify_pin(&CardInfoPin::new(VirtualCard::DEFAULT_CARD_INFO_PIN)?)?;
+                    info.read_attributes()
+                })
+                .map(drop),
             Op::VerifyPin(_) | Op::VerifyAndSign(_) => {
                 unreachable!("the budget lists auth and sign")
             }
         }
     }
 
-    /// The fewest APDUs the operation can take with SELECT-based addressing, and how that
-    /// number is made up.
-    pub fn lower_bound(self, card: &VirtualCard) -> (u64, String) {
+    /// The fewest APDUs the operation can take on `setup`'s card, and how that number is made
+    /// up: one SELECT of each application, the guard's empty VERIFY before each VERIFY, a
+    /// SELECT of each EF unless the card takes short file identifiers, and one READ BINARY per
+    /// file when card and reader take extended lengths, else one per 256 bytes. On a card
+    /// refusing both forms this is the count of SELECT addressing and 256-byte reads.
+    pub fn lower_bound(self, setup: Setup, card: &VirtualCard) -> (u64, String) {
+        let cert = |kind| setup.read(card.certificate_der(kind).len());
+        let verify = setup.verify();
+        let sign = setup.sign();
         match self {
-            Op::Identify => (3, "SELECT AP + SELECT EF + 1 READ".into()),
-            Op::ReadCertificate(kind) => {
-                let len = card.certificate_der(kind).len();
-                let reads = len.div_ceil(256) as u64;
-                if kind == CertificateKind::Sign {
-                    let n = VERIFY + 1 + reads;
-                    (n, format!("verify 4 + SELECT EF + ⌈{len}/256⌉"))
-                } else {
-                    (2 + reads, format!("2 + ⌈{len}/256⌉"))
-                }
+            Op::Identify => {
+                let (n, how) = setup.read(32);
+                (1 + n, format!("SELECT AP + {how}"))
             }
-            Op::PinStatus(_) => (3, "SELECT AP + SELECT EF + empty VERIFY".into()),
-            Op::VerifyPin(_) => (VERIFY, "status 3 + VERIFY".into()),
-            Op::VerifyAndSign(_) => (VERIFY + 2, "verify 4 + SELECT key + SIGN".into()),
+            Op::ReadCertificate(CertificateKind::Sign) => {
+                let (n, how) = cert(CertificateKind::Sign);
+                (1 + verify + n, format!("SELECT AP + verify {verify} + {how}"))
+            }
+            Op::ReadCertificate(kind) => {
+                let (n, how) = cert(kind);
+                (1 + n, format!("SELECT AP + {how}"))
+            }
+            Op::PinStatus(_) => {
+                let n = verify - 1;
+                (1 + n, format!("SELECT AP + status {n}"))
+            }
+            Op::VerifyPin(_) => (1 + verify, format!("SELECT AP + status and VERIFY {verify}")),
+            Op::VerifyAndSign(_) => (
+                1 + verify + sign,
+                format!("SELECT AP + verify {verify} + sign {sign}"),
+            ),
             Op::Eligibility(mode) => {
-                let len = card.certificate_der(CertificateKind::Auth).len();
-                let cert = len.div_ceil(256) as u64;
+                let (n, how) = cert(CertificateKind::Auth);
                 match mode {
-                    Mode::Pin => (cert + 7, format!("⌈{len}/256⌉ + 7")),
-                    Mode::Visual => (2 + cert, format!("2 + ⌈{len}/256⌉")),
+                    Mode::Pin => (
+                        1 + n + verify + sign,
+                        format!("SELECT AP + {how} + verify {verify} + sign {sign}"),
+                    ),
+                    Mode::Visual => (1 + n, format!("SELECT AP + {how}")),
                     Mode::VisualWithCode => {
-                        let face = card_face_record_len();
-                        let n = 2 + cert + 5 + face.div_ceil(256) as u64;
-                        (n, format!("2 + ⌈{len}/256⌉ + 5 + ⌈{face}/256⌉"))
+                        let (face, face_how) = setup.read(card_face_record_len(card));
+                        (
+                            1 + n + 1 + verify + face,
+                            format!("SELECT AP + {how} + SELECT AP + verify {verify} + {face_how}"),
+                        )
                     }
                 }
             }
-        }
-    }
-
-    /// APDUs short-file-identifier addressing would save (P2 = 80|SFI for VERIFY and SIGN,
-    /// P1 = 80|SFI for READ BINARY; only myna-card shows SIGN with an SFI): every SELECT EF.
-    pub fn sfi_savings(self) -> u64 {
-        match self {
-            Op::Identify | Op::PinStatus(_) | Op::VerifyPin(_) => 1,
-            Op::ReadCertificate(CertificateKind::Sign) | Op::VerifyAndSign(_) => 2,
-            Op::ReadCertificate(_) => 1,
-            // SELECT of the certificate, then of the PIN and the key (or of access code B and
-            // the card-face record).
-            Op::Eligibility(Mode::Pin | Mode::VisualWithCode) => 3,
-            Op::Eligibility(Mode::Visual) => 1,
+            Op::CardInfoAttributes => {
+                let (attributes, a_how) = setup.read(card_info_record_len(card, 0x0002));
+                let (integrity, i_how) = setup.read(card_info_record_len(card, 0x0003));
+                (
+                    1 + verify + attributes + integrity,
+                    format!("SELECT AP + verify {verify} + {a_how} + {i_how}"),
+                )
+            }
         }
     }
 }
@@ -188,10 +305,15 @@ pub struct Cost {
 
 /// Runs `op` once on a fresh default virtual card under each link model.
 pub fn measure(op: Op) -> Cost {
+    measure_on(op, Setup::BEST)
+}
+
+/// Runs `op` once on a fresh virtual card of `setup` under each link model.
+pub fn measure_on(op: Op, setup: Setup) -> Cost {
     let run = |model: LinkModel| {
-        let mut card = Card::new(Modeled::new(VirtualCard::new(), model));
+        let mut card = Card::new(Modeled::new(setup.card(), model));
         op.run(&mut card)
-            .expect("the operation succeeds on the virtual card");
+            .unwrap_or_else(|e| panic!("{} on {}: {e}", op.name(), setup.name()));
         (card.stats(), card.transport().elapsed())
     };
     let (stats, contact) = run(LinkModel::contact());
@@ -204,20 +326,19 @@ pub fn measure(op: Op) -> Cost {
 }
 
 /// The header of [`row`]'s table (Markdown).
-pub const HEADER: &str = "| operation | APDUs | lower bound | sent B | received B | contact ms | NFC 424 ms | SFI would save |\n|---|---:|---|---:|---:|---:|---:|---:|";
+pub const HEADER: &str = "| operation | APDUs | lower bound | sent B | received B | contact ms | NFC 424 ms |\n|---|---:|---|---:|---:|---:|---:|";
 
-/// One Markdown row for `op`.
-pub fn row(op: Op, cost: &Cost) -> String {
-    let (bound, how) = op.lower_bound(&VirtualCard::new());
+/// One Markdown row for `op` on `setup`.
+pub fn row(op: Op, setup: Setup, cost: &Cost) -> String {
+    let (bound, how) = op.lower_bound(setup, &setup.card());
     format!(
-        "| {} | {} | {bound} ({how}) | {} | {} | {:.1} | {:.1} | {} |",
+        "| {} | {} | {bound} ({how}) | {} | {} | {:.1} | {:.1} |",
         op.name(),
         cost.stats.commands,
         cost.stats.bytes_sent,
         cost.stats.bytes_received,
         ms(cost.contact),
         ms(cost.nfc),
-        op.sfi_savings(),
     )
 }
 
@@ -244,25 +365,16 @@ fn eligibility<T: Transport>(card: &mut Card<T>, mode: Mode) -> Result<()> {
     card.eligibility_check(confirmation).map(drop)
 }
 
-/// The length of the virtual card's card-face record (EF 0002 of the card-face AP), from its
-/// BER-TLV header, read with raw APDUs: SELECT AP, SELECT EF 0012, VERIFY access code B,
-/// SELECT EF 0002, READ BINARY of 8 bytes.
-fn card_face_record_len() -> usize {
-    let mut card = VirtualCard::new();
-    let mut select = vec![0x00, 0xA4, 0x04, 0x0C, 0x0A];
-    select.extend_from_slice(&[0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02]);
-    let mut verify = vec![0x00, 0x20, 0x00, 0x80, 14];
-    verify.extend_from_slice(ACCESS_CODE_B.as_bytes());
-    for apdu in [
-        select,
-        vec![0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x12],
-        verify,
-        vec![0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x02],
-    ] {
-        assert_eq!(card.handle(&apdu), [0x90, 0x00], "{apdu:02X?}");
-    }
-    let prefix = card.handle(&[0x00, 0xB0, 0x00, 0x00, 0x08]);
-    mynumbercard::tlv::total_len(&prefix, usize::MAX).expect("the record has a TLV header")
+/// The length of the card-face record (EF 0002 of the card-face AP) as the card holds it.
+fn card_face_record_len(card: &VirtualCard) -> usize {
+    card.record_len(mynumbercard::card_face::APPLICATION.aid(), 0x0002)
+        .expect("the card-face application holds EF 0002")
+}
+
+/// The length of the card-info record `fid` as the card holds it.
+fn card_info_record_len(card: &VirtualCard, fid: u16) -> usize {
+    card.record_len(mynumbercard::card_info::APPLICATION.aid(), fid)
+        .expect("the card-info application holds the record")
 }
 
 fn auth_pin() -> AuthPin {
@@ -342,4 +454,42 @@ pub fn sequence_apdus(ops: &[Op]) -> (u64, u64) {
         op.run(&mut shared).expect("runs on the virtual card");
     }
     (exclusive.stats().commands, shared.stats().commands)
+}
+
+/// The virtual card of `setup` behind a transport declaring `capabilities` (a PC/SC
+/// connection's, say): its commands reach the card as they are.
+pub struct Declaring {
+    /// The card.
+    pub card: VirtualCard,
+    /// What the transport declares.
+    pub capabilities: mynumbercard::transport::Capabilities,
+}
+
+impl Transport for Declaring {
+    fn transmit(
+        &mut self,
+        command: &[u8],
+    ) -> std::result::Result<Vec<u8>, mynumbercard::TransportError> {
+        Ok(self.card.handle(command))
+    }
+
+    fn capabilities(&self) -> mynumbercard::transport::Capabilities {
+        self.capabilities
+    }
+}
+
+/// APDUs of `op` from a fresh session on `setup`'s card behind a transport declaring
+/// `capabilities`.
+pub fn commands_with(
+    op: Op,
+    setup: Setup,
+    capabilities: mynumbercard::transport::Capabilities,
+) -> u64 {
+    let mut card = Card::new(Declaring {
+        card: setup.card(),
+        capabilities,
+    });
+    op.run(&mut card)
+        .unwrap_or_else(|e| panic!("{} on {}: {e}", op.name(), setup.name()));
+    card.stats().commands
 }
