@@ -145,33 +145,6 @@ impl Setup {
     fn select_ef(self) -> u64 {
         u64::from(!self.short_file_ids())
     }
-
-    /// APDUs to read a file of `len` bytes once its application is selected, and how.
-    fn read(self, len: usize) -> (u64, String) {
-        let (reads, how) = if self.extended_reads() {
-            (1, "1 READ".to_owned())
-        } else {
-            (len.div_ceil(256) as u64, format!("⌈{len}/256⌉"))
-        };
-        let select = self.select_ef();
-        let how = if select == 0 {
-            how
-        } else {
-            format!("SELECT EF + {how}")
-        };
-        (select + reads, how)
-    }
-
-    /// APDUs of the guard's empty VERIFY and the VERIFY, with the SELECT of the PIN's EF where
-    /// needed.
-    fn verify(self) -> u64 {
-        self.select_ef() + 2
-    }
-
-    /// APDUs of COMPUTE DIGITAL SIGNATURE, with the SELECT of the key's EF where needed.
-    fn sign(self) -> u64 {
-        self.select_ef() + 1
-    }
 }
 
 impl Op {
@@ -232,61 +205,189 @@ impl Op {
         }
     }
 
+    /// What the operation does, in the order it does it, as far as addressing goes.
+    pub fn steps(self, card: &VirtualCard) -> Vec<Step> {
+        let cert = |kind| Step::File(card.certificate_der(kind).len());
+        match self {
+            Op::Identify => vec![Step::App, Step::Token],
+            Op::ReadCertificate(CertificateKind::Sign) => {
+                vec![Step::App, Step::Verify, cert(CertificateKind::Sign)]
+            }
+            Op::ReadCertificate(kind) => vec![Step::App, cert(kind)],
+            Op::PinStatus(_) => vec![Step::App, Step::Status],
+            Op::VerifyPin(_) => vec![Step::App, Step::Verify],
+            Op::VerifyAndSign(_) => vec![Step::App, Step::Verify, Step::Sign],
+            Op::Eligibility(Mode::Pin) => vec![
+                Step::App,
+                cert(CertificateKind::Auth),
+                Step::Verify,
+                Step::Sign,
+            ],
+            Op::Eligibility(Mode::Visual) => vec![Step::App, cert(CertificateKind::Auth)],
+            Op::Eligibility(Mode::VisualWithCode) => vec![
+                Step::App,
+                cert(CertificateKind::Auth),
+                Step::App,
+                Step::Verify,
+                Step::File(card_face_record_len(card)),
+            ],
+            Op::CardInfoAttributes => vec![
+                Step::App,
+                Step::Verify,
+                Step::File(card_info_record_len(card, 0x0002)),
+                Step::File(card_info_record_len(card, 0x0003)),
+            ],
+        }
+    }
+
     /// The fewest APDUs the operation can take on `setup`'s card, and how that number is made
     /// up: one SELECT of each application, the guard's empty VERIFY before each VERIFY, a
     /// SELECT of each EF unless the card takes short file identifiers, and one READ BINARY per
     /// file when card and reader take extended lengths, else one per 256 bytes. On a card
     /// refusing both forms this is the count of SELECT addressing and 256-byte reads.
     pub fn lower_bound(self, setup: Setup, card: &VirtualCard) -> (u64, String) {
-        let cert = |kind| setup.read(card.certificate_der(kind).len());
-        let verify = setup.verify();
-        let sign = setup.sign();
+        let mut total = 0;
+        let mut parts = Vec::new();
+        for step in self.steps(card) {
+            let (n, how) = step.lower_bound(setup);
+            total += n;
+            parts.push(how);
+        }
+        (total, parts.join(" + "))
+    }
+
+    /// The APDUs the library sends for the operation from a fresh session on `setup`: the
+    /// lower bound, plus what it costs to learn what the card takes. [`Policy`] says how.
+    pub fn expected(self, setup: Setup, card: &VirtualCard) -> u64 {
+        let mut policy = Policy::default();
+        self.steps(card)
+            .into_iter()
+            .map(|step| policy.apdus(step, setup))
+            .sum()
+    }
+}
+
+/// One step of an operation, as far as addressing goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A SELECT of the operation's application.
+    App,
+    /// A file of this many bytes that the library reads whole where it can (a certificate, a
+    /// card-info or card-face record).
+    File(usize),
+    /// The token file: a SELECT of it and one READ BINARY of its 32 bytes, on every card.
+    Token,
+    /// The guard's empty VERIFY alone (a PIN's status).
+    Status,
+    /// The guard's empty VERIFY, then the VERIFY.
+    Verify,
+    /// COMPUTE DIGITAL SIGNATURE.
+    Sign,
+}
+
+impl Step {
+    /// The fewest APDUs the step takes on `setup`, and how.
+    fn lower_bound(self, setup: Setup) -> (u64, String) {
+        let select = setup.select_ef();
+        let ef = if select == 0 { "" } else { "SELECT EF + " };
         match self {
-            Op::Identify => {
-                let (n, how) = setup.read(32);
-                (1 + n, format!("SELECT AP + {how}"))
+            Step::App => (1, "SELECT AP".into()),
+            Step::File(_) if setup.extended_reads() => (select + 1, format!("{ef}1 READ")),
+            Step::File(len) => {
+                let reads = len.div_ceil(256) as u64;
+                (select + reads, format!("{ef}⌈{len}/256⌉ READ"))
             }
-            Op::ReadCertificate(CertificateKind::Sign) => {
-                let (n, how) = cert(CertificateKind::Sign);
-                (1 + verify + n, format!("SELECT AP + verify {verify} + {how}"))
+            Step::Token => (select + 1, format!("{ef}1 READ")),
+            Step::Status => (select + 1, format!("{ef}status")),
+            Step::Verify => (select + 2, format!("{ef}status + VERIFY")),
+            Step::Sign => (select + 1, format!("{ef}SIGN")),
+        }
+    }
+}
+
+/// What a session has found out about a form of command.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Known {
+    #[default]
+    Unknown,
+    Works,
+    Refused,
+}
+
+/// The library's way of learning what a card takes, step by step (the rules the APDU counts
+/// of the budget follow):
+///
+/// - a file is read whole in one extended-length READ BINARY when the reader carries it and
+///   the card was not found to refuse it, by its short file identifier unless the card was
+///   found to refuse those; else after a SELECT of the EF, in 256-byte reads;
+/// - the guard asks for the tries left by short file identifier (`00 20 00 80|SFI`, the safe
+///   probe) unless the card was found to refuse them, and sends the VERIFY in the form that
+///   answered; else after a SELECT of the EF;
+/// - COMPUTE DIGITAL SIGNATURE names the key by its short file identifier once the card
+///   answered one in this session; else after a SELECT of the key;
+/// - a refused probe marks every form not yet known as refused, so that a card refusing both
+///   costs one probe per session; the token file is always read after its SELECT.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Policy {
+    extended: Known,
+    short_file_ids: Known,
+}
+
+impl Policy {
+    fn refuse_unknown(&mut self) {
+        for known in [&mut self.extended, &mut self.short_file_ids] {
+            if *known == Known::Unknown {
+                *known = Known::Refused;
             }
-            Op::ReadCertificate(kind) => {
-                let (n, how) = cert(kind);
-                (1 + n, format!("SELECT AP + {how}"))
-            }
-            Op::PinStatus(_) => {
-                let n = verify - 1;
-                (1 + n, format!("SELECT AP + status {n}"))
-            }
-            Op::VerifyPin(_) => (1 + verify, format!("SELECT AP + status and VERIFY {verify}")),
-            Op::VerifyAndSign(_) => (
-                1 + verify + sign,
-                format!("SELECT AP + verify {verify} + sign {sign}"),
-            ),
-            Op::Eligibility(mode) => {
-                let (n, how) = cert(CertificateKind::Auth);
-                match mode {
-                    Mode::Pin => (
-                        1 + n + verify + sign,
-                        format!("SELECT AP + {how} + verify {verify} + sign {sign}"),
-                    ),
-                    Mode::Visual => (1 + n, format!("SELECT AP + {how}")),
-                    Mode::VisualWithCode => {
-                        let (face, face_how) = setup.read(card_face_record_len(card));
-                        (
-                            1 + n + 1 + verify + face,
-                            format!("SELECT AP + {how} + SELECT AP + verify {verify} + {face_how}"),
-                        )
+        }
+    }
+
+    /// APDUs of `step` on `setup`, learning what the card answers.
+    fn apdus(&mut self, step: Step, setup: Setup) -> u64 {
+        let card_sfi = setup.profile.takes_short_file_ids();
+        let card_extended = setup.profile.takes_extended_length();
+        let by_sfi = self.short_file_ids != Known::Refused;
+        match step {
+            Step::App => 1,
+            Step::Token => 2,
+            Step::File(len) => {
+                let chunks = len.div_ceil(256) as u64;
+                if setup.reader != Reader::Extended || self.extended == Known::Refused {
+                    return 1 + chunks;
+                }
+                let probe = if by_sfi { 1 } else { 2 };
+                if card_extended && (!by_sfi || card_sfi) {
+                    self.extended = Known::Works;
+                    if by_sfi {
+                        self.short_file_ids = Known::Works;
                     }
+                    probe
+                } else {
+                    self.refuse_unknown();
+                    // After a refused read by identifier, a SELECT; after a refused read of
+                    // the selected EF, none.
+                    probe + u64::from(by_sfi) + chunks
                 }
             }
-            Op::CardInfoAttributes => {
-                let (attributes, a_how) = setup.read(card_info_record_len(card, 0x0002));
-                let (integrity, i_how) = setup.read(card_info_record_len(card, 0x0003));
-                (
-                    1 + verify + attributes + integrity,
-                    format!("SELECT AP + verify {verify} + {a_how} + {i_how}"),
-                )
+            Step::Status | Step::Verify => {
+                let verify = u64::from(step == Step::Verify);
+                if !by_sfi {
+                    return 2 + verify;
+                }
+                if card_sfi {
+                    self.short_file_ids = Known::Works;
+                    1 + verify
+                } else {
+                    self.refuse_unknown();
+                    3 + verify
+                }
+            }
+            Step::Sign => {
+                if self.short_file_ids == Known::Works {
+                    1
+                } else {
+                    2
+                }
             }
         }
     }
