@@ -10,6 +10,34 @@
 //! `tests/golden_transcripts.rs` checks both against command sequences of other public
 //! implementations.
 //!
+//! Each kind of card is a [`Profile`]: by default the card takes extended-length READ BINARY
+//! and short file identifiers, as real cards do in the public sources (Miena, c-3lab's
+//! mynumbercard-idp and AokiApp's jsapdu read whole files in one extended READ BINARY;
+//! jsapdu and myna-card address EFs by short file identifier), and a profile refuses either
+//! form or both. What the reader in front of it carries is a [`Reader`], chosen apart: a card
+//! that takes extended lengths behind a short-only reader is a setup of its own. Its files have
+//! a real card's sizes (a 2025 JPKI test card: auth certificate 1,590 bytes, sign certificate
+//! 1,758, CA certificates about 1,330, card face 3,070), so a read takes as many APDUs as on
+//! one.
+//!
+//! ```
+//! use mynumbercard::virtual_card::{Profile, Reader, VirtualCard};
+//! use mynumbercard::Transport;
+//! // A card of the generation that declares no extended lengths, behind a short-APDU reader.
+//! let mut card = VirtualCard::builder()
+//!     .profile(Profile::RefusesExtendedLength)
+//!     .reader(Reader::ShortOnly)
+//!     .build();
+//! assert!(!card.capabilities().extended_length);
+//! // READ BINARY of EF 000A by its short file identifier (P1 = 80 | 0A), no SELECT of it.
+//! let aid = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
+//! let mut select = vec![0x00, 0xA4, 0x04, 0x0C, 0x0A];
+//! select.extend_from_slice(&aid);
+//! assert_eq!(card.handle(&select), [0x90, 0x00]);
+//! let head = card.handle(&[0x00, 0xB0, 0x8A, 0x00, 0x04]);
+//! assert_eq!(head[..2], [0x30, 0x82]);
+//! ```
+//!
 //! ```
 //! use mynumbercard::virtual_card::VirtualCard;
 //! let mut card = VirtualCard::new();
@@ -106,7 +134,9 @@ impl VirtualCard {
     pub const DEFAULT_CARD_INFO_PIN: &'static str = "1234";
 
     /// A card with the defaults: PINs `1234` / `ABC123`, card-info PIN `1234`, full tries, the
-    /// default holder (so access code A is `123456789018` and B `02010120351234`).
+    /// default holder (so access code A is `123456789018` and B `02010120351234`), taking
+    /// extended lengths and short file identifiers ([`Profile::ExtendedAndShortFileIds`])
+    /// behind a reader that carries extended APDUs ([`Reader::Extended`]).
     pub fn new() -> Self {
         Self::builder().build()
     }
