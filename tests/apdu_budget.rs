@@ -41,7 +41,11 @@ fn the_best_card_and_reader_meet_the_targets_at_their_lower_bounds() {
     let bound = |op: Op| op.lower_bound(setup, &card).0;
     // A certificate in 2 (SELECT AP, one READ BINARY by short file identifier), PIN status 2,
     // verify and sign 4 (the guard's status VERIFY included).
-    for kind in [CertificateKind::Auth, CertificateKind::AuthCa, CertificateKind::SignCa] {
+    for kind in [
+        CertificateKind::Auth,
+        CertificateKind::AuthCa,
+        CertificateKind::SignCa,
+    ] {
         assert_eq!(sent(Op::ReadCertificate(kind)), 2, "{kind:?}");
     }
     for kind in [PinKind::Auth, PinKind::Sign] {
@@ -116,7 +120,9 @@ fn a_card_refusing_both_forms_costs_one_probe_per_session() {
             .unwrap();
         for command in &log[first_refused + 1..] {
             let sfi_read = command[1] == 0xB0 && command[2] & 0x80 != 0;
-            let sfi_p2 = matches!(command[1], 0x20 | 0x2A) && command[3] & 0xE0 == 0x80 && command[3] != 0x80;
+            let sfi_p2 = matches!(command[1], 0x20 | 0x2A)
+                && command[3] & 0xE0 == 0x80
+                && command[3] != 0x80;
             let extended = command.len() > 5 && command[4] == 0 && command[1] == 0xB0;
             assert!(!(sfi_read || sfi_p2 || extended), "{command:02X?}");
         }
@@ -196,6 +202,10 @@ fn lower_bounds_count_what_each_setup_allows() {
         .div_ceil(256) as u64;
     assert_eq!(bound(auth, select_only), 2 + reads);
     for op in JPKI {
-        assert!(bound(op, Setup::BEST) <= bound(op, select_only), "{}", op.name());
+        assert!(
+            bound(op, Setup::BEST) <= bound(op, select_only),
+            "{}",
+            op.name()
+        );
     }
 }

@@ -658,7 +658,11 @@ fn myna_card_verifies_and_signs_by_short_file_identifier() {
 #[test]
 fn myna_card_signs_a_bare_hash_by_short_file_identifier() {
     let mut card = VirtualCard::new();
-    let data = play(&mut card, "myna-card sign (P1 = 02)", MYNA_CARD_SIGN_BARE_HASH);
+    let data = play(
+        &mut card,
+        "myna-card sign (P1 = 02)",
+        MYNA_CARD_SIGN_BARE_HASH,
+    );
     // The signature verifies with the auth certificate's key over the same hash.
     assert_signs_abc(&card, KeyKind::Auth, &data[3]);
     // The same bytes as the library's `80 2A 00 80` over the DigestInfo (PKCS #1 v1.5 is

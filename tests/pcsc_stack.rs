@@ -559,13 +559,20 @@ fn extended_apdus_pass_through_pcscd_and_vpcd() {
     let card = stack::connect(&reader);
     let caps = mynumbercard::Transport::capabilities(card.transport());
     assert!(caps.extended_length, "{caps:?}");
-    assert_eq!((caps.max_command_len, caps.max_response_len), (65_535, 65_535));
+    assert_eq!(
+        (caps.max_command_len, caps.max_response_len),
+        (65_535, 65_535)
+    );
     drop(card);
 
     let other = OtherClient::connect(&reader);
     let mut buffer = vec![0; ::pcsc::MAX_BUFFER_SIZE_EXTENDED];
     let mut send = |apdu: &[u8]| -> Vec<u8> {
-        other.card.transmit(apdu, &mut buffer).expect("transmit").to_vec()
+        other
+            .card
+            .transmit(apdu, &mut buffer)
+            .expect("transmit")
+            .to_vec()
     };
     // A 2,562-byte response: the whole auth certificate EF (certificate, then filler).
     send(&hex::decode(SELECT_JPKI).unwrap());

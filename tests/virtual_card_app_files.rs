@@ -64,11 +64,7 @@ fn card_face_files_carry_signed_images_and_dates() {
 
     let face = read_file(&mut card, 0x0002);
     // About the 3,070 bytes of a 2025 test card's record.
-    assert!(
-        (2_900..3_072).contains(&face.len()),
-        "{} bytes",
-        face.len()
-    );
+    assert!((2_900..3_072).contains(&face.len()), "{} bytes", face.len());
     let objects = parse(&face, 0xFF20, 0);
     assert_eq!(
         tags(&objects),
@@ -86,7 +82,10 @@ fn card_face_files_carry_signed_images_and_dates() {
         assert!(png.starts_with(PNG));
     }
     assert!(objects[6].value.starts_with(&JP2));
-    assert!((512..=2048).contains(&objects[6].value.len()), "a photo of about 1 KB");
+    assert!(
+        (512..=2048).contains(&objects[6].value.len()),
+        "a photo of about 1 KB"
+    );
     assert_eq!(
         objects[8].value, b"20350101",
         "expiry: the birthday in 2035"

@@ -102,7 +102,11 @@ fn a_card_refusing_extended_length_refuses_every_extended_command() {
     );
     let response = on_default.handle(&extended);
     let (signature, sw) = split(&response);
-    assert_eq!((signature.len(), sw), (256, OK), "the default card takes it");
+    assert_eq!(
+        (signature.len(), sw),
+        (256, OK),
+        "the default card takes it"
+    );
 }
 
 #[test]
@@ -123,11 +127,25 @@ fn short_file_identifiers_work_only_on_a_card_that_takes_them() {
         // The empty VERIFY P2 = 80 | 18 asks for the auth PIN's tries; the VERIFY spends one only
         // where the card takes the form.
         let status = card.handle(&[0x00, 0x20, 0x00, 0x98]);
-        assert_eq!(status, if takes { vec![0x63, 0xC3] } else { refused.to_vec() });
+        assert_eq!(
+            status,
+            if takes {
+                vec![0x63, 0xC3]
+            } else {
+                refused.to_vec()
+            }
+        );
         let mut wrong = vec![0x00, 0x20, 0x00, 0x98, 0x04];
         wrong.extend_from_slice(b"0000");
         let answer = card.handle(&wrong);
-        assert_eq!(answer, if takes { vec![0x63, 0xC2] } else { refused.to_vec() });
+        assert_eq!(
+            answer,
+            if takes {
+                vec![0x63, 0xC2]
+            } else {
+                refused.to_vec()
+            }
+        );
         assert_eq!(card.tries_left(PinKind::Auth), if takes { 2 } else { 3 });
         // COMPUTE DIGITAL SIGNATURE P2 = 80 | 17 after the PIN.
         verify_auth_pin(&mut card);
@@ -142,7 +160,11 @@ fn short_file_identifiers_work_only_on_a_card_that_takes_them() {
         // Every card signs after a SELECT of the key, with P2 = 80.
         assert_eq!(card.handle(&[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x17]), OK);
         let response = card.handle(&sign_command(0x00, 0x80, &digest_info));
-        assert_eq!((response.len(), split(&response).1), (258, OK), "{profile:?}");
+        assert_eq!(
+            (response.len(), split(&response).1),
+            (258, OK),
+            "{profile:?}"
+        );
     }
 }
 
@@ -203,10 +225,7 @@ fn the_signature_schemes_sign_the_same_digest_info_whoever_hashes() {
         [0x67, 0x00]
     );
     assert_eq!(card.handle(&[0x80, 0x2A, 0x03, 0x97, 0x00]), [0x67, 0x00]);
-    assert_eq!(
-        card.handle(&sign_command(0x04, 0x97, &hash)),
-        [0x6A, 0x86]
-    );
+    assert_eq!(card.handle(&sign_command(0x04, 0x97, &hash)), [0x6A, 0x86]);
 }
 
 #[test]
@@ -249,7 +268,10 @@ fn the_reader_carries_extended_apdus_or_not_apart_from_the_card() {
         }
     }
     assert_eq!(VirtualCard::new().reader(), Reader::Extended);
-    assert_eq!(VirtualCard::new().profile(), Profile::ExtendedAndShortFileIds);
+    assert_eq!(
+        VirtualCard::new().profile(),
+        Profile::ExtendedAndShortFileIds
+    );
 }
 
 #[test]
@@ -262,14 +284,37 @@ fn the_files_have_a_real_cards_sizes() {
         .record_len(mynumbercard::card_face::APPLICATION.aid(), 0x0002)
         .unwrap();
     for (what, len, real) in [
-        ("auth", card.certificate_der(CertificateKind::Auth).len(), 1590),
-        ("sign", card.certificate_der(CertificateKind::Sign).len(), 1758),
-        ("auth CA", card.certificate_der(CertificateKind::AuthCa).len(), 1333),
-        ("sign CA", card.certificate_der(CertificateKind::SignCa).len(), 1318),
+        (
+            "auth",
+            card.certificate_der(CertificateKind::Auth).len(),
+            1590,
+        ),
+        (
+            "sign",
+            card.certificate_der(CertificateKind::Sign).len(),
+            1758,
+        ),
+        (
+            "auth CA",
+            card.certificate_der(CertificateKind::AuthCa).len(),
+            1333,
+        ),
+        (
+            "sign CA",
+            card.certificate_der(CertificateKind::SignCa).len(),
+            1318,
+        ),
         ("card face", face, 3070),
     ] {
         println!("{what}: {len} bytes (real card: {real})");
-        assert!(len.abs_diff(real) * 100 <= real * 5, "{what}: {len} against {real}");
-        assert_eq!(len.div_ceil(256), real.div_ceil(256), "{what}: 256-byte reads");
+        assert!(
+            len.abs_diff(real) * 100 <= real * 5,
+            "{what}: {len} against {real}"
+        );
+        assert_eq!(
+            len.div_ceil(256),
+            real.div_ceil(256),
+            "{what}: 256-byte reads"
+        );
     }
 }

@@ -9,10 +9,10 @@
 use std::time::Duration;
 
 use mynumbercard::access_code::AccessCodeB;
+use mynumbercard::access_code::CardInfoPin;
 use mynumbercard::eligibility::Confirmation;
 use mynumbercard::exchange::Stats;
 use mynumbercard::latency::{LinkModel, Modeled};
-use mynumbercard::access_code::CardInfoPin;
 use mynumbercard::transport::Transport;
 use mynumbercard::virtual_card::{Profile, Reader};
 use mynumbercard::{

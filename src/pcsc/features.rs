@@ -170,12 +170,18 @@ mod tests {
         assert_eq!(size, Some(65_541));
         let caps = with_extended(Capabilities::default(), 65_541);
         assert!(caps.extended_length);
-        assert_eq!(caps.max_command_len, 65_544, "capped at the extended form's longest");
+        assert_eq!(
+            caps.max_command_len, 65_544,
+            "capped at the extended form's longest"
+        );
         assert_eq!(caps.max_response_len, 65_538);
         // What CCID's driver and vpcd 0.9 report: 64 KiB of data, or one byte less.
         for (size, response) in [(65_535, 65_537), (65_536, 65_538)] {
             let caps = with_extended(Capabilities::default(), size);
-            assert_eq!((caps.max_command_len, caps.max_response_len), (65_544, response));
+            assert_eq!(
+                (caps.max_command_len, caps.max_response_len),
+                (65_544, response)
+            );
         }
         // A reader taking 1 KiB of data: 1,033-byte commands, 1,026-byte responses.
         let caps = with_extended(Capabilities::default(), 1024);
@@ -190,10 +196,15 @@ mod tests {
         assert!(is_old_vpcd("Virtual PCD 00 00"));
         assert!(is_old_vpcd("Virtual PCD 00 01"));
         assert!(!is_old_vpcd("Virtual PCD"));
-        assert!(!is_old_vpcd("ACS ACR1252 1S CL Reader [ACR1252 Dual Reader PICC] 00 00"));
+        assert!(!is_old_vpcd(
+            "ACS ACR1252 1S CL Reader [ACR1252 Dual Reader PICC] 00 00"
+        ));
         let caps = vpcd(Capabilities::default());
         assert!(caps.extended_length);
-        assert_eq!((caps.max_command_len, caps.max_response_len), (65_535, 65_535));
+        assert_eq!(
+            (caps.max_command_len, caps.max_response_len),
+            (65_535, 65_535)
+        );
         assert!(!caps.exclusive);
     }
 

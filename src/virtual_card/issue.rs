@@ -48,14 +48,14 @@ use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::{Digest, Sha256};
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::certificate::{TbsCertificate, Version};
-use x509_cert::ext::pkix::name::{GeneralName, OtherName};
 use x509_cert::ext::pkix::certpolicy::{PolicyInformation, PolicyQualifierInfo};
 use x509_cert::ext::pkix::crl::dp::DistributionPoint;
 use x509_cert::ext::pkix::name::DistributionPointName;
+use x509_cert::ext::pkix::name::{GeneralName, OtherName};
 use x509_cert::ext::pkix::{
     AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints,
-    CertificatePolicies, CrlDistributionPoints, IssuerAltName, KeyUsage, KeyUsages,
-    SubjectAltName, SubjectKeyIdentifier,
+    CertificatePolicies, CrlDistributionPoints, IssuerAltName, KeyUsage, KeyUsages, SubjectAltName,
+    SubjectKeyIdentifier,
 };
 use x509_cert::ext::Extension;
 use x509_cert::name::{Name, RdnSequence, RelativeDistinguishedName};
@@ -179,8 +179,8 @@ fn user_extensions(pair: Pair) -> Result<Vec<Extension>, IssueError> {
     let notice = {
         // UserNotice ::= SEQUENCE { explicitText UTF8String } (RFC 5280 §4.2.1.4).
         let text = Utf8StringRef::new(NOTICE)?.to_der()?;
-        let mut sequence = der::Header::new(der::Tag::Sequence, der::Length::try_from(text.len())?)?
-            .to_der()?;
+        let mut sequence =
+            der::Header::new(der::Tag::Sequence, der::Length::try_from(text.len())?)?.to_der()?;
         sequence.extend_from_slice(&text);
         <Any as der::Decode>::from_der(&sequence)?
     };
@@ -201,10 +201,13 @@ fn user_extensions(pair: Pair) -> Result<Vec<Extension>, IssueError> {
     }]);
     // The CRL partition the certificate's revocation is listed in: a choice of name.
     let mut crl_entry = ca_name(pair)?;
-    crl_entry.0.extend(name(&[
-        (AT_UNIT, "CRL Distribution Points"),
-        (AT_COMMON_NAME, "CRL-PARTITION-0001"),
-    ])?.0);
+    crl_entry.0.extend(
+        name(&[
+            (AT_UNIT, "CRL Distribution Points"),
+            (AT_COMMON_NAME, "CRL-PARTITION-0001"),
+        ])?
+        .0,
+    );
     let ocsp = AuthorityInfoAccessSyntax(vec![AccessDescription {
         access_method: OID_OCSP,
         access_location: uri(&format!("ocsp/{which}"))?,
