@@ -3,30 +3,32 @@
 //! ([`Reader`]). "The reader carries extended APDUs" and "the card accepts them" are different
 //! facts, so the two are chosen apart.
 //!
-//! The forms, and who uses them on real cards:
-//!
-//! - **Extended-length READ BINARY** (ISO/IEC 7816-4 extended Le, `00 HH LL`): three
-//!   independent codebases send it to real cards and report no failure: Miena (Android, the
-//!   whole certificate in one READ BINARY), c-3lab's mynumbercard-idp (Android, an extended Le
-//!   whenever more than 256 bytes are wanted) and AokiApp's jsapdu (PC/SC and Android, the whole
-//!   card-face file in one read). Card generations differ: one contact ATR in OpenSC's and
-//!   pcsc-tools' ATR lists declares extended Lc/Le in its card-capabilities byte, another
-//!   declares none, hence a profile that refuses them.
-//! - **Short file identifiers** (ISO/IEC 7816-4 SFI, an EF addressed without its SELECT):
-//!   READ BINARY with P1 = `80|SFI` and VERIFY with P2 = `80|SFI` (jsapdu and myna-card),
-//!   COMPUTE DIGITAL SIGNATURE with P2 = `80|SFI` (myna-card alone, its default path). Every
-//!   other public implementation (OpenSC, jpki/myna, …) SELECTs the EF, hence a profile that
-//!   refuses them.
-//!
-//! How a refusing card answers is a choice, since no source shows a refusal: an extended Le
-//! gets `6700` (wrong length), a short file identifier `6A86` (incorrect P1-P2), the status
-//! words ISO/IEC 7816-4 gives for a length or a parameter the card does not take.
+//! The forms, their sources and the choices made are in [`Profile`]'s docs.
 
 use crate::transport::{Capabilities, Interface};
 
-/// Which optional forms of command the card takes (see the [module docs](self) for the
-/// sources). Every profile takes SELECT, short READ BINARY, VERIFY and COMPUTE DIGITAL
-/// SIGNATURE after a SELECT, and the signature schemes of P1 `00`, `02` and `03`.
+/// Which optional forms of command the card takes. Every profile takes SELECT, short READ
+/// BINARY, VERIFY and COMPUTE DIGITAL SIGNATURE after a SELECT, and the signature schemes of
+/// P1 `00`–`03`.
+///
+/// The forms, and who uses them on real cards:
+///
+/// - **Extended-length READ BINARY** (ISO/IEC 7816-4 extended Le, `00 HH LL`): three
+///   independent codebases send it to real cards and report no failure: Miena (Android, the
+///   whole certificate in one READ BINARY), c-3lab's mynumbercard-idp (Android, an extended Le
+///   whenever more than 256 bytes are wanted) and AokiApp's jsapdu (PC/SC and Android, the whole
+///   card-face file in one read). Card generations differ: one contact ATR in OpenSC's and
+///   pcsc-tools' ATR lists declares extended Lc/Le in its card-capabilities byte, another
+///   declares none, hence a profile that refuses them.
+/// - **Short file identifiers** (ISO/IEC 7816-4 SFI, an EF addressed without its SELECT):
+///   READ BINARY with P1 = `80|SFI` and VERIFY with P2 = `80|SFI` (jsapdu and myna-card),
+///   COMPUTE DIGITAL SIGNATURE with P2 = `80|SFI` (myna-card alone, its default path). Every
+///   other public implementation (OpenSC, jpki/myna, …) SELECTs the EF, hence a profile that
+///   refuses them.
+///
+/// How a refusing card answers is a choice, since no source shows a refusal: an extended Le
+/// gets `6700` (wrong length), a short file identifier `6A86` (incorrect P1-P2), the status
+/// words ISO/IEC 7816-4 gives for a length or a parameter the card does not take.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum Profile {
