@@ -209,3 +209,17 @@ fn lower_bounds_count_what_each_setup_allows() {
         );
     }
 }
+
+#[test]
+fn a_shared_transport_selects_again_in_every_transaction() {
+    // (exclusive, shared), on the default card and reader: the guard selects the secret's
+    // application in its own transaction on both (and names the PIN by its short file
+    // identifier); reads after it save their SELECT AP only on an exclusive transport.
+    let expected = [(5, 5), (3, 4), (4, 5), (8, 8)];
+    println!("| sequence | exclusive | shared |\n|---|---:|---:|");
+    for ((name, ops), want) in budget::SEQUENCES.iter().zip(expected) {
+        let got = budget::sequence_apdus(ops);
+        println!("| {name} | {} | {} |", got.0, got.1);
+        assert_eq!(got, want, "{name}");
+    }
+}

@@ -4,8 +4,11 @@ mod flow_support;
 
 use std::sync::{Arc, Mutex};
 
-use flow_support::{log, reads, secrets_sent, select_ef, EMPTY_VERIFY, SELECT_JPKI};
+use flow_support::{
+    log, reads, secrets_sent, select_ef, status_sfi, verify_sfi, Wire, EMPTY_VERIFY, SELECT_JPKI,
+};
 use mynumbercard::transport::{self, Transport};
+use mynumbercard::virtual_card::Reader;
 use mynumbercard::{
     AuthPin, Card, CardKind, CertificateKind, Error, KeyKind, LastTry, PinKind, PinStatus, SignPin,
     VirtualCard,
@@ -15,27 +18,49 @@ use sha2::{Digest, Sha256};
 /// VERIFY with "1234", as the card receives it.
 const VERIFY_1234: &str = "002000800431323334";
 
+/// The commands that read certificate EF `fid` (the application selected) behind `reader`:
+/// one READ BINARY by its short file identifier asking for the 16 KiB cap (`00 40 00`), or a
+/// SELECT of the EF and one READ BINARY per 256 bytes.
+fn certificate_reads(reader: Reader, fid: u16, len: usize) -> Vec<String> {
+    match reader {
+        Reader::Extended => vec![format!("00B0{:02X}00004000", 0x80 | fid)],
+        _ => {
+            let mut sent = vec![select_ef(fid)];
+            sent.extend(reads(len));
+            sent
+        }
+    }
+}
+
 #[test]
-fn reading_a_certificate_sends_select_select_and_one_read_per_256_bytes() {
-    for (kind, fid) in [
-        (CertificateKind::Auth, 0x000A),
-        (CertificateKind::AuthCa, 0x000B),
-        (CertificateKind::SignCa, 0x0002),
-    ] {
-        let mut vc = VirtualCard::new();
-        let expected_der = vc.certificate_der(kind).to_vec();
-        let mut card = Card::new(&mut vc);
-        let der = card.jpki().read_certificate_der(kind).unwrap();
-        assert_eq!(der, expected_der, "{kind:?}");
-        let mut expected = vec![SELECT_JPKI.to_owned(), select_ef(fid)];
-        expected.extend(reads(der.len()));
-        assert_eq!(log(&card), expected, "{kind:?}");
+fn reading_a_certificate_sends_one_extended_read_or_select_and_one_read_per_256_bytes() {
+    for reader in Reader::ALL {
+        for (kind, fid) in [
+            (CertificateKind::Auth, 0x000A),
+            (CertificateKind::AuthCa, 0x000B),
+            (CertificateKind::SignCa, 0x0002),
+        ] {
+            let mut vc = VirtualCard::builder().reader(reader).build();
+            let expected_der = vc.certificate_der(kind).to_vec();
+            let mut card = Card::new(&mut vc);
+            let der = card.jpki().read_certificate_der(kind).unwrap();
+            assert_eq!(der, expected_der, "{kind:?}");
+            let mut expected = vec![SELECT_JPKI.to_owned()];
+            expected.extend(certificate_reads(reader, fid, der.len()));
+            assert_eq!(log(&card), expected, "{kind:?} behind {reader:?}");
+        }
     }
 }
 
 #[test]
 fn the_sign_certificate_needs_the_sign_pin() {
-    let mut vc = VirtualCard::new();
+    for reader in Reader::ALL {
+        sign_certificate_behind(reader);
+    }
+}
+
+fn sign_certificate_behind(reader: Reader) {
+    let mut vc = VirtualCard::builder().reader(reader).build();
     let expected_der = vc.certificate_der(CertificateKind::Sign).to_vec();
     let mut card = Card::new(&mut vc);
     let mut jpki = card.jpki();
@@ -50,9 +75,12 @@ fn the_sign_certificate_needs_the_sign_pin() {
         .read_certificate_der(CertificateKind::Sign)
         .unwrap();
     assert_eq!(der, expected_der);
-    let mut expected = vec![select_ef(0x0001)];
-    expected.extend(reads(der.len()));
-    assert_eq!(log(&card), expected, "the JPKI AP stays selected");
+    let expected = certificate_reads(reader, 0x0001, der.len());
+    assert_eq!(
+        log(&card),
+        expected,
+        "the JPKI AP stays selected ({reader:?})"
+    );
 }
 
 #[test]
@@ -68,17 +96,41 @@ fn parsed_certificates_are_the_virtual_cards() {
 }
 
 #[test]
-fn pin_status_sends_select_select_and_an_empty_verify() {
+fn pin_status_sends_select_and_an_empty_verify_by_short_file_identifier() {
     let mut vc = VirtualCard::new();
     let mut card = Card::new(&mut vc);
     assert_eq!(
         card.jpki().pin_status(PinKind::Auth).unwrap(),
         PinStatus::Remaining(3)
     );
+    // `00 20 00 98`: EF 0018 named by its short file identifier, no SELECT of the EF.
+    assert_eq!(log(&card), [SELECT_JPKI.to_owned(), status_sfi(0x0018)]);
+    assert_eq!(status_sfi(0x0018), "00200098");
+    card.transport_mut().clear_log();
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Sign).unwrap(),
+        PinStatus::Remaining(5)
+    );
     assert_eq!(
         log(&card),
+        ["0020009B"],
+        "no second SELECT of the application"
+    );
+}
+
+#[test]
+fn pin_status_on_a_card_refusing_short_file_identifiers_selects_the_pin_file() {
+    let mut card = Card::new(Wire::refusing_sfi(VirtualCard::new()));
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Auth).unwrap(),
+        PinStatus::Remaining(3)
+    );
+    // One probe, refused; then SELECT EF and the empty VERIFY of the current EF.
+    assert_eq!(
+        card.transport().log(),
         [
             SELECT_JPKI.to_owned(),
+            "00200098".to_owned(),
             select_ef(0x0018),
             EMPTY_VERIFY.to_owned()
         ]
@@ -89,9 +141,9 @@ fn pin_status_sends_select_select_and_an_empty_verify() {
         PinStatus::Remaining(5)
     );
     assert_eq!(
-        log(&card),
+        card.transport().log(),
         [select_ef(0x001B), EMPTY_VERIFY.to_owned()],
-        "no second SELECT of the application"
+        "no second probe and no second SELECT of the application"
     );
 }
 
@@ -110,8 +162,10 @@ fn signing_sends_each_command_once_and_the_signature_verifies() {
         .expect("the card's signature verifies with the auth key");
 
     let sent = log(&card);
+    // The card answered a short file identifier in VERIFY: the key is named the same way
+    // (`80 2A 00 97`, EF 0017), no SELECT of it.
     let sign = format!(
-        "802A008033{}{}00",
+        "802A009733{}{}00",
         "3031300D060960864801650304020105000420",
         hex::encode_upper(digest)
     );
@@ -119,10 +173,8 @@ fn signing_sends_each_command_once_and_the_signature_verifies() {
         sent,
         [
             SELECT_JPKI.to_owned(),
-            select_ef(0x0018),
-            EMPTY_VERIFY.to_owned(),
-            VERIFY_1234.to_owned(),
-            select_ef(0x0017),
+            status_sfi(0x0018),
+            verify_sfi(0x0018, b"1234"),
             sign,
         ]
     );
@@ -130,6 +182,38 @@ fn signing_sends_each_command_once_and_the_signature_verifies() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), sent.len(), "no command sent twice");
+}
+
+#[test]
+fn signing_on_a_card_refusing_short_file_identifiers_selects_the_pin_and_the_key() {
+    let mut card = Card::new(Wire::refusing_sfi(VirtualCard::new()));
+    let public_key = card.transport().card().public_key(KeyKind::Auth).clone();
+    let digest: [u8; 32] = Sha256::digest(b"eligibility challenge").into();
+    let mut jpki = card.jpki();
+    jpki.verify_pin(&AuthPin::new("1234").unwrap()).unwrap();
+    let signature = jpki.sign_sha256(KeyKind::Auth, &digest).unwrap();
+    public_key
+        .verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest, &signature)
+        .expect("the card's signature verifies with the auth key");
+    let sign = format!(
+        "802A008033{}{}00",
+        "3031300D060960864801650304020105000420",
+        hex::encode_upper(digest)
+    );
+    // The refused probe, then the SELECT path; no short file identifier tried in signing,
+    // since VERIFY refused it.
+    assert_eq!(
+        card.transport().log(),
+        [
+            SELECT_JPKI.to_owned(),
+            "00200098".to_owned(),
+            select_ef(0x0018),
+            EMPTY_VERIFY.to_owned(),
+            VERIFY_1234.to_owned(),
+            select_ef(0x0017),
+            sign,
+        ]
+    );
 }
 
 #[test]
@@ -183,14 +267,7 @@ fn the_guard_refuses_the_last_try_without_sending_a_verify() {
         .verify_pin(&AuthPin::new("1234").unwrap())
         .unwrap_err();
     assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
-    assert_eq!(
-        log(&card),
-        [
-            SELECT_JPKI.to_owned(),
-            select_ef(0x0018),
-            EMPTY_VERIFY.to_owned()
-        ]
-    );
+    assert_eq!(log(&card), [SELECT_JPKI.to_owned(), status_sfi(0x0018)]);
     assert_eq!(card.transport().tries_left(PinKind::Auth), 1);
 
     // Explicitly allowed, the last try is spent; a wrong PIN blocks.
@@ -291,7 +368,7 @@ fn traces_mask_the_pin() {
         .unwrap();
     let lines = lines.lock().unwrap();
     assert!(
-        lines.contains(&"> 0020008004********".to_owned()),
+        lines.contains(&"> 0020009804********".to_owned()),
         "{lines:?}"
     );
     assert!(lines.contains(&"< 9000".to_owned()), "{lines:?}");
@@ -300,9 +377,15 @@ fn traces_mask_the_pin() {
 
 #[test]
 fn traces_mask_the_signature_certificate_not_the_others() {
+    for reader in Reader::ALL {
+        traces_behind(reader);
+    }
+}
+
+fn traces_behind(reader: Reader) {
     let lines = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&lines);
-    let mut vc = VirtualCard::new();
+    let mut vc = VirtualCard::builder().reader(reader).build();
     let name_hex = hex::encode_upper(vc.holder().name.as_bytes());
     let mut card = Card::new(&mut vc);
     card.set_tracer(move |line| sink.lock().unwrap().push(line.to_string()));
@@ -322,7 +405,11 @@ fn traces_mask_the_signature_certificate_not_the_others() {
         .skip_while(|l| !l.starts_with("> 00B0"))
         .filter(|l| l.starts_with("< "))
         .collect();
-    assert_eq!(reads.len(), sign.len().div_ceil(256));
+    let expected_reads = match reader {
+        Reader::Extended => 1,
+        _ => sign.len().div_ceil(256),
+    };
+    assert_eq!(reads.len(), expected_reads, "{reader:?}");
     for line in &reads {
         assert!(
             line.starts_with("< <") && line.ends_with(" of personal data>9000"),
@@ -336,8 +423,8 @@ fn traces_mask_the_signature_certificate_not_the_others() {
         .read_certificate_der(CertificateKind::Auth)
         .unwrap();
     let traced = lines.lock().unwrap();
-    let first = hex::encode_upper(&auth[..256]);
-    assert!(traced.contains(&format!("< {first}9000")), "{traced:?}");
+    let first = format!("< {}", hex::encode_upper(&auth[..256]));
+    assert!(traced.iter().any(|l| l.starts_with(&first)), "{traced:?}");
     assert!(
         !traced.iter().any(|l| l.contains("personal data")),
         "{traced:?}"
