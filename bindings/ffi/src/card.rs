@@ -221,6 +221,17 @@ impl MyNumberCard {
             ),
             SignInput::Digest { algorithm, digest } => (algorithm.to_core(), digest),
         };
+        // A digest of the wrong length is refused before the PIN is sent.
+        let digest_info =
+            algorithm
+                .digest_info(&digest)
+                .ok_or_else(|| CardError::InvalidFormat {
+                    reason: format!(
+                        "digest of {} bytes, expected {}",
+                        digest.len(),
+                        algorithm.output_len()
+                    ),
+                })?;
         let last_try = last_try.to_core();
         match key {
             KeyKind::Auth => {
@@ -229,7 +240,7 @@ impl MyNumberCard {
                     Ok(card.transaction(|card| {
                         let mut jpki = card.jpki();
                         jpki.verify_pin_with(&pin, last_try)?;
-                        jpki.sign_digest(mynumbercard::KeyKind::Auth, algorithm, &digest)
+                        jpki.sign_digest_info(mynumbercard::KeyKind::Auth, &digest_info)
                     })?)
                 })
             }
@@ -239,7 +250,7 @@ impl MyNumberCard {
                     Ok(card.transaction(|card| {
                         let mut jpki = card.jpki();
                         jpki.verify_pin_with(&pin, last_try)?;
-                        jpki.sign_digest(mynumbercard::KeyKind::Sign, algorithm, &digest)
+                        jpki.sign_digest_info(mynumbercard::KeyKind::Sign, &digest_info)
                     })?)
                 })
             }

@@ -16,6 +16,8 @@
 
 #![warn(missing_docs)]
 
+#[cfg(feature = "zeroize-on-free")]
+mod alloc;
 mod card;
 mod error;
 mod secret;
