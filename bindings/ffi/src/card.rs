@@ -77,7 +77,8 @@ impl Transport for Link {
 /// into memory it wipes, and wipes the buffer they crossed in; the caller wipes its own array
 /// after the call (`pin.fill(0)` in Kotlin, `resetBytes` in Swift, a `bytearray` in Python).
 ///
-/// A session that verified a PIN ends by unpowering the card ([`MyNumberCard::close`]).
+/// A session that verified a PIN ends by unpowering the card ([`MyNumberCard::end_session`],
+/// or when the object is dropped).
 #[derive(uniffi::Object)]
 pub struct MyNumberCard {
     card: Mutex<Option<Card<Link>>>,
@@ -429,13 +430,29 @@ impl MyNumberCard {
         self.with(|card| Ok(card.stats().commands))
     }
 
-    /// Ends the session: the transport is closed (unpowering the card if a PIN was
-    /// verified). Later calls fail with `Closed`; closing twice does nothing.
-    pub fn close(&self) -> Result<(), CardError> {
+    /// Ends the session: the transport is closed (asked to unpower the card if a PIN was
+    /// verified). Later calls fail with `Closed`; ending it twice does nothing. Dropping the
+    /// object (Kotlin `close()` or `use {}`, Swift `deinit`, Python garbage collection) ends
+    /// it too, ignoring the transport's errors.
+    pub fn end_session(&self) -> Result<(), CardError> {
         let card = self.lock().take();
         match card {
             Some(card) => Ok(card.close()?),
             None => Ok(()),
+        }
+    }
+}
+
+impl Drop for MyNumberCard {
+    fn drop(&mut self) {
+        let card = self
+            .card
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        if let Some(card) = card {
+            // A failure here has nowhere to go: the object is gone.
+            let _ = card.close();
         }
     }
 }

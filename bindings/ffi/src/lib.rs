@@ -7,7 +7,7 @@
 //! - [`MyNumberCard`]: one object per card session, `Send + Sync`, its calls serialized and
 //!   blocking, each one task in one transaction: identify, read a certificate, PIN and access
 //!   code statuses, verify-and-sign, the eligibility check in both modes, card-info and
-//!   card-face reads, PIN change, close.
+//!   card-face reads, PIN change, `end_session` (also on drop).
 //! - [`CardError`]: the one error, with the cases an app branches on; no message carries a
 //!   secret.
 //!

@@ -142,7 +142,8 @@ pub trait CardTransport: Send + Sync {
     /// Ends the session (Android `IsoDep.close()`, CoreNFC `session.invalidate()`, PC/SC
     /// disconnect). `unpower` is true when a PIN was verified in it: remove the card's power
     /// if the platform can (leave the NFC field, `SCARD_UNPOWER_CARD`), since a reset does
-    /// not clear a verified PIN. Called once, by `MyNumberCard.close`; nothing is sent after.
+    /// not clear a verified PIN. Called once, when the session ends (`MyNumberCard.endSession`, or the object is
+    /// dropped); nothing is sent after.
     fn close(&self, unpower: bool) -> Result<(), TransportError>;
 }
 

@@ -558,18 +558,32 @@ fn change_pins() {
 fn close_unpowers_after_a_pin_and_ends_the_session() {
     let (card, transport, session) = setup(VirtualCardConfig::default());
     session.identify().unwrap();
-    session.close().unwrap();
+    session.end_session().unwrap();
     assert_eq!(*transport.closed_with.lock().unwrap(), Some(false));
     assert_eq!(session.identify(), Err(CardError::Closed));
-    session.close().unwrap();
+    session.end_session().unwrap();
 
     let session = MyNumberCard::new(transport.clone());
     session
         .eligibility_check_pin(secret("1234"), b"c".to_vec(), LastTry::Refuse)
         .unwrap();
-    session.close().unwrap();
+    session.end_session().unwrap();
     assert_eq!(*transport.closed_with.lock().unwrap(), Some(true));
     assert!(card.is_powered());
+
+    // Dropping the object ends an open session.
+    *transport.closed_with.lock().unwrap() = None;
+    let session = MyNumberCard::new(transport.clone());
+    session
+        .verify_and_sign(
+            KeyKind::Sign,
+            secret("ABC123"),
+            SignInput::Message { message: vec![] },
+            LastTry::Refuse,
+        )
+        .unwrap();
+    drop(session);
+    assert_eq!(*transport.closed_with.lock().unwrap(), Some(true));
 }
 
 #[test]

@@ -38,7 +38,7 @@ def session():
     transport = PyscardTransport(READER)
     card = MyNumberCard(transport)
     yield card
-    card.close()
+    card.end_session()
 
 
 def test_identify_and_read_certificates(session):

@@ -234,15 +234,15 @@ def test_change_pins(virtual):
 
 def test_close(virtual):
     virtual.session.identify()
-    virtual.session.close()
+    virtual.session.end_session()
     assert virtual.transport.closed_with is False
     with pytest.raises(CardError.Closed):
         virtual.session.identify()
-    virtual.session.close()
+    virtual.session.end_session()
 
     session = MyNumberCard(virtual.transport)
     session.eligibility_check_pin(b"1234", b"c", LastTry.REFUSE)
-    session.close()
+    session.end_session()
     assert virtual.transport.closed_with is True
 
 
