@@ -13,7 +13,9 @@ const JPKI_AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00
 fn encode(c: &mut Criterion) {
     let select = commands::select_application(&JPKI_AID);
     let read = commands::read_binary(0x0100, 256).expect("offset in range");
-    let verify = commands::verify(b"1234");
+    let verify = Command::new(0x00, 0x20, 0x00, 0x80)
+        .with_data(*b"1234")
+        .sensitive();
     let case4e = Command::new(0x80, 0x2A, 0x00, 0x80)
         .with_data(vec![0x5A; 512])
         .with_le(65_536)

@@ -4,6 +4,7 @@
 //!
 //! ```text
 //! cargo run --example card_info -- --virtual --pin-stdin <<< 1234
+//! cargo run --example card_info -- --virtual --tries-left 1 --allow-last-try --pin-stdin <<< 1234
 //! ```
 
 mod common;
@@ -12,14 +13,13 @@ use std::error::Error;
 
 use clap::Parser;
 use mynumbercard::access_code::CardInfoPin;
-use mynumbercard::certificate::Sex;
 
 /// Print the basic four attributes and the my number.
 #[derive(Parser)]
 struct Args {
-    /// Read the card-info PIN (4 digits) as one line from stdin (default: a no-echo prompt).
-    #[arg(long)]
-    pin_stdin: bool,
+    /// The card-info PIN.
+    #[command(flatten)]
+    pin: common::PinArgs,
     /// Print the whole my number (it is personal data; masked by default).
     #[arg(long)]
     show_number: bool,
@@ -33,38 +33,30 @@ fn main() -> std::process::ExitCode {
 
 fn run() -> Result<(), Box<dyn Error>> {
     let args = Args::parse();
-    let explain = |e: mynumbercard::Error| common::explain(&e);
-    let pin = CardInfoPin::new(&common::read_pin(
-        "card-info PIN (4 digits): ",
-        args.pin_stdin,
-    )?)?;
+    // The PIN is read and checked before the card is touched.
+    let pin = args.pin.read(common::CARD_INFO_PIN, CardInfoPin::new)?;
+    let last_try = args.pin.last_try();
     let mut card = common::open(&args.card)?;
     let data = card
         .transaction(|card| {
             let mut info = card.card_info();
-            info.verify_pin(&pin)?;
+            info.verify_pin_with(&pin, last_try)?;
             info.read_all()
         })
-        .map_err(explain)?;
-    card.close().map_err(explain)?;
+        .map_err(common::explain)?;
+    // Ends the session; a verified one by unpowering the card.
+    card.close().map_err(common::explain)?;
 
     let a = &data.attributes;
-    println!("name:       {}", a.name);
-    println!("address:    {}", a.address);
-    println!("birth date: {}", a.birth_date);
-    let sex = match &a.sex {
-        Sex::Male => "male".to_owned(),
-        Sex::Female => "female".to_owned(),
-        Sex::NotApplicable => "not applicable".to_owned(),
-        other => format!("{other:?}"),
-    };
-    println!("sex:        {sex}");
-    let number = if args.show_number {
-        data.my_number.reveal().to_owned()
+    common::field("name", &a.name);
+    common::field("address", &a.address);
+    common::field("birth date", a.birth_date);
+    common::field("sex", common::sex(&a.sex));
+    if args.show_number {
+        common::field("my number", data.my_number.reveal());
     } else {
-        data.my_number.masked()
-    };
-    println!("my number:  {number}");
+        common::field("my number", data.my_number.masked());
+    }
     eprintln!("checked against the integrity record (EF 0003)");
     Ok(())
 }

@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --example pin_status -- --virtual
+//! cargo run --example pin_status -- --virtual --tries-left 1
 //! ```
 
 mod common;
@@ -25,13 +26,18 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
     let mut card = common::open(&args.card)?;
     let mut jpki = card.jpki();
     for (kind, name) in [
-        (PinKind::Auth, "user-authentication PIN (4 digits)"),
-        (PinKind::Sign, "signature PIN (6-16 characters)"),
+        (PinKind::Auth, common::AUTH_PIN),
+        (PinKind::Sign, common::SIGN_PIN),
     ] {
-        let status = jpki.pin_status(kind).map_err(|e| common::explain(&e))?;
+        let status = jpki.pin_status(kind).map_err(common::explain)?;
         let text = match status {
+            PinStatus::Remaining(1) => format!(
+                "1 of {} tries left (a wrong PIN blocks it; the examples use the last try \
+                 only with --allow-last-try)",
+                kind.max_tries()
+            ),
             PinStatus::Remaining(n) => format!("{n} of {} tries left", kind.max_tries()),
-            PinStatus::Blocked => "blocked".to_owned(),
+            PinStatus::Blocked => "blocked (reset it at the municipal office)".to_owned(),
             PinStatus::Verified => "verified".to_owned(),
             PinStatus::NotReported => "tries not reported by the card".to_owned(),
         };

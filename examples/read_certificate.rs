@@ -5,16 +5,19 @@
 //! cargo run --example read_certificate -- --virtual auth
 //! cargo run --example read_certificate -- --virtual sign --pin-stdin --out sign.der <<< ABC123
 //! cargo run --example read_certificate -- --file sign.der
+//! cargo run --example read_certificate -- --virtual auth --out auth.pem
+//! cargo run --example read_certificate -- --file auth.pem
 //! ```
 
 mod common;
 
 use std::error::Error;
 use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use clap::Parser;
-use mynumbercard::certificate::{JpkiCertificate, PublicKey};
+use mynumbercard::certificate::{Attribute, BirthDate, Era, JpkiCertificate, PublicKey};
 use mynumbercard::trust::TrustAnchors;
 use mynumbercard::{CertificateKind, SignPin};
 
@@ -24,18 +27,18 @@ struct Args {
     /// Which certificate: auth, sign, auth-ca, sign-ca.
     #[arg(required_unless_present = "file")]
     which: Option<CertificateKind>,
-    /// View a DER certificate file instead of reading a card.
-    #[arg(long, conflicts_with = "which")]
-    file: Option<std::path::PathBuf>,
-    /// Write the certificate's DER to this file.
-    #[arg(long)]
-    out: Option<std::path::PathBuf>,
-    /// Read the signature PIN (needed for `sign`) as one line from stdin.
-    #[arg(long)]
-    pin_stdin: bool,
+    /// View a certificate file (DER or PEM) instead of reading a card.
+    #[arg(long, value_name = "PATH", conflicts_with = "which")]
+    file: Option<PathBuf>,
+    /// Write the certificate to this file: PEM if it ends in .pem or .crt, DER otherwise.
+    #[arg(long, value_name = "PATH")]
+    out: Option<PathBuf>,
     /// Trust the J-LIS test roots too (for J-LIS test cards).
     #[arg(long)]
     accept_test_roots: bool,
+    /// The signature PIN, needed for `sign`.
+    #[command(flatten)]
+    pin: common::PinArgs,
     #[command(flatten)]
     card: common::CardArgs,
 }
@@ -46,86 +49,150 @@ fn main() -> std::process::ExitCode {
 
 fn run() -> Result<(), Box<dyn Error>> {
     let args = Args::parse();
-    let der = match (&args.file, args.which) {
-        (Some(path), _) => std::fs::read(path)?,
-        (None, Some(which)) => read_from_card(&args, which)?,
-        (None, None) => return Err("name a certificate or --file".into()),
+    let (der, cert) = match (&args.file, args.which) {
+        (Some(path), _) => read_file(path)?,
+        (None, Some(which)) => {
+            let der = read_from_card(&args, which)?;
+            let cert = JpkiCertificate::from_der(&der)?;
+            (der, cert)
+        }
+        (None, None) => {
+            return Err("name a certificate (auth, sign, auth-ca, sign-ca) or --file".into())
+        }
     };
     if let Some(path) = &args.out {
-        std::fs::write(path, &der)?;
-        eprintln!("wrote {} bytes to {}", der.len(), path.display());
+        if common::is_pem_path(path) {
+            let pem = der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, &der)
+                .map_err(|e| format!("cannot encode the certificate as PEM: {e}"))?;
+            common::write_file(path, pem)?;
+        } else {
+            common::write_file(path, &der)?;
+        }
+        eprintln!(
+            "wrote the certificate ({} bytes DER) to {}",
+            der.len(),
+            path.display()
+        );
     }
     let anchors = if args.accept_test_roots {
         TrustAnchors::jlis_with_test_roots()
     } else {
         TrustAnchors::jlis()
     };
-    print!("{}", describe(&JpkiCertificate::from_der(&der)?, &anchors)?);
+    print!("{}", describe(&cert, &anchors)?);
+    if args.card.virtual_card {
+        eprintln!(
+            "(the virtual card's certificates chain to a test-only root, which no J-LIS root \
+             vouches for)"
+        );
+    }
     Ok(())
 }
 
+/// A certificate file, PEM (`-----BEGIN CERTIFICATE-----`) or DER, and its view.
+fn read_file(path: &Path) -> Result<(Vec<u8>, JpkiCertificate), Box<dyn Error>> {
+    let bytes = common::read_file(path)?;
+    let shown = path.display();
+    let der = if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
+        let (label, der) = der::pem::decode_vec(bytes.trim_ascii())
+            .map_err(|e| format!("{shown} is not a valid PEM file: {e}"))?;
+        if label != "CERTIFICATE" {
+            return Err(format!("{shown} holds a PEM {label}, not a CERTIFICATE").into());
+        }
+        der
+    } else {
+        bytes
+    };
+    let cert = JpkiCertificate::from_der(&der).map_err(|e| {
+        common::Context::new(
+            format!("{shown} is not an X.509 certificate (DER or PEM)"),
+            e,
+        )
+    })?;
+    Ok((der, cert))
+}
+
 fn read_from_card(args: &Args, which: CertificateKind) -> Result<Vec<u8>, Box<dyn Error>> {
+    // The PIN is read and checked before the card is touched.
+    let pin = match which {
+        CertificateKind::Sign => Some(args.pin.read(common::SIGN_PIN, SignPin::new)?),
+        _ => None,
+    };
     let mut card = common::open(&args.card)?;
     let mut jpki = card.jpki();
-    if which == CertificateKind::Sign {
-        let pin = common::read_pin("signature PIN: ", args.pin_stdin)?;
-        jpki.verify_pin(&SignPin::new(&pin)?)
-            .map_err(|e| common::explain(&e))?;
+    if let Some(pin) = &pin {
+        jpki.verify_pin_with(pin, args.pin.last_try())
+            .map_err(common::explain)?;
     }
-    Ok(jpki
-        .read_certificate_der(which)
-        .map_err(|e| common::explain(&e))?)
+    let der = jpki.read_certificate_der(which).map_err(common::explain)?;
+    // Ends the session; a verified one by unpowering the card.
+    card.close().map_err(common::explain)?;
+    Ok(der)
+}
+
+/// A personal-data field: its typed reading, or what is there when it does not parse.
+fn show<T>(field: &Option<Attribute<T>>, typed: impl Fn(&T) -> String) -> String {
+    match field {
+        None => "(absent)".to_owned(),
+        Some(a) => match (a.value(), a.text()) {
+            (Some(value), _) => typed(value),
+            (None, _) if a.is_repeated() => {
+                "(unreadable: the certificate carries it twice)".to_owned()
+            }
+            (None, Some(text)) => format!("(unreadable: {text:?})"),
+            (None, None) => format!("(unreadable: {} bytes, not a string)", a.der().len()),
+        },
+    }
 }
 
 /// Everything the certificate view says, and the chain verdict on one line.
 fn describe(cert: &JpkiCertificate, anchors: &TrustAnchors) -> Result<String, Box<dyn Error>> {
     let tbs = &cert.certificate().tbs_certificate;
     let mut out = String::new();
+    let mut line = |label: &str, value: &dyn std::fmt::Display| {
+        writeln!(out, "{}", common::field_line(label, value))
+    };
     let kind = match cert.kind() {
         Some(CertificateKind::Auth) => "user authentication (利用者証明用)",
         Some(CertificateKind::Sign) => "digital signature (署名用)",
         Some(CertificateKind::AuthCa) => "user-authentication CA",
         Some(CertificateKind::SignCa) => "signature CA",
-        None => "not a JPKI certificate",
+        _ => "not a JPKI certificate",
     };
-    writeln!(out, "kind:       {kind}")?;
-    writeln!(out, "subject:    {}", tbs.subject)?;
-    writeln!(out, "issuer:     {}", tbs.issuer)?;
-    writeln!(out, "serial:     {}", cert.serial_hex())?;
-    writeln!(out, "valid from: {}", tbs.validity.not_before)?;
-    writeln!(out, "valid to:   {}", tbs.validity.not_after)?;
+    line("kind", &kind)?;
+    line("subject", &tbs.subject)?;
+    line("issuer", &tbs.issuer)?;
+    line("serial", &cert.serial_hex())?;
+    line("valid from", &tbs.validity.not_before)?;
+    line("valid to", &tbs.validity.not_after)?;
     let key = match cert.key() {
         PublicKey::Rsa { bits } => format!("RSA-{bits}"),
         PublicKey::EcP256 => "ECDSA P-256".to_owned(),
         PublicKey::EcP384 => "ECDSA P-384".to_owned(),
         other => format!("{other:?}"),
     };
-    writeln!(out, "key:        {key}")?;
-    if let Some(generation) = cert.root_generation() {
-        writeln!(out, "root:       {generation} generation")?;
+    line("key", &key)?;
+    if let Some(generation) = mynumbercard::trust::root_generation(cert) {
+        line("root", &format!("{generation} generation"))?;
     }
-    writeln!(out, "DER length: {} bytes", cert.der().len())?;
+    line("DER length", &format!("{} bytes", cert.der().len()))?;
     if let Some(attributes) = cert.attributes().filter(|a| !a.is_empty()) {
-        let show = |v: Option<String>| v.unwrap_or_else(|| "(absent)".to_owned());
-        writeln!(out, "name:       {}", show(attributes.name.clone()))?;
-        writeln!(
-            out,
-            "sex:        {}",
-            show(attributes.sex.as_ref().map(|s| format!("{s:?}")))
-        )?;
-        let birth = attributes
-            .birth_date
-            .map(|b| match (b.era().name_ja(), b.era_year()) {
-                (Some(era), Some(year)) => format!("{} ({era}{year}年)", b.date()),
-                _ => b.date().to_string(),
-            });
-        writeln!(out, "born:       {}", show(birth))?;
-        writeln!(out, "address:    {}", show(attributes.address.clone()))?;
+        let born = |b: &BirthDate| match (b.era(), b.era().name_ja(), b.era_year()) {
+            (_, Some(era), Some(year)) => format!("{} ({era}{year}年)", b.date()),
+            (Era::Unnamed(digit), _, _) => {
+                format!("{} (era {digit}, not named in this version)", b.date())
+            }
+            _ => b.date().to_string(),
+        };
+        line("name", &show(&attributes.name, String::clone))?;
+        line("address", &show(&attributes.address, String::clone))?;
+        line("birth date", &show(&attributes.birth_date, born))?;
+        line("sex", &show(&attributes.sex, common::sex))?;
         for (label, flags) in [
-            ("name", &attributes.name_substitutes),
-            ("address", &attributes.address_substitutes),
+            ("name", attributes.name_substitutes()),
+            ("address", attributes.address_substitutes()),
         ] {
-            if let Some(flags) = flags.as_ref().filter(|f| f.any()) {
+            if let Some(flags) = flags.filter(|f| f.any()) {
                 writeln!(
                     out,
                     "substitute characters in the {label} at {:?}",
@@ -139,9 +206,10 @@ fn describe(cert: &JpkiCertificate, anchors: &TrustAnchors) -> Result<String, Bo
     } else {
         anchors.verify(cert, SystemTime::now()).map(|_| ())
     };
-    match verdict {
-        Ok(()) => writeln!(out, "chain:      trusted")?,
-        Err(reason) => writeln!(out, "chain:      untrusted: {reason}")?,
-    }
+    let chain = match verdict {
+        Ok(()) => "trusted".to_owned(),
+        Err(reason) => format!("untrusted: {reason}"),
+    };
+    writeln!(out, "{}", common::field_line("chain", chain))?;
     Ok(out)
 }

@@ -20,18 +20,17 @@ use x509_cert::name::Name;
 /// Sign a certificate request with the card's signature (or auth) key.
 #[derive(Parser)]
 struct Args {
-    /// Which key: sign (default) or auth.
-    #[arg(long, default_value = "sign")]
-    key: String,
+    /// Which key: sign (signature PIN, the default) or auth (user-authentication PIN).
+    #[arg(long, default_value = "sign", value_parser = common::parse_key)]
+    key: KeyKind,
     /// Subject of the request, RFC 4514.
     #[arg(long, default_value = "CN=mynumbercard example,O=Example,C=JP")]
     subject: String,
     /// Where to write the PEM request (stdout if absent).
-    #[arg(long)]
+    #[arg(long, value_name = "PATH")]
     out: Option<std::path::PathBuf>,
-    /// Read the PIN as one line from stdin.
-    #[arg(long)]
-    pin_stdin: bool,
+    #[command(flatten)]
+    pin: common::PinArgs,
     #[command(flatten)]
     card: common::CardArgs,
 }
@@ -42,30 +41,41 @@ fn main() -> std::process::ExitCode {
 
 fn run() -> Result<(), Box<dyn Error>> {
     let args = Args::parse();
+    let subject = Name::from_str(&args.subject).map_err(|e| {
+        common::Context::new(
+            format!(
+                "--subject {:?} is not an RFC 4514 name (such as \"CN=Taro,O=Example,C=JP\")",
+                args.subject
+            ),
+            e,
+        )
+    })?;
+    // The PIN is read and checked before the card is touched.
+    enum Pin {
+        Auth(AuthPin),
+        Sign(SignPin),
+    }
+    let pin = match args.key {
+        KeyKind::Sign => Pin::Sign(args.pin.read(common::SIGN_PIN, SignPin::new)?),
+        KeyKind::Auth => Pin::Auth(args.pin.read(common::AUTH_PIN, AuthPin::new)?),
+    };
     let mut card = common::open(&args.card)?;
     let mut jpki = card.jpki();
-    let key = match args.key.as_str() {
-        "sign" => {
-            let pin = common::read_pin("signature PIN: ", args.pin_stdin)?;
-            jpki.verify_pin(&SignPin::new(&pin)?)
-                .map_err(|e| common::explain(&e))?;
-            KeyKind::Sign
-        }
-        "auth" => {
-            let pin = common::read_pin("PIN (4 digits): ", args.pin_stdin)?;
-            jpki.verify_pin(&AuthPin::new(&pin)?)
-                .map_err(|e| common::explain(&e))?;
-            KeyKind::Auth
-        }
-        other => return Err(format!("unknown key {other:?}: expected sign or auth").into()),
-    };
-    let signer = jpki.signer(key).map_err(|e| common::explain(&e))?;
-    let request = RequestBuilder::new(Name::from_str(&args.subject)?, &signer)?.build()?;
+    match &pin {
+        Pin::Sign(pin) => jpki.verify_pin_with(pin, args.pin.last_try()),
+        Pin::Auth(pin) => jpki.verify_pin_with(pin, args.pin.last_try()),
+    }
+    .map_err(common::explain)?;
+    let signer = jpki.signer(args.key).map_err(common::explain)?;
+    let request = RequestBuilder::new(subject, &signer)?.build()?;
     let pem = request.to_pem(der::pem::LineEnding::LF)?;
+    drop(signer);
+    // Ends the session; a verified one by unpowering the card.
+    card.close().map_err(common::explain)?;
     match &args.out {
         Some(path) => {
-            std::fs::write(path, pem)?;
-            eprintln!("wrote {}", path.display());
+            common::write_file(path, pem)?;
+            eprintln!("wrote the request to {}", path.display());
         }
         None => print!("{pem}"),
     }

@@ -3,7 +3,7 @@
 #   pcscd (in the foreground, as this script's child) + vsmartcard's vpcd driver
 #   + the `virtual_reader` example serving the card on vpcd's slot 0 ("Virtual PCD 00 00").
 #
-#   scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack
+#   scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored
 #   scripts/with-virtual-reader.sh pkcs15-tool -D
 #
 # Installs pcscd, vsmartcard-vpcd, libpcsclite-dev and opensc with apt-get when they are

@@ -10,7 +10,7 @@ use crate::calendar::CalendarDate;
 use crate::pin::{digits, PinFormatError};
 
 /// The card-info input helper application's PIN (券面事項入力補助用暗証番号): 4 digits,
-/// 3 tries [myna, myna-card]. On most cards it is the same number as the auth PIN.
+/// 3 tries (jpki/myna and myna-card). On most cards it is the same number as the auth PIN.
 #[derive(Clone, PartialEq, Eq)]
 pub struct CardInfoPin(pub(crate) Zeroizing<Vec<u8>>);
 
@@ -83,7 +83,8 @@ pub fn check_digit(first_eleven: &[u8]) -> Option<u8> {
 
 /// Access code B (照合番号B): the holder's birth date as Japanese-era `YYMMDD`, the card's
 /// expiry year `YYYY`, and the 4-digit security code printed on the card: 14 digits
-/// [one source: myna-card; jsapdu agrees in a comment].
+/// (described by myna-card; jsapdu says the same in a comment, and siketyan/jpki-rs documents
+/// it inconsistently).
 ///
 /// ```
 /// use mynumbercard::access_code::AccessCodeB;
@@ -97,9 +98,26 @@ pub fn check_digit(first_eleven: &[u8]) -> Option<u8> {
 pub struct AccessCodeB(pub(crate) Zeroizing<Vec<u8>>);
 
 impl AccessCodeB {
-    /// Checks a code of exactly 14 digits.
+    /// Checks a code of 14 digits: a birth date as era `YYMMDD` that can exist (era year
+    /// 01–99, month 01–12, a day the month has, 29 February allowed since the era is not
+    /// in the code), an expiry year 2000–2099, then the 4-digit security code. A code that
+    /// fails is refused before anything is sent: a card spends a try on it otherwise.
+    ///
+    /// ```
+    /// use mynumbercard::access_code::AccessCodeB;
+    /// assert!(AccessCodeB::new("02010120351234").is_ok());
+    /// assert!(AccessCodeB::new("02130120351234").is_err()); // month 13
+    /// assert!(AccessCodeB::new("02023020351234").is_err()); // 30 February
+    /// assert!(AccessCodeB::new("02010119991234").is_err()); // expiry 1999
+    /// ```
     pub fn new(code: &str) -> Result<Self, PinFormatError> {
-        digits(code, 14, "exactly 14 digits").map(Self)
+        let bytes = digits(code, 14, "exactly 14 digits")?;
+        check_era_date(bytes.get(..6).unwrap_or_default())?;
+        let expiry = number(bytes.get(6..10).unwrap_or_default());
+        if !(2000..=2099).contains(&expiry) {
+            return Err(EXPIRY_OUT_OF_RANGE);
+        }
+        Ok(Self(bytes))
     }
 
     /// Builds the code from what the card shows: converts the birth date to its era year
@@ -110,31 +128,91 @@ impl AccessCodeB {
         expiry_year: u16,
         security_code: &str,
     ) -> Result<Self, PinFormatError> {
-        let yymmdd = birth_date.era_yymmdd().ok_or(PinFormatError::Invalid {
-            what: "birth date without a two-digit era year",
-        })?;
+        let year = birth_date
+            .era_year()
+            .map(|(_, year)| year)
+            .filter(|year| *year <= 99)
+            .ok_or(PinFormatError::Invalid {
+                what: "birth date without a two-digit era year",
+            })?;
         if !(2000..=2099).contains(&expiry_year) {
-            return Err(PinFormatError::Invalid {
-                what: "card expiry year outside 2000-2099",
-            });
+            return Err(EXPIRY_OUT_OF_RANGE);
         }
         let code = digits(security_code, 4, "a security code of exactly 4 digits")?;
+        // Written digit by digit into the zeroized buffer: no formatted string holds them.
         let mut out = Zeroizing::new(Vec::with_capacity(14));
-        out.extend_from_slice(format!("{yymmdd}{expiry_year:04}").as_bytes());
+        push_digits(&mut out, year, 2);
+        push_digits(&mut out, u16::from(birth_date.month()), 2);
+        push_digits(&mut out, u16::from(birth_date.day()), 2);
+        push_digits(&mut out, expiry_year, 4);
         out.extend_from_slice(&code);
         Ok(Self(out))
     }
 }
 
+const EXPIRY_OUT_OF_RANGE: PinFormatError = PinFormatError::Invalid {
+    what: "card expiry year outside 2000-2099",
+};
+
+/// Checks an era `YYMMDD` (ASCII digits): era year 01–99, month 01–12, a day the month can
+/// have in some year (29 February included).
+fn check_era_date(yymmdd: &[u8]) -> Result<(), PinFormatError> {
+    let (year, month, day) = match yymmdd {
+        [y1, y2, m1, m2, d1, d2] => (
+            number(&[*y1, *y2]),
+            number(&[*m1, *m2]),
+            number(&[*d1, *d2]),
+        ),
+        _ => return Err(PinFormatError::Invalid { what: "birth date" }),
+    };
+    if year == 0 {
+        return Err(PinFormatError::Invalid {
+            what: "birth date: era year 00 (the first year is 01)",
+        });
+    }
+    let days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 => 29,
+        _ => {
+            return Err(PinFormatError::Invalid {
+                what: "birth date: month outside 01-12",
+            })
+        }
+    };
+    if day == 0 || day > days {
+        return Err(PinFormatError::Invalid {
+            what: "birth date: no such day in the month",
+        });
+    }
+    Ok(())
+}
+
+/// The value of ASCII digits (already checked to be digits).
+fn number(digits: &[u8]) -> u16 {
+    digits.iter().fold(0u16, |n, d| {
+        n.wrapping_mul(10)
+            .wrapping_add(u16::from(d.wrapping_sub(b'0')))
+    })
+}
+
+/// Appends `value` as exactly `width` ASCII digits (the low ones).
+fn push_digits(out: &mut Vec<u8>, value: u16, width: u32) {
+    for place in (0..width).rev() {
+        let digit = (value / 10u16.pow(place)) % 10;
+        out.push(b'0' + digit as u8);
+    }
+}
+
 macro_rules! redacted_secret {
     ($t:ident) => {
-        impl crate::pin::Pin for $t {
-            fn as_bytes(&self) -> &[u8] {
+        impl crate::pin::Pin for $t {}
+
+        impl crate::pin::sealed::Sealed for $t {
+            fn secret_bytes(&self) -> &[u8] {
                 &self.0
             }
         }
-
-        impl crate::pin::sealed::Sealed for $t {}
 
         impl std::str::FromStr for $t {
             type Err = PinFormatError;
@@ -201,6 +279,47 @@ mod tests {
         assert!(AccessCodeB::from_parts(d(1990, 1, 1), 2035, "123").is_err());
         assert!(AccessCodeB::from_parts(d(1860, 1, 1), 2035, "1234").is_err());
         assert!(AccessCodeB::new("0201012035123").is_err());
+        assert_eq!(
+            AccessCodeB::from_parts(d(1980, 2, 17), 2035, "2285").unwrap(),
+            AccessCodeB::new("55021720352285").unwrap()
+        );
+    }
+
+    #[test]
+    fn access_codes_b_with_impossible_dates_are_refused() {
+        let refused = |code: &str| match AccessCodeB::new(code) {
+            Err(PinFormatError::Invalid { what }) => what,
+            other => panic!("{code}: {other:?}"),
+        };
+        assert_eq!(refused("02130120351234"), "birth date: month outside 01-12");
+        assert_eq!(refused("02000120351234"), "birth date: month outside 01-12");
+        assert_eq!(
+            refused("02023020351234"),
+            "birth date: no such day in the month"
+        );
+        assert_eq!(
+            refused("02043120351234"),
+            "birth date: no such day in the month"
+        );
+        assert_eq!(
+            refused("02010020351234"),
+            "birth date: no such day in the month"
+        );
+        assert_eq!(
+            refused("00010120351234"),
+            "birth date: era year 00 (the first year is 01)"
+        );
+        assert_eq!(
+            refused("02010119991234"),
+            "card expiry year outside 2000-2099"
+        );
+        assert_eq!(
+            refused("02010121001234"),
+            "card expiry year outside 2000-2099"
+        );
+        for fine in ["02022920351234", "99123120991234", "01010120000000"] {
+            assert!(AccessCodeB::new(fine).is_ok(), "{fine}");
+        }
     }
 
     #[test]

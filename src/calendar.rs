@@ -4,7 +4,11 @@
 use std::fmt;
 
 /// The Japanese era (元号) the birth date's leading digit names.
+///
+/// Open to eras not yet named: the next era's digit will be `6`, read as
+/// [`Era::Unnamed`]`(6)` rather than refused.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
 pub enum Era {
     /// `0`: not stated (不明).
     Unknown,
@@ -18,10 +22,14 @@ pub enum Era {
     Heisei,
     /// `5`: 令和, from 2019-05-01.
     Reiwa,
+    /// `6`–`9`: an era after 令和 that this version does not name; holds the digit's value
+    /// (`Unnamed(6)` for `6`). Its name and first day are not known here.
+    Unnamed(u8),
 }
 
 impl Era {
-    /// The era of a digit `0`–`5`.
+    /// The era of an ASCII digit: `0`–`5` named, `6`–`9` [`Era::Unnamed`]; `None` for
+    /// anything but a digit.
     pub const fn from_digit(digit: u8) -> Option<Self> {
         Some(match digit {
             b'0' => Era::Unknown,
@@ -30,11 +38,13 @@ impl Era {
             b'3' => Era::Showa,
             b'4' => Era::Heisei,
             b'5' => Era::Reiwa,
+            b'6'..=b'9' => Era::Unnamed(digit - b'0'),
             _ => return None,
         })
     }
 
-    /// The digit the certificate writes for this era.
+    /// The digit the certificate writes for this era (`?` for an [`Era::Unnamed`] value
+    /// above 9, which no certificate holds).
     pub const fn digit(self) -> char {
         match self {
             Era::Unknown => '0',
@@ -43,13 +53,17 @@ impl Era {
             Era::Showa => '3',
             Era::Heisei => '4',
             Era::Reiwa => '5',
+            Era::Unnamed(n) => match char::from_digit(n as u32, 10) {
+                Some(c) => c,
+                None => '?',
+            },
         }
     }
 
-    /// The era's name in Japanese (`None` for [`Era::Unknown`]).
+    /// The era's name in Japanese (`None` for [`Era::Unknown`] and [`Era::Unnamed`]).
     pub const fn name_ja(self) -> Option<&'static str> {
         match self {
-            Era::Unknown => None,
+            Era::Unknown | Era::Unnamed(_) => None,
             Era::Meiji => Some("明治"),
             Era::Taisho => Some("大正"),
             Era::Showa => Some("昭和"),
@@ -58,10 +72,10 @@ impl Era {
         }
     }
 
-    /// The era's first day (`None` for [`Era::Unknown`]).
+    /// The era's first day (`None` for [`Era::Unknown`] and [`Era::Unnamed`]).
     pub const fn first_day(self) -> Option<CalendarDate> {
         let (year, month, day) = match self {
-            Era::Unknown => return None,
+            Era::Unknown | Era::Unnamed(_) => return None,
             Era::Meiji => (1868, 1, 25),
             Era::Taisho => (1912, 7, 30),
             Era::Showa => (1926, 12, 25),

@@ -8,29 +8,39 @@ use crate::apdu::{Command, Response, StatusWord};
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::exchange::{Exchange, Limits, Stats, Trace};
-use crate::jpki::Jpki;
 use crate::transport::{Transport, TransportError};
 
-/// The card's applications (DF names), selected with `00 A4 04 0C` \[agreed\].
+/// An application on the card (a DF selected by its name, `00 A4 04 0C`), as the session
+/// knows it: a name for messages and its AID. Each application module names its own
+/// ([`jpki::APPLICATION`](crate::jpki::APPLICATION),
+/// [`card_info::APPLICATION`](crate::card_info::APPLICATION),
+/// [`card_face::APPLICATION`](crate::card_face::APPLICATION)); the session compares AIDs and
+/// knows nothing else of them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Application {
-    /// 公的個人認証AP: the JPKI certificates, keys and PINs.
-    Jpki,
-    /// 券面事項入力補助AP: the my number and the basic four attributes as text.
-    CardInfo,
-    /// 券面AP: the card face (images, photo, dates) and the my-number image.
-    CardFace,
+pub struct Application {
+    name: &'static str,
+    aid: &'static [u8],
 }
 
 impl Application {
-    /// The application identifier.
+    pub(crate) const fn new(name: &'static str, aid: &'static [u8]) -> Self {
+        Self { name, aid }
+    }
+
+    /// The application identifier (DF name).
     pub const fn aid(self) -> &'static [u8] {
-        match self {
-            Application::Jpki => &crate::jpki::AID,
-            Application::CardInfo => &crate::card_info::AID,
-            Application::CardFace => &crate::card_face::AID,
-        }
+        self.aid
+    }
+
+    /// A short name, such as `"JPKI"`.
+    pub const fn name(self) -> &'static str {
+        self.name
+    }
+}
+
+impl fmt::Display for Application {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
     }
 }
 
@@ -61,7 +71,12 @@ struct Selection {
 /// when the transport is dropped), since a reset does not clear the card's verified state.
 pub struct Card<T> {
     exchange: Exchange<T>,
+    /// What the session believes is selected. On a shared transport it is forgotten at the
+    /// start of every transaction: another program may have selected something since.
     selection: Selection,
+    /// What was selected inside the current transaction (the part of `selection` the
+    /// lockout guard may rely on, whatever the transport declares).
+    selected_here: Selection,
     in_transaction: bool,
     pin_verified: bool,
 }
@@ -81,6 +96,7 @@ impl<T: Transport> Card<T> {
         Self {
             exchange: Exchange::new(transport),
             selection: Selection::default(),
+            selected_here: Selection::default(),
             in_transaction: false,
             pin_verified: false,
         }
@@ -123,11 +139,6 @@ impl<T: Transport> Card<T> {
         transport.close().map_err(Error::from)
     }
 
-    /// The JPKI application (公的個人認証AP).
-    pub fn jpki(&mut self) -> Jpki<'_, T> {
-        Jpki::new(self)
-    }
-
     /// Calls `tracer` with every APDU, PINs masked; see [`Exchange::set_tracer`].
     pub fn set_tracer(&mut self, tracer: impl FnMut(Trace<'_>) + Send + 'static) {
         self.exchange.set_tracer(tracer);
@@ -162,6 +173,7 @@ impl<T: Transport> Card<T> {
     /// Forgets what is selected, so the next operation selects again (after a card reset).
     pub fn forget_selection(&mut self) {
         self.selection = Selection::default();
+        self.selected_here = Selection::default();
     }
 
     /// Records that a PIN is about to be verified (or was found verified), so that the
@@ -202,7 +214,15 @@ impl<T: Transport> Card<T> {
     }
 
     /// Begins a transaction; a reset found there is absorbed once, forgetting the selection.
+    /// Unless the transport declares exclusive access, the selection is forgotten anyway:
+    /// another program may have selected another application or file since the last
+    /// transaction ended, and a VERIFY sent to the file it left selected would spend the
+    /// wrong secret's try.
     fn begin(&mut self) -> Result<()> {
+        if !self.exchange.capabilities().exclusive {
+            self.selection = Selection::default();
+        }
+        self.selected_here = Selection::default();
         let mut result = self.exchange.transport_mut().begin_transaction();
         if let Err(TransportError::CardReset) = result {
             self.forget_selection();
@@ -219,7 +239,7 @@ impl<T: Transport> Card<T> {
     /// Sends a command; on any transport or framing error the selection is forgotten, since
     /// the card's state is then unknown.
     pub(crate) fn transmit(&mut self, command: &Command) -> Result<Response> {
-        let result = self.exchange.transmit(command);
+        let result = self.exchange.transmit_any(command);
         if result.is_err() {
             self.forget_selection();
         }
@@ -241,8 +261,9 @@ impl<T: Transport> Card<T> {
             return Ok(());
         }
         self.forget_selection();
-        self.transmit_ok(&commands::select_application(application.aid()))?;
+        self.transmit_select(&commands::select_application(application.aid()))?;
         self.selection.application = Some(application);
+        self.selected_here.application = Some(application);
         Ok(())
     }
 
@@ -253,9 +274,39 @@ impl<T: Transport> Card<T> {
             return Ok(());
         }
         self.selection.file = None;
-        self.transmit_ok(&commands::select_file(fid))?;
+        self.selected_here.file = None;
+        self.transmit_select(&commands::select_file(fid))?;
         self.selection.file = Some(fid);
+        self.selected_here.file = Some(fid);
         Ok(())
+    }
+
+    /// Selects EF `fid` of `application` unless this very transaction selected it already:
+    /// what the lockout guard relies on before it asks for a secret's tries and sends it,
+    /// whatever the transport declares. Call inside one operation.
+    pub(crate) fn select_file_here(&mut self, application: Application, fid: u16) -> Result<()> {
+        if self.selected_here.application != Some(application) {
+            self.selection.application = None;
+        }
+        if self.selected_here.file != Some(fid) {
+            self.selection.file = None;
+        }
+        self.select_file(application, fid)
+    }
+
+    /// Sends a SELECT and requires `9000`. SELECT is idempotent, so a `6F00` (no precise
+    /// diagnosis), which a card may give to the first command after power-up (seen by
+    /// myna-card), is answered by sending the SELECT once more.
+    fn transmit_select(&mut self, command: &Command) -> Result<Response> {
+        let response = self.transmit(command)?;
+        if response.status() == StatusWord::UNKNOWN_ERROR {
+            log::debug!("SELECT answered 6F00: sending it once more");
+            return self.transmit_ok(command);
+        }
+        match response.status() {
+            StatusWord::SUCCESS => Ok(response),
+            status => Err(status_error(status, command)),
+        }
     }
 }
 
@@ -278,6 +329,7 @@ impl<T: fmt::Debug> fmt::Debug for Card<T> {
         f.debug_struct("Card")
             .field("exchange", &self.exchange)
             .field("selection", &self.selection)
+            .field("selected_here", &self.selected_here)
             .field("in_transaction", &self.in_transaction)
             .field("pin_verified", &self.pin_verified)
             .finish()

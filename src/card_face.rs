@@ -1,7 +1,8 @@
 //! The card-face application (券面AP / 券面事項確認AP): what is printed on the card, as the
 //! card holds it: birth date, sex, name and address as images, the face photo, the expiry
 //! date and the security-code image, opened by access code A or B; the my-number image,
-//! opened by access code A only. Facts and layouts: ../shared/PROTOCOL.md.
+//! opened by access code A only. The files, their layouts and their keys are as jpki/myna,
+//! myna-card and jsapdu describe them.
 //!
 //! ```
 //! # #[cfg(feature = "virtual-card")] {
@@ -28,16 +29,22 @@ use crate::calendar::CalendarDate;
 use crate::card::{Application, Card, OnReset};
 use crate::certificate::Sex;
 use crate::error::{Error, Result};
-use crate::files::{self, expect_signature, JP2_SIGNATURE, PNG_SIGNATURE};
-use crate::pin::{LastTry, Pin, PinStatus};
+use crate::files::{self, expect_signature, Content, JP2_SIGNATURE, PNG_SIGNATURE};
+use crate::guard::Guarded;
+use crate::pin::sealed::Sealed;
+use crate::pin::{LastTry, PinStatus, Secret};
 use crate::record::Record;
 use crate::tlv;
 use crate::transport::Transport;
 
-/// DF name of the card-face application \[agreed; PROTOCOL.md\].
+/// DF name of the card-face application (the same in jpki/myna, myna-card and jsapdu).
 pub const AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02];
 
-/// Elementary files of the card-face application [myna, myna-card; PROTOCOL.md].
+/// The card-face application, as the session selects it.
+pub const APPLICATION: Application = Application::new("card-face", &AID);
+
+/// Elementary files of the card-face application, as jpki/myna, myna-card and jsapdu give
+/// them.
 pub mod ef {
     /// The card face: `FF 20` { `DF21` offsets, `DF22` birth date, `DF23` sex, `DF24` public
     /// key, `DF25` name PNG, `DF26` address PNG, `DF27` face photo (JP2), `DF28` signature,
@@ -45,7 +52,7 @@ pub mod ef {
     pub const CARD_FACE: u16 = 0x0002;
     /// AP basic information (free).
     pub const AP_INFO: u16 = 0x0003;
-    /// The application's card-verifiable certificate (free) [one source: myna-card].
+    /// The application's card-verifiable certificate (free; described only by myna-card).
     pub const CERTIFICATE: u16 = 0x0004;
     /// The my-number image: `FF 40` { `DF41` PNG, `DF42` key, `DF43` signature }; needs
     /// access code A.
@@ -66,6 +73,14 @@ pub enum CardFaceKey {
 }
 
 impl CardFaceKey {
+    /// The secret, as the guard's errors name it.
+    pub const fn secret(self) -> Secret {
+        match self {
+            CardFaceKey::AccessCodeA => Secret::AccessCodeA,
+            CardFaceKey::AccessCodeB => Secret::AccessCodeB,
+        }
+    }
+
     /// The code's file.
     pub const fn file(self) -> u16 {
         match self {
@@ -138,7 +153,7 @@ impl<'a, T: Transport> CardFace<'a, T> {
     /// VERIFY, which spends no try.
     pub fn code_status(&mut self, key: CardFaceKey) -> Result<PinStatus> {
         self.card.operation(OnReset::Repeat, |card| {
-            card.reference_status(Application::CardFace, key.file())
+            card.reference_status(APPLICATION, key.file())
         })
     }
 
@@ -151,7 +166,7 @@ impl<'a, T: Transport> CardFace<'a, T> {
 
     /// Verifies access code A; `last_try` says whether the last try may be spent.
     pub fn verify_access_code_a_with(&mut self, code: &MyNumber, last_try: LastTry) -> Result<()> {
-        self.verify(CardFaceKey::AccessCodeA, code.as_bytes(), last_try)
+        self.verify(CardFaceKey::AccessCodeA, code.secret_bytes(), last_try)
     }
 
     /// Verifies access code B (built by [`AccessCodeB::from_parts`] from the card face)
@@ -166,12 +181,18 @@ impl<'a, T: Transport> CardFace<'a, T> {
         code: &AccessCodeB,
         last_try: LastTry,
     ) -> Result<()> {
-        self.verify(CardFaceKey::AccessCodeB, code.as_bytes(), last_try)
+        self.verify(CardFaceKey::AccessCodeB, code.secret_bytes(), last_try)
     }
 
     fn verify(&mut self, key: CardFaceKey, secret: &[u8], last_try: LastTry) -> Result<()> {
         self.card.operation(OnReset::Fail, |card| {
-            card.verify_reference(Application::CardFace, key.file(), secret, last_try)
+            let guarded = Guarded {
+                secret: key.secret(),
+                application: APPLICATION,
+                file: key.file(),
+                value: secret,
+            };
+            card.verify_reference(&guarded, last_try)
         })
     }
 
@@ -186,8 +207,9 @@ impl<'a, T: Transport> CardFace<'a, T> {
     pub fn read_my_number_image(&mut self) -> Result<Vec<u8>> {
         self.card.operation(OnReset::Repeat, |card| {
             let file = card.read_sized(
-                Application::CardFace,
+                APPLICATION,
                 ef::MY_NUMBER_IMAGE,
+                Content::Personal,
                 files::tlv_length,
                 files::MAX_FILE_LEN,
             )?;
@@ -210,8 +232,9 @@ impl<'a, T: Transport> CardFace<'a, T> {
 /// Reads and parses EF 0002 inside an operation (also used by the eligibility check).
 pub(crate) fn read_record_in<T: Transport>(card: &mut Card<T>) -> Result<CardFaceRecord> {
     let file = card.read_sized(
-        Application::CardFace,
+        APPLICATION,
         ef::CARD_FACE,
+        Content::Personal,
         files::tlv_length,
         files::MAX_FILE_LEN,
     )?;

@@ -1,18 +1,20 @@
 //! The commands the My Number Card answers, as typed constructors. Applications call these
-//! and never build bytes themselves. Sources: ../shared/PROTOCOL.md ("Commands").
+//! and never build bytes themselves. The bytes are those the public implementations send
+//! (OpenSC's JPKI driver, jpki/myna, myna-card), in the forms of ISO/IEC 7816-4.
 
 use crate::apdu::{ApduError, Command};
 
 /// Highest READ BINARY offset with P1 bit 8 clear (15-bit offset; bit 8 set means an SFI).
 pub const MAX_READ_OFFSET: usize = 0x7FFF;
 
-/// SELECT by DF name (AID), no response data: `00 A4 04 0C Lc <AID>` \[agreed\].
+/// SELECT by DF name (AID), no response data: `00 A4 04 0C Lc <AID>` (OpenSC, jpki/myna and
+/// myna-card send it this way).
 pub fn select_application(aid: &[u8]) -> Command {
     Command::new(0x00, 0xA4, 0x04, 0x0C).with_data(aid)
 }
 
-/// SELECT an EF by file id under the current DF: `00 A4 02 0C 02 <FID>` [agreed; P1 = 09
-/// fails on real cards].
+/// SELECT an EF by file id under the current DF: `00 A4 02 0C 02 <FID>` (OpenSC, jpki/myna and
+/// myna-card send it this way; P1 = 09, select by path, fails on real cards).
 pub fn select_file(fid: u16) -> Command {
     Command::new(0x00, 0xA4, 0x02, 0x0C).with_data(fid.to_be_bytes())
 }
@@ -28,28 +30,30 @@ pub fn read_binary(offset: usize, ne: usize) -> Result<Command, ApduError> {
 }
 
 /// VERIFY with no data: asks for the tries left of the selected PIN without spending one
-/// (`00 20 00 80`) \[agreed\].
+/// (`00 20 00 80`); independent implementations agree (OpenSC, jpki/myna, myna-card).
 pub fn verify_status() -> Command {
     Command::new(0x00, 0x20, 0x00, 0x80)
 }
 
-/// VERIFY the selected PIN: `00 20 00 80 Lc <PIN>`; the data is marked sensitive.
-pub fn verify(pin: &[u8]) -> Command {
+/// VERIFY the selected PIN: `00 20 00 80 Lc <PIN>`; the data is marked sensitive. The
+/// lockout guard's alone.
+pub(crate) fn verify(pin: &[u8]) -> Command {
     Command::new(0x00, 0x20, 0x00, 0x80)
         .with_data(pin)
         .sensitive()
 }
 
 /// CHANGE REFERENCE DATA of the selected PIN after a VERIFY: `00 24 01 80 Lc <new PIN>`
-/// [myna (marked untested), myna-card].
-pub fn change_reference_data(new_pin: &[u8]) -> Command {
+/// (jpki/myna, where it is marked untested, and myna-card). The lockout guard's alone.
+pub(crate) fn change_reference_data(new_pin: &[u8]) -> Command {
     Command::new(0x00, 0x24, 0x01, 0x80)
         .with_data(new_pin)
         .sensitive()
 }
 
 /// COMPUTE DIGITAL SIGNATURE with the selected key over a DigestInfo; the card pads
-/// (PKCS#1 v1.5 type 1): `80 2A 00 80 Lc <DigestInfo> 00` [agreed: OpenSC, myna].
+/// (PKCS#1 v1.5 type 1, RFC 8017): `80 2A 00 80 Lc <DigestInfo> 00` (OpenSC, jpki/myna and
+/// flutter_nfc_mynumber send it this way).
 pub fn compute_digital_signature(digest_info: &[u8]) -> Command {
     Command::new(0x80, 0x2A, 0x00, 0x80)
         .with_data(digest_info)

@@ -1,7 +1,7 @@
 //! The crate's one error type: variants a caller can act on, none carrying a PIN.
 
 use crate::apdu::{ApduError, CommandHeader, StatusWord};
-use crate::pin::PinFormatError;
+use crate::pin::{PinFormatError, Secret};
 use crate::transport::TransportError;
 
 /// Everything that can go wrong talking to a My Number Card.
@@ -11,33 +11,72 @@ use crate::transport::TransportError;
 /// fn explain(e: &Error) -> String {
 ///     match e {
 ///         Error::WrongPin { tries_left } => format!("wrong PIN, {tries_left} tries left"),
-///         Error::PinBlocked => "PIN blocked: reset it at the municipal office".into(),
-///         Error::LastTryRefused => "one try left: confirm to use it".into(),
+///         Error::Blocked { .. } | Error::BlockedByThisAttempt { .. } => {
+///             "PIN blocked: reset it at the municipal office".into()
+///         }
+///         Error::LastTryRefused { .. } => "one try left: confirm to use it".into(),
 ///         Error::CardRemoved => "card removed".into(),
 ///         other => other.to_string(),
 ///     }
 /// }
 /// assert_eq!(explain(&Error::WrongPin { tries_left: 2 }), "wrong PIN, 2 tries left");
+/// assert_eq!(Error::WrongPin { tries_left: 1 }.to_string(), "wrong PIN: 1 try left");
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// The card refused the PIN. `tries_left` is 0 when this attempt blocked it.
-    #[error("wrong PIN: {tries_left} tries left")]
+    /// The card refused the PIN; `tries_left` (at least 1) tries are left.
+    #[error("wrong PIN: {}", tries(*tries_left))]
     WrongPin {
         /// Tries left after this attempt.
         tries_left: u8,
     },
-    /// The PIN is blocked; no VERIFY was sent.
-    #[error("the PIN is blocked")]
-    PinBlocked,
-    /// Only one try is left and the caller did not allow spending it; no VERIFY was sent.
-    #[error("only one PIN try is left; refused to use it without explicit permission")]
-    LastTryRefused,
-    /// The card did not say how many tries are left, so a VERIFY could lock it; no VERIFY
-    /// was sent.
-    #[error("the card did not report the PIN tries left; refused to send the PIN")]
-    PinTriesUnknown,
+    /// The card refused the access code; `tries_left` (at least 1) tries are left.
+    #[error("wrong {secret}: {}", tries(*tries_left))]
+    WrongAccessCode {
+        /// Which code.
+        secret: Secret,
+        /// Tries left after this attempt.
+        tries_left: u8,
+    },
+    /// The card refused the secret (`6300`) without saying how many tries are left.
+    #[error("wrong {secret}; the card did not say how many tries are left")]
+    WrongSecretTriesUnknown {
+        /// Which secret.
+        secret: Secret,
+    },
+    /// The secret was wrong and this attempt spent its last try: it is now blocked.
+    #[error("wrong {secret}: that was the last try, and it is now blocked")]
+    BlockedByThisAttempt {
+        /// Which secret.
+        secret: Secret,
+    },
+    /// The secret was already blocked; nothing was sent. A blocked PIN is reset at the
+    /// municipal office.
+    #[error("the {secret} is blocked; it was not sent")]
+    Blocked {
+        /// Which secret.
+        secret: Secret,
+    },
+    /// Only one try is left and the caller did not allow spending it; nothing was sent.
+    #[error(
+        "only 1 try of the {secret} is left; it was not sent \
+         (pass LastTry::Allow to spend the last try)"
+    )]
+    LastTryRefused {
+        /// Which secret.
+        secret: Secret,
+    },
+    /// The card did not say how many tries are left, so a VERIFY could block the secret;
+    /// nothing was sent.
+    #[error(
+        "the card did not report the tries left of the {secret}; it was not sent \
+         (pass LastTry::Allow to send it anyway)"
+    )]
+    TriesUnknown {
+        /// Which secret.
+        secret: Secret,
+    },
     /// The PIN does not have the form its kind needs; nothing was sent.
     #[error("invalid PIN: {0}")]
     InvalidPin(#[from] PinFormatError),
@@ -94,8 +133,9 @@ pub enum Error {
     /// A command could not be encoded (a bug, or data too long for the transport).
     #[error("invalid command: {0}")]
     InvalidCommand(#[from] ApduError),
-    /// A certificate is not well-formed DER, or an extension or JPKI attribute the library
-    /// reads is malformed.
+    /// A certificate is not well-formed DER, or an extension the library reads is malformed.
+    /// (A JPKI personal-data attribute that does not parse is no error: the attribute keeps
+    /// its raw value without a typed reading.)
     #[error("invalid certificate: {what}")]
     InvalidCertificate {
         /// What is wrong.
@@ -108,8 +148,16 @@ pub enum Error {
     #[error("not a trust anchor: {0}")]
     InvalidTrustAnchor(&'static str),
     /// The transport failed.
-    #[error("transport error")]
+    #[error("transport error: {0}")]
     Transport(#[source] TransportError),
+    /// A VERIFY carrying data, CHANGE REFERENCE DATA or RESET RETRY COUNTER was handed to
+    /// [`Exchange::transmit`](crate::exchange::Exchange::transmit): secrets reach the card
+    /// only through the lockout guard (the applications' verify methods). Nothing was sent.
+    #[error("refused to send {command}: secrets go through the lockout guard only")]
+    SecretOutsideGuard {
+        /// The command that was refused.
+        command: CommandHeader,
+    },
 }
 
 impl From<TransportError> for Error {
@@ -119,6 +167,14 @@ impl From<TransportError> for Error {
             TransportError::CardReset => Error::CardReset,
             other => Error::Transport(other),
         }
+    }
+}
+
+/// "1 try left", "2 tries left".
+fn tries(n: u8) -> String {
+    match n {
+        1 => "1 try left".to_owned(),
+        n => format!("{n} tries left"),
     }
 }
 

@@ -4,7 +4,9 @@
 
 use std::fmt;
 
-use crate::apdu::{ApduError, Command, Response, MAX_NE, MAX_SHORT_NE};
+use zeroize::Zeroizing;
+
+use crate::apdu::{extend_zeroizing, ApduError, Command, Response, MAX_NE, MAX_SHORT_NE};
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::transport::{Capabilities, Transport};
@@ -121,7 +123,39 @@ impl<T: Transport> Exchange<T> {
     /// `61xx` is followed by at most [`Limits::max_get_response`] GET RESPONSE commands;
     /// `6Cxx` answering a command that expects data (and carries no secret) causes one
     /// resend with Le = xx. A command carrying a PIN is never sent twice.
+    ///
+    /// Secrets reach the card only through the lockout guard: a VERIFY carrying data, a
+    /// CHANGE REFERENCE DATA or a RESET RETRY COUNTER is refused here with
+    /// [`Error::SecretOutsideGuard`], and nothing is sent. Use the applications' verify
+    /// methods ([`Jpki::verify_pin`](crate::jpki::Jpki::verify_pin), …).
+    ///
+    /// ```
+    /// # #[cfg(feature = "virtual-card")] {
+    /// use mynumbercard::apdu::Command;
+    /// use mynumbercard::exchange::Exchange;
+    /// use mynumbercard::{Error, VirtualCard};
+    ///
+    /// let mut exchange = Exchange::new(VirtualCard::default());
+    /// let verify = Command::new(0x00, 0x20, 0x00, 0x80).with_data(*b"1234");
+    /// assert!(matches!(
+    ///     exchange.transmit(&verify),
+    ///     Err(Error::SecretOutsideGuard { .. })
+    /// ));
+    /// assert_eq!(exchange.stats().commands, 0);
+    /// # }
+    /// ```
     pub fn transmit(&mut self, command: &Command) -> Result<Response> {
+        if carries_secret(command) {
+            return Err(Error::SecretOutsideGuard {
+                command: command.header(),
+            });
+        }
+        self.transmit_any(command)
+    }
+
+    /// [`Exchange::transmit`] without the refusal: the session's path, which the lockout
+    /// guard uses for the commands that carry a secret.
+    pub(crate) fn transmit_any(&mut self, command: &Command) -> Result<Response> {
         let mut response = self.send(command)?;
         if let Some(le) = response.status().correct_le() {
             if command.ne().is_some() && !command.is_sensitive() {
@@ -134,14 +168,19 @@ impl<T: Transport> Exchange<T> {
             if rounds > self.limits.max_get_response {
                 return Err(Error::MalformedResponse("too many 61xx rounds"));
             }
-            let next = self.send(&commands::get_response(n))?;
+            // The continuation's data is the command's: masked in traces as it is.
+            let mut get_response = commands::get_response(n);
+            if command.has_sensitive_response() {
+                get_response = get_response.sensitive_response();
+            }
+            let next = self.send(&get_response)?;
             let status = next.status();
-            let mut data = response.into_data();
+            let mut data = response.into_data_zeroizing();
             if data.len() + next.data().len() > self.limits.max_response_data {
                 return Err(Error::MalformedResponse("response longer than the limit"));
             }
-            data.extend_from_slice(next.data());
-            response = Response::new(data, status);
+            extend_zeroizing(&mut data, next.data());
+            response = Response::new(std::mem::take(&mut *data), status);
         }
         Ok(response)
     }
@@ -162,7 +201,8 @@ impl<T: Transport> Exchange<T> {
         }
         self.stats.commands += 1;
         self.stats.bytes_sent += bytes.len() as u64;
-        let raw = self.transport.transmit(&bytes)?;
+        // Zeroized on every path: the reply may be personal data.
+        let mut raw = Zeroizing::new(self.transport.transmit(&bytes)?);
         drop(bytes);
         self.stats.bytes_received += raw.len() as u64;
         // Bound what one reply may carry: Ne, or a short response for a command without Le.
@@ -176,14 +216,16 @@ impl<T: Transport> Exchange<T> {
         if self.tracer.is_some() || log::log_enabled!(log::Level::Trace) {
             let line = match raw.len().checked_sub(2) {
                 Some(n) if n > 0 && command.has_sensitive_response() => format!(
-                    "<{n} bytes of personal data>{}",
+                    "<{n} byte{} of personal data>{}",
+                    if n == 1 { "" } else { "s" },
                     hex::encode_upper(raw.get(n..).unwrap_or_default())
                 ),
-                _ => hex::encode_upper(&raw),
+                _ => hex::encode_upper(&*raw),
             };
             self.trace(Trace::Response(&line));
         }
-        Response::parse_vec(raw).map_err(|_| Error::MalformedResponse("no status word"))
+        Response::parse_vec(std::mem::take(&mut *raw))
+            .map_err(|_| Error::MalformedResponse("no status word"))
     }
 
     fn trace(&mut self, line: Trace<'_>) {
@@ -191,6 +233,16 @@ impl<T: Transport> Exchange<T> {
         if let Some(tracer) = self.tracer.as_mut() {
             tracer(line);
         }
+    }
+}
+
+/// VERIFY with data (`20`), CHANGE REFERENCE DATA (`24`), RESET RETRY COUNTER (`2C`), in any
+/// class: the commands that carry a PIN or access code, or change one.
+fn carries_secret(command: &Command) -> bool {
+    match command.ins() {
+        0x20 => !command.data().is_empty(),
+        0x24 | 0x2C => true,
+        _ => false,
     }
 }
 

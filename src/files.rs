@@ -3,6 +3,8 @@
 //! for 256 bytes and carries the header, then at most 256 bytes per READ BINARY, never past
 //! the length the header gives nor past the cap.
 
+use zeroize::Zeroizing;
+
 use crate::apdu::StatusWord;
 use crate::card::{status_error, Application, Card};
 use crate::commands;
@@ -11,8 +13,10 @@ use crate::error::{Error, Result};
 use crate::tlv::{self, TlvError};
 use crate::transport::Transport;
 
-/// Bytes per READ BINARY: every public implementation reads at most 256 [PROTOCOL.md];
-/// extended-length READ BINARY is refused by the card [one source: myna-card].
+/// Bytes per READ BINARY: 256, the most a short Le asks for (ISO/IEC 7816-4), which every
+/// card takes. Some apps send extended-length READ BINARY (Miena, c-3lab's mynumbercard-idp,
+/// jsapdu) and report no failure, but not every card generation's ATR declares extended
+/// lengths, so the library reads 256 bytes at a time.
 pub(crate) const CHUNK: usize = 256;
 
 /// The largest file any reader here accepts: READ BINARY offsets are 15 bits.
@@ -51,15 +55,35 @@ pub(crate) fn tlv_length(prefix: &[u8], max: usize) -> Length {
     }
 }
 
-/// A file read by [`Card::read_sized`].
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Whether a file holds personal data, which traces mask.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Content {
+    /// Certificates of the CAs and the user-authentication certificate, token information.
+    Public,
+    /// The signature certificate (name, address, birth date), the card-info and card-face
+    /// files: their READ BINARY (and GET RESPONSE) data shows in traces as a length only.
+    Personal,
+}
+
+/// A file read by [`Card::read_sized`], zeroized on drop (it may be the my number).
+#[derive(Clone, PartialEq, Eq)]
 pub(crate) struct SizedFile {
     /// Exactly the length the header gives.
-    pub content: Vec<u8>,
+    pub content: Zeroizing<Vec<u8>>,
     /// The bytes past that length which the first READ BINARY returned (filler up to the end
     /// of the file, for a card that answers a 256-byte read of a short file with the bytes up
     /// to its end); empty when the card refused that read.
-    pub tail: Vec<u8>,
+    pub tail: Zeroizing<Vec<u8>>,
+}
+
+impl std::fmt::Debug for SizedFile {
+    /// Lengths only: the bytes may be personal data.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SizedFile")
+            .field("content_len", &self.content.len())
+            .field("tail_len", &self.tail.len())
+            .finish()
+    }
 }
 
 impl<T: Transport> Card<T> {
@@ -69,21 +93,22 @@ impl<T: Transport> Card<T> {
     /// READ BINARY for L bytes.
     ///
     /// A file shorter than 256 bytes: the card may answer the 256-byte read with the bytes up
-    /// to the end and `9000` [one source: myna-card]. If it answers `6B00`, `6700` or `6282`
-    /// instead, or returns too few bytes for the header, the header is read with a small Le,
-    /// then exactly the length it gives. The bytes are returned whole or not at all; outside
-    /// the JPKI application they are masked in traces (personal data). Call inside one
-    /// operation.
+    /// to the end and `9000` (so says the JICSAP IC card specification as myna-card cites it;
+    /// no other source shows it). If it answers `6B00`, `6700` or `6282` instead, or returns
+    /// too few bytes for the header, the header is read with a small Le, then exactly the
+    /// length it gives. The bytes are returned whole or not at all; `content` says whether
+    /// they are masked in traces (personal data). Every buffer that holds them is zeroized.
+    /// Call inside one operation.
     pub(crate) fn read_sized(
         &mut self,
         application: Application,
         fid: u16,
+        content: Content,
         length: fn(&[u8], usize) -> Length,
         max: usize,
     ) -> Result<SizedFile> {
         let max = max.min(MAX_FILE_LEN);
-        // Everything outside the JPKI application is personal data: masked in traces.
-        let personal = application != Application::Jpki;
+        let personal = content == Content::Personal;
         let read = |offset, ne| -> Result<crate::apdu::Command> {
             let command = commands::read_binary(offset, ne)?;
             Ok(if personal {
@@ -100,15 +125,17 @@ impl<T: Transport> Card<T> {
             StatusWord::WRONG_P1_P2 | StatusWord::WRONG_LENGTH | END_OF_FILE
         );
         let mut head = match response.status() {
-            StatusWord::SUCCESS => response.into_data(),
-            _ if refused => Vec::new(),
+            StatusWord::SUCCESS => response.into_data_zeroizing(),
+            _ if refused => Zeroizing::new(Vec::new()),
             status => return Err(status_error(status, &first)),
         };
         let mut total = length(&head, max);
         if refused || total == Length::Truncated {
             // Short file, strict card: the header first, with a small Le.
             log::debug!("EF {fid:04X}: 256-byte read refused or short; reading the header");
-            head = self.transmit_ok(&read(0, HEADER_PROBE)?)?.into_data();
+            head = self
+                .transmit_ok(&read(0, HEADER_PROBE)?)?
+                .into_data_zeroizing();
             head.truncate(HEADER_PROBE);
             total = length(&head, max);
         }
@@ -117,8 +144,13 @@ impl<T: Transport> Card<T> {
             Length::Truncated => return Err(Error::MalformedResponse("file header truncated")),
             Length::Invalid(what) => return Err(Error::MalformedResponse(what)),
         };
-        let tail = head.split_off(total.min(head.len()));
-        let mut content = head;
+        let split = total.min(head.len());
+        let tail = Zeroizing::new(head.get(split..).unwrap_or_default().to_vec());
+        // Room for the whole file at once: the chunks below never make it grow (a growing
+        // buffer would free its old bytes unzeroized).
+        let mut content = Zeroizing::new(Vec::with_capacity(total));
+        content.extend_from_slice(head.get(..split).unwrap_or_default());
+        drop(head);
         // Each READ BINARY returns at least one byte, so this bounds the loop; a card that
         // returns short chunks is allowed up to twice the expected number of reads.
         let max_reads = 2 * total.div_ceil(CHUNK);

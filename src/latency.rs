@@ -16,8 +16,9 @@
 //! Every parameter is public so an app can put in what it measured on its own readers. The
 //! presets are assumptions, each documented where it is set: no public source gives a real
 //! My Number Card's protocol parameters (its ATR's TA1, its frame waiting time, its signing
-//! time), only the ranges in PROTOCOL.md ("Radio and timing": 106/212/424 kbit/s, frames of at
-//! most 256 bytes, frame waiting times of ≈155 ms to ≈2.5 s).
+//! time), only ranges: bit rates of 106/212/424 kbit/s and frames of at most 256 bytes
+//! (ISO/IEC 14443-4 Type B), and frame waiting times of ≈309 ms to ≈2.47 s read off the
+//! contactless ATRs in OpenSC's and pcsc-tools' ATR lists.
 //!
 //! ```
 //! # #[cfg(feature = "virtual-card")] {
@@ -79,7 +80,8 @@ impl LinkModel {
     ///   plus the card's processing. Assumption.
     /// - `chaining_gap` 0.5 ms: an R-block (4 bytes) and the block guard time.
     /// - `signature_time` 500 ms: RSA-2048 with CRT on a smart-card chip; assumption inside
-    ///   PROTOCOL.md's frame waiting times (≈155 ms to ≈2.5 s).
+    ///   the frame waiting times of the card's contactless ATRs (≈309 ms to ≈2.47 s, from
+    ///   OpenSC's and pcsc-tools' ATR lists).
     pub const fn contact() -> Self {
         Self {
             turnaround: Duration::from_millis(3),
@@ -92,12 +94,12 @@ impl LinkModel {
         }
     }
 
-    /// NFC, ISO 14443-4 Type B at 424 kbit/s (PROTOCOL.md: 106/212/424 kbit/s), as a phone
+    /// NFC, ISO 14443-4 Type B at 424 kbit/s (the card offers 106/212/424 kbit/s), as a phone
     /// (Android `IsoDep`, iOS CoreNFC) or a PC/SC contactless reader reaches the card.
     ///
     /// - `bits_per_byte` 10: Type B characters (start, 8 data bits, stop), no extra guard time.
     /// - `frame_overhead` 5: PCB and CRC_B (3 bytes) plus SOF and EOF (≈ 24 etu).
-    /// - `max_frame_data` 253: PROTOCOL.md's 256-byte maximum frame less PCB and CRC_B, so a
+    /// - `max_frame_data` 253: the card's 256-byte maximum frame (FSCI 8) less PCB and CRC_B, so a
     ///   256-byte READ BINARY answer (258 bytes with the status word) takes two frames.
     /// - `turnaround` 8 ms: the phone's NFC service or the reader's firmware and the card's
     ///   processing under field power; assumption within the 5–10 ms per APDU usually seen on

@@ -19,6 +19,8 @@ mod files;
 mod guard;
 pub mod jpki;
 pub mod latency;
+#[doc = include_str!("../PERFORMANCE.md")]
+pub mod performance {}
 #[cfg(feature = "pcsc")]
 pub mod pcsc;
 mod pin;
@@ -38,11 +40,12 @@ pub mod testing;
 
 pub use apdu::StatusWord;
 pub use card::{Application, Card};
+pub use certificate::CertificateKind;
 pub use certificate::JpkiCertificate;
 pub use digest_info::HashAlgorithm;
 pub use error::{Error, Result};
-pub use jpki::{CardKind, CertificateKind, KeyKind, LastTry, PinKind, PinStatus};
-pub use pin::{AuthPin, Pin, PinFormatError, SignPin};
+pub use jpki::{CardKind, KeyKind, LastTry, PinKind, PinStatus};
+pub use pin::{AuthPin, Pin, PinFormatError, Secret, SignPin};
 pub use signer::JpkiSigner;
 pub use transport::{Transport, TransportError};
 pub use trust::{TrustAnchors, Trusted, Untrusted};

@@ -125,33 +125,88 @@ pub enum PinStatus {
     NotReported,
 }
 
+/// The secrets the lockout guard sends, named in its errors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Secret {
+    /// The JPKI user-authentication PIN (4 digits).
+    AuthPin,
+    /// The JPKI signature PIN (6–16 characters).
+    SignPin,
+    /// The card-info application's PIN (4 digits, usually the same as the auth PIN).
+    CardInfoPin,
+    /// Access code A: the 12-digit my number.
+    AccessCodeA,
+    /// Access code B: birth date, expiry year and security code.
+    AccessCodeB,
+}
+
+impl Secret {
+    /// Whether this is a PIN (rather than an access code).
+    pub const fn is_pin(self) -> bool {
+        matches!(
+            self,
+            Secret::AuthPin | Secret::SignPin | Secret::CardInfoPin
+        )
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Secret::AuthPin => "user-authentication PIN",
+            Secret::SignPin => "signature PIN",
+            Secret::CardInfoPin => "card-info PIN",
+            Secret::AccessCodeA => "access code A (my number)",
+            Secret::AccessCodeB => "access code B",
+        })
+    }
+}
+
 /// Whether a VERIFY may spend the last try.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum LastTry {
-    /// Refuse with [`Error::LastTryRefused`](crate::Error::LastTryRefused) when one try is left (the default).
+    /// Refuse with [`Error::LastTryRefused`](crate::Error::LastTryRefused) when one try is
+    /// left, or [`Error::TriesUnknown`](crate::Error::TriesUnknown) when the card does not
+    /// say (the default).
     #[default]
     Refuse,
     /// Send the PIN even though a wrong one would block it.
     Allow,
 }
 
-/// A PIN of one of the card's kinds.
-pub trait Pin: sealed::Sealed {
-    /// The bytes VERIFY sends (ASCII).
-    #[doc(hidden)]
-    fn as_bytes(&self) -> &[u8];
-}
+/// A PIN or access code of one of the card's kinds. Its bytes never leave the crate: the
+/// lockout guard is the only thing that sends them.
+///
+/// ```compile_fail
+/// use mynumbercard::{AuthPin, Pin};
+/// let pin = AuthPin::new("1234").unwrap();
+/// let _ = pin.as_bytes(); // no such method outside the crate
+/// ```
+///
+/// ```compile_fail
+/// // The VERIFY and CHANGE REFERENCE DATA builders are the guard's alone.
+/// let _ = mynumbercard::commands::verify(b"1234");
+/// ```
+///
+/// ```compile_fail
+/// let _ = mynumbercard::commands::change_reference_data(b"1234");
+/// ```
+pub trait Pin: sealed::Sealed {}
 
 pub(crate) mod sealed {
-    pub trait Sealed {}
-    impl Sealed for super::AuthPin {}
-    impl Sealed for super::SignPin {}
+    /// The crate-private half of [`Pin`](super::Pin): the bytes VERIFY sends (ASCII).
+    pub trait Sealed {
+        fn secret_bytes(&self) -> &[u8];
+    }
 }
 
 macro_rules! pin_common {
     ($t:ident) => {
-        impl Pin for $t {
-            fn as_bytes(&self) -> &[u8] {
+        impl Pin for $t {}
+
+        impl sealed::Sealed for $t {
+            fn secret_bytes(&self) -> &[u8] {
                 &self.0
             }
         }

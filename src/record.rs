@@ -1,7 +1,8 @@
 //! The records of the card-info and card-face applications: one constructed object
 //! (`FF 20 <len>`) whose children are primitive objects, the first of them (`DF21`) a table of
-//! big-endian `u16` offsets from the first byte of the file to each later child [agreed:
-//! myna-card `check_offsets`, jsapdu `decodeOffsets`; PROTOCOL.md "Data layouts"].
+//! big-endian `u16` offsets from the first byte of the file to each later child (myna-card's
+//! `check_offsets` and jsapdu's `decodeOffsets` read it this way; jpki/myna gives the same
+//! records).
 //!
 //! The table is CHECKED against where the children actually are, never used to slice: the
 //! children are found by walking the TLV objects with the flat, bounded reader of
@@ -36,7 +37,9 @@ impl<'a> Record<'a> {
         let mut rest = object.value;
         let mut position = header_len;
         let mut after_table = None;
-        while !rest.iter().all(|b| *b == 0x00 || *b == 0xFF) {
+        // Trailing padding (`00` or `FF` to the end) ends the children; found once.
+        let padding = tlv::padding_len(rest);
+        while rest.len() > padding {
             if children.len() == MAX_CHILDREN {
                 return Err(malformed("record has too many objects"));
             }

@@ -8,7 +8,7 @@
 //! The `iso7816-tlv` crate does not fit this card: its parser descends into nested constructed
 //! objects without a depth limit, and it refuses objects whose tag has the constructed bit but
 //! whose content is plain bytes — which is how the card-info application stores the my number
-//! (`FF 10 0C` + 12 ASCII digits; PROTOCOL.md "Data layouts").
+//! (`FF 10 0C` + 12 ASCII digits, as jpki/myna, myna-card and jsapdu read it).
 
 /// Why bytes are not a TLV object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -28,6 +28,12 @@ pub enum TlvError {
     TooLong {
         /// The claimed total length.
         len: usize,
+        /// The cap.
+        max: usize,
+    },
+    /// More objects in one constructed value than [`MAX_OBJECTS`].
+    #[error("more than {max} TLV objects in one value")]
+    TooManyObjects {
         /// The cap.
         max: usize,
     },
@@ -99,29 +105,57 @@ pub fn read(bytes: &[u8]) -> Result<(Object<'_>, &[u8]), TlvError> {
     Ok((Object { tag, value }, rest))
 }
 
+/// The most objects [`objects`] yields from one constructed value; the next is
+/// [`TlvError::TooManyObjects`]. The records the card holds have at most 10 children.
+pub const MAX_OBJECTS: usize = 256;
+
 /// The objects one after another in `bytes` (the value of a constructed object). Stops at
 /// the first error, which it yields; padding (`00` or `FF` to the end) ends the sequence.
+/// At most [`MAX_OBJECTS`] objects; the work is linear in the length of `bytes`.
 pub fn objects(bytes: &[u8]) -> Objects<'_> {
-    Objects { rest: bytes }
+    Objects {
+        rest: bytes,
+        padding: padding_len(bytes),
+        count: 0,
+    }
+}
+
+/// The length of the run of padding (`00` or `FF`) that ends `bytes`.
+pub(crate) fn padding_len(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .rev()
+        .take_while(|b| **b == 0x00 || **b == 0xFF)
+        .count()
 }
 
 /// Iterator of [`objects`].
 #[derive(Debug, Clone)]
 pub struct Objects<'a> {
     rest: &'a [u8],
+    /// How long the padding that ends the input is: `rest` is all padding once it is no
+    /// longer than that (found once, so each step is constant work, not a rescan).
+    padding: usize,
+    /// Objects yielded so far.
+    count: usize,
 }
 
 impl<'a> Iterator for Objects<'a> {
     type Item = Result<Object<'a>, TlvError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.rest.iter().all(|b| *b == 0x00 || *b == 0xFF) {
+        if self.rest.len() <= self.padding {
             self.rest = &[];
             return None;
+        }
+        if self.count == MAX_OBJECTS {
+            self.rest = &[];
+            return Some(Err(TlvError::TooManyObjects { max: MAX_OBJECTS }));
         }
         match read(self.rest) {
             Ok((object, rest)) => {
                 self.rest = rest;
+                self.count += 1;
                 Some(Ok(object))
             }
             Err(e) => {
@@ -194,5 +228,34 @@ mod tests {
         // Bounded: a sequence of N bytes yields at most N / 2 objects.
         let zeros = [0x01u8, 0x00].repeat(100);
         assert_eq!(objects(&zeros).count(), 100);
+    }
+
+    #[test]
+    fn padding_ends_the_sequence_and_counts_are_capped() {
+        // Padding in the middle is objects (tag 00, length 00); only trailing padding ends.
+        let mut bytes = vec![0x00; 8];
+        bytes.extend_from_slice(&[0xDF, 0x22, 0x01, b'a', 0xFF, 0x00, 0xFF]);
+        let found: Vec<_> = objects(&bytes).collect::<Result<_, _>>().unwrap();
+        assert_eq!(found.len(), 5);
+        assert_eq!(found.last().map(|o| o.tag), Some(0xDF22));
+        assert_eq!(padding_len(&bytes), 3);
+        assert_eq!(objects(&[0xFF; 40]).count(), 0);
+        assert_eq!(objects(&[]).count(), 0);
+        // A long run of padding before a stray byte: as many objects as pairs, then the
+        // stray byte's truncation, capped.
+        let mut hostile = vec![0x00; 2 * MAX_OBJECTS + 2];
+        hostile.push(0x01);
+        let items: Vec<_> = objects(&hostile).collect();
+        assert_eq!(items.len(), MAX_OBJECTS + 1);
+        assert_eq!(
+            items.last(),
+            Some(&Err(TlvError::TooManyObjects { max: MAX_OBJECTS }))
+        );
+        assert_eq!(
+            find(&hostile, 0xDF33),
+            Err(TlvError::TooManyObjects { max: MAX_OBJECTS })
+        );
+        let just = [0x01u8, 0x00].repeat(MAX_OBJECTS);
+        assert_eq!(objects(&just).filter(Result::is_ok).count(), MAX_OBJECTS);
     }
 }

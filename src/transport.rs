@@ -17,16 +17,24 @@ pub struct Capabilities {
     pub extended_length: bool,
     /// Contact (ISO 7816-3) or contactless (ISO 14443).
     pub interface: Interface,
+    /// Whether no other program can reach the card between two of this session's
+    /// transactions (a PC/SC connection in exclusive mode, a phone's NFC tag session, the
+    /// in-process virtual card). When `false`, the default, the transport is treated as
+    /// shared: [`Card`](crate::Card) forgets what it believes is selected at the start of
+    /// every transaction, since another program may have selected something else since.
+    pub exclusive: bool,
 }
 
 impl Default for Capabilities {
-    /// A short-APDU contact reader: 261-byte commands, 258-byte responses.
+    /// A short-APDU contact reader shared with other programs: 261-byte commands, 258-byte
+    /// responses.
     fn default() -> Self {
         Self {
             max_command_len: 261,
             max_response_len: 258,
             extended_length: false,
             interface: Interface::Contact,
+            exclusive: false,
         }
     }
 }
@@ -55,8 +63,14 @@ pub enum TransportError {
     /// No response in time.
     #[error("timed out")]
     Timeout,
+    /// A failure of the PC/SC layer (feature `pcsc`): no reader, an unknown reader name, or
+    /// a PC/SC error code, as a typed value ([`PcscError::Pcsc`] holds the `pcsc` crate's
+    /// error).
+    #[cfg(feature = "pcsc")]
+    #[error(transparent)]
+    Pcsc(PcscError),
     /// Anything else, with its source.
-    #[error("transport failure")]
+    #[error("transport failure: {0}")]
     Other(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
@@ -65,6 +79,53 @@ impl TransportError {
     pub fn other(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Self::Other(source.into())
     }
+}
+
+#[cfg(feature = "pcsc")]
+impl From<PcscError> for TransportError {
+    fn from(e: PcscError) -> Self {
+        Self::Pcsc(e)
+    }
+}
+
+/// Failures of the PC/SC layer itself (feature `pcsc`), as [`TransportError::Pcsc`]; also
+/// reachable as `mynumbercard::pcsc::PcscError`.
+#[cfg(feature = "pcsc")]
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PcscError {
+    /// No PC/SC reader is connected (or the PC/SC service is not running).
+    #[error("no PC/SC reader found (is pcscd running?)")]
+    NoReader,
+    /// Readers exist but none holds a card.
+    #[error("no reader holds a card")]
+    NoCard,
+    /// The reader name contains a NUL byte.
+    #[error("invalid reader name")]
+    InvalidReaderName,
+    /// No reader has the name asked for
+    /// ([`PcscTransport::connect`](crate::pcsc::PcscTransport::connect));
+    /// [`list_readers`](crate::pcsc::list_readers) gives the names there are.
+    #[error("no PC/SC reader is named {name:?}")]
+    UnknownReader {
+        /// The name asked for.
+        name: String,
+    },
+    /// The connection is closed.
+    #[error("the PC/SC connection is closed")]
+    Closed,
+    /// The connection's thread stopped unexpectedly.
+    #[error("the PC/SC connection thread stopped")]
+    WorkerGone,
+    /// A transaction was begun inside a transaction.
+    #[error("a PC/SC transaction is already open")]
+    NestedTransaction,
+    /// A transaction was ended that was not begun.
+    #[error("no PC/SC transaction is open")]
+    NoTransaction,
+    /// An error from PC/SC.
+    #[error("PC/SC: {0}")]
+    Pcsc(#[from] ::pcsc::Error),
 }
 
 /// A way to reach a card.
@@ -205,5 +266,20 @@ impl<F> fmt::Debug for FnTransport<F> {
         f.debug_struct("FnTransport")
             .field("capabilities", &self.capabilities)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn other_shows_its_cause() {
+        let e = TransportError::other("the NFC tag was lost");
+        assert_eq!(e.to_string(), "transport failure: the NFC tag was lost");
+        assert_eq!(
+            std::error::Error::source(&e).map(ToString::to_string),
+            Some("the NFC tag was lost".to_owned())
+        );
     }
 }

@@ -56,3 +56,17 @@ fn only_the_signing_operations_are_charged_a_signature() {
         );
     }
 }
+
+#[test]
+fn a_shared_transport_selects_again_in_every_transaction() {
+    // (exclusive, shared): the guard selects the secret's application and file in its own
+    // transaction on both; reads and signatures after it save their SELECT AP only on an
+    // exclusive transport.
+    let expected = [(7, 7), (11, 12), (10, 11), (14, 14)];
+    println!("| sequence | exclusive | shared |\n|---|---:|---:|");
+    for ((name, ops), want) in budget::SEQUENCES.iter().zip(expected) {
+        let got = budget::sequence_apdus(ops);
+        println!("| {name} | {} | {} |", got.0, got.1);
+        assert_eq!(got, want, "{name}");
+    }
+}

@@ -1,14 +1,16 @@
 //! The JPKI subjectAltName attributes: every field, every accepted string type, and the
-//! malformed values that must be refused.
+//! malformed values, which keep their raw form and fail nothing else.
 
 mod support;
 
 use der::asn1::{Any, BmpString, Ia5StringRef, PrintableStringRef};
+use der::Encode;
 use der::Tag;
 use mynumbercard::certificate::{
-    BirthDate, CalendarDate, Era, JpkiCertificate, Sex, SubstituteFlags,
+    Attribute, BirthDate, CalendarDate, Era, JpkiCertificate, Sex, SubstituteFlags,
 };
-use mynumbercard::Error;
+use mynumbercard::trust::TrustAnchors;
+use mynumbercard::{CertificateKind, Error};
 use support::*;
 
 const NAME: &str = "1.2.392.200149.8.5.5.1";
@@ -39,19 +41,19 @@ fn every_field_is_decoded_in_the_order_real_certificates_use() {
     ])
     .unwrap();
     let a = view.attributes().unwrap();
-    assert_eq!(a.name.as_deref(), Some("試験　花子"));
-    assert_eq!(a.sex, Some(Sex::Female));
-    let birth = a.birth_date.unwrap();
+    assert_eq!(a.name(), Some("試験　花子"));
+    assert_eq!(a.sex(), Some(&Sex::Female));
+    let birth = a.birth_date().unwrap();
     assert_eq!(birth.era(), Era::Showa);
     assert_eq!(birth.date(), CalendarDate::new(1980, 2, 17).unwrap());
     assert_eq!(birth.era_year(), Some(55));
-    assert_eq!(a.address.as_deref(), Some("東京都千代田区霞が関２－１－２"));
-    let name_flags = a.name_substitutes.as_ref().unwrap();
+    assert_eq!(a.address(), Some("東京都千代田区霞が関２－１－２"));
+    let name_flags = a.name_substitutes().unwrap();
     assert_eq!(name_flags.positions(), [2]);
-    assert!(name_flags.any() && name_flags.describes(a.name.as_deref().unwrap()));
-    let address_flags = a.address_substitutes.as_ref().unwrap();
+    assert!(name_flags.any() && name_flags.describes(a.name().unwrap()));
+    let address_flags = a.address_substitutes().unwrap();
     assert!(!address_flags.any());
-    assert!(address_flags.describes(a.address.as_deref().unwrap()));
+    assert!(address_flags.describes(a.address().unwrap()));
 }
 
 #[test]
@@ -76,11 +78,11 @@ fn other_string_types_are_read() {
     ])
     .unwrap();
     let a = view.attributes().unwrap();
-    assert_eq!(a.name.as_deref(), Some("髙橋　一郎"));
-    assert_eq!(a.sex, Some(Sex::Male));
-    assert_eq!(a.birth_date.unwrap().era(), Era::Reiwa);
-    assert_eq!(a.address.as_deref(), Some("Tokyo"));
-    assert_eq!(a.name_substitutes, None);
+    assert_eq!(a.name(), Some("髙橋　一郎"));
+    assert_eq!(a.sex(), Some(&Sex::Male));
+    assert_eq!(a.birth_date().unwrap().era(), Era::Reiwa);
+    assert_eq!(a.address(), Some("Tokyo"));
+    assert_eq!(a.name_substitutes(), None);
 }
 
 #[test]
@@ -92,23 +94,76 @@ fn a_certificate_without_jpki_entries_has_no_attributes() {
 }
 
 #[test]
-fn malformed_attributes_are_refused() {
-    let cases: Vec<Vec<(&str, Any)>> = vec![
-        vec![(BIRTH, utf8("419900230"))],                      // 30 February
-        vec![(BIRTH, utf8("61990010"))],                       // too short
-        vec![(BIRTH, utf8("619900101"))],                      // era 6
-        vec![(NAME_FLAGS, utf8("0021"))],                      // not 0/1
-        vec![(NAME, utf8("a")), (NAME, utf8("b"))],            // twice
-        vec![(SEX, Any::new(Tag::Integer, vec![1]).unwrap())], // not a string
-        vec![(ADDRESS, Any::new(Tag::Utf8String, vec![0xC3]).unwrap())], // bad UTF-8
+fn a_malformed_field_keeps_its_raw_value_and_fails_nothing_else() {
+    // The entries, and the text each keeps (None: not a string).
+    type Case<'a> = (Vec<(&'a str, Any)>, Option<&'a str>);
+    let cases: Vec<Case> = vec![
+        (vec![(BIRTH, utf8("419900230"))], Some("419900230")), // 30 February
+        (vec![(BIRTH, utf8("419901301"))], Some("419901301")), // month 13
+        (vec![(BIRTH, utf8("61990010"))], Some("61990010")),   // too short
+        (vec![(NAME_FLAGS, utf8("0021"))], Some("0021")),      // not 0/1
+        (vec![(SEX, Any::new(Tag::Integer, vec![1]).unwrap())], None), // not a string
+        (
+            vec![(ADDRESS, Any::new(Tag::Utf8String, vec![0xC3]).unwrap())],
+            None,
+        ), // bad UTF-8
     ];
-    for entries in cases {
+    for (entries, text) in cases {
         let described = format!("{entries:?}");
-        assert!(
-            matches!(with_san(entries), Err(Error::InvalidCertificate { .. })),
-            "{described}"
-        );
+        let oid = entries[0].0;
+        let der = entries[0].1.to_der().unwrap();
+        let der_cert = Profile {
+            extensions: vec![san(entries)],
+            ..Profile::sign_user()
+        }
+        .issue(root_key());
+        let view = JpkiCertificate::from_der(&der_cert).unwrap();
+        // The chain check is not disturbed by the field.
+        let anchors = TrustAnchors::empty().with_root(&root(OU_SIGN)).unwrap();
+        let trusted = anchors.verify(&view, system_time(2027, 6, 1)).unwrap();
+        assert_eq!(trusted.kind, Some(CertificateKind::Sign), "{described}");
+        let a = view.attributes().expect(&described);
+        let (raw, typed) = match oid {
+            BIRTH => (a.birth_date.as_ref().map(raw), a.birth_date().is_some()),
+            NAME_FLAGS => (
+                a.name_substitutes.as_ref().map(raw),
+                a.name_substitutes().is_some(),
+            ),
+            SEX => (a.sex.as_ref().map(raw), a.sex().is_some()),
+            ADDRESS => (a.address.as_ref().map(raw), a.address().is_some()),
+            _ => unreachable!(),
+        };
+        let (raw_der, raw_text) = raw.expect(&described);
+        assert_eq!(raw_der, der, "{described}");
+        assert_eq!(raw_text.as_deref(), text, "{described}");
+        assert!(!typed, "{described}");
     }
+}
+
+fn raw<T>(a: &Attribute<T>) -> (Vec<u8>, Option<String>) {
+    assert!(a.value().is_none() && !a.is_repeated());
+    (a.der().to_vec(), a.text().map(str::to_owned))
+}
+
+#[test]
+fn a_repeated_field_has_no_typed_reading() {
+    let view = with_san(vec![(NAME, utf8("a")), (SEX, utf8("1")), (NAME, utf8("b"))]).unwrap();
+    let a = view.attributes().unwrap();
+    let name = a.name.as_ref().unwrap();
+    assert!(name.is_repeated());
+    assert_eq!(name.text(), Some("a"));
+    assert_eq!(a.name(), None);
+    assert_eq!(a.sex(), Some(&Sex::Male));
+}
+
+#[test]
+fn debug_shows_no_personal_data() {
+    let view = with_san(vec![(NAME, utf8("試験　花子")), (BIRTH, utf8("319800217"))]).unwrap();
+    let shown = format!("{:?}", view.attributes().unwrap());
+    assert!(
+        !shown.contains("試験") && !shown.contains("1980"),
+        "{shown}"
+    );
 }
 
 #[test]
@@ -138,6 +193,17 @@ fn birth_dates_read_the_era_digit_and_the_gregorian_date() {
     let odd = BirthDate::parse("519900101").unwrap();
     assert!(!odd.era_matches_date());
     assert_eq!(odd.era_year(), None);
+    // A later era, not yet named: read, not refused.
+    let next = BirthDate::parse("620400101").unwrap();
+    assert_eq!(next.era(), Era::Unnamed(6));
+    assert_eq!(next.era_year(), None);
+    assert!(next.era_matches_date());
+    assert_eq!(next.to_string(), "620400101");
+    assert!(!BirthDate::parse("619900101").unwrap().era_matches_date());
+    assert_eq!(
+        BirthDate::parse("919900101").unwrap().era(),
+        Era::Unnamed(9)
+    );
     for bad in [
         "",
         "41990010",
@@ -147,7 +213,7 @@ fn birth_dates_read_the_era_digit_and_the_gregorian_date() {
         "419000229",
         "４19900101",
         "41990010a",
-        "719900101",
+        "a19900101",
     ] {
         assert_eq!(BirthDate::parse(bad), None, "{bad}");
     }
@@ -171,7 +237,12 @@ fn era_digits_names_and_first_days() {
     assert_eq!(Era::Showa.name_ja(), Some("昭和"));
     assert_eq!(Era::Unknown.name_ja(), None);
     assert_eq!(Era::Reiwa.first_day().unwrap().to_string(), "2019-05-01");
-    assert_eq!(Era::from_digit(b'6'), None);
+    assert_eq!(Era::from_digit(b'6'), Some(Era::Unnamed(6)));
+    assert_eq!(Era::Unnamed(6).digit(), '6');
+    assert_eq!(Era::Unnamed(6).name_ja(), None);
+    assert_eq!(Era::Unnamed(6).first_day(), None);
+    assert!(Era::Unnamed(6) > Era::Reiwa);
+    assert_eq!(Era::from_digit(b'a'), None);
 }
 
 #[test]

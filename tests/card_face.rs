@@ -7,6 +7,7 @@ use mynumbercard::access_code::{AccessCodeB, MyNumber};
 use mynumbercard::calendar::CalendarDate;
 use mynumbercard::card_face::CardFaceKey;
 use mynumbercard::certificate::Sex;
+use mynumbercard::PinFormatError;
 use mynumbercard::{Card, Error, LastTry, PinStatus, VirtualCard};
 
 const PNG: [u8; 8] = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A];
@@ -77,7 +78,10 @@ fn access_code_a_opens_the_card_face_and_the_my_number_image() {
     let mut card = Card::new(&mut vc);
     let mut face = card.card_face();
     // The check digit is validated before anything is sent.
-    assert!(MyNumber::new("123456789010").is_err());
+    assert_eq!(
+        MyNumber::new("123456789010").map(drop),
+        Err(PinFormatError::CheckDigit)
+    );
     face.verify_access_code_a(&MyNumber::new("123456789018").unwrap())
         .unwrap();
     assert!(face.read_my_number_image().unwrap().starts_with(&PNG));
@@ -104,13 +108,22 @@ fn tries_wrong_codes_and_a_blocked_code() {
     let err = face
         .verify_access_code_a_with(&MyNumber::new("123456789018").unwrap(), LastTry::Allow)
         .unwrap_err();
-    assert!(matches!(err, Error::PinBlocked), "{err:?}");
+    assert!(matches!(err, Error::Blocked { .. }), "{err:?}");
     assert_eq!(secrets_sent(&log(&card)), 0, "a blocked code is never sent");
 
     let wrong = AccessCodeB::new("02010120359999").unwrap();
     let mut face = card.card_face();
     let err = face.verify_access_code_b(&wrong).unwrap_err();
-    assert!(matches!(err, Error::WrongPin { tries_left: 2 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::WrongAccessCode {
+                secret: mynumbercard::Secret::AccessCodeB,
+                tries_left: 2
+            }
+        ),
+        "{err:?}"
+    );
     assert!(matches!(
         face.read_record(),
         Err(Error::SecurityStatusNotSatisfied)
@@ -126,7 +139,7 @@ fn the_last_try_of_access_code_b_is_refused() {
         .card_face()
         .verify_access_code_b(&code_b())
         .unwrap_err();
-    assert!(matches!(err, Error::LastTryRefused), "{err:?}");
+    assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
     assert_eq!(
         log(&card),
         [

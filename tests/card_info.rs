@@ -9,7 +9,8 @@ use mynumbercard::access_code::{AccessCodeB, CardInfoPin, MyNumber};
 use mynumbercard::calendar::CalendarDate;
 use mynumbercard::card_info::CardInfoKey;
 use mynumbercard::certificate::Sex;
-use mynumbercard::{Card, Error, LastTry, PinStatus, VirtualCard};
+use mynumbercard::Secret;
+use mynumbercard::{Card, Error, LastTry, PinFormatError, PinStatus, VirtualCard};
 
 fn pin() -> CardInfoPin {
     CardInfoPin::new("1234").unwrap()
@@ -141,11 +142,23 @@ fn a_wrong_pin_costs_one_try_and_the_last_try_is_refused() {
 
     card.transport_mut().clear_log();
     let err = card.card_info().verify_pin(&pin()).unwrap_err();
-    assert!(matches!(err, Error::LastTryRefused), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::LastTryRefused {
+                secret: Secret::CardInfoPin
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(
         log(&card),
-        [EMPTY_VERIFY.to_owned()],
-        "EF 0011 stays selected"
+        [
+            SELECT_CARD_INFO.to_owned(),
+            select_ef(0x0011),
+            EMPTY_VERIFY.to_owned()
+        ],
+        "the guard selects the PIN itself in each transaction"
     );
 
     // Allowed explicitly, the right PIN restores the tries.
@@ -166,7 +179,7 @@ fn a_blocked_code_is_never_sent() {
         .card_info()
         .verify_access_code_a_with(&code_a(), LastTry::Allow)
         .unwrap_err();
-    assert!(matches!(err, Error::PinBlocked), "{err:?}");
+    assert!(matches!(err, Error::Blocked { .. }), "{err:?}");
     assert_eq!(
         log(&card),
         [
@@ -183,8 +196,64 @@ fn a_wrong_access_code_b_costs_one_try() {
     let mut card = Card::new(&mut vc);
     let wrong = AccessCodeB::new("02010120359999").unwrap();
     let err = card.card_info().verify_access_code_b(&wrong).unwrap_err();
-    assert!(matches!(err, Error::WrongPin { tries_left: 2 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::WrongAccessCode {
+                secret: Secret::AccessCodeB,
+                tries_left: 2
+            }
+        ),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), "wrong access code B: 2 tries left");
     assert_eq!(secrets_sent(&log(&card)), 1);
+}
+
+#[test]
+fn an_access_code_b_with_an_impossible_date_is_refused_before_anything_is_sent() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    // As an app does: parse what the person typed (born in month 13), then verify.
+    let result = "02130120351234"
+        .parse::<AccessCodeB>()
+        .map_err(Error::from)
+        .and_then(|code| card.card_info().verify_access_code_b(&code));
+    assert!(
+        matches!(
+            result,
+            Err(Error::InvalidPin(PinFormatError::Invalid {
+                what: "birth date: month outside 01-12"
+            }))
+        ),
+        "{result:?}"
+    );
+    assert!(log(&card).is_empty());
+    assert_eq!(
+        card.card_info()
+            .pin_status(CardInfoKey::AccessCodeB)
+            .unwrap(),
+        PinStatus::Remaining(3)
+    );
+}
+
+#[test]
+fn card_info_reads_are_masked_in_traces() {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    card.set_tracer(move |line| sink.lock().unwrap().push(line.to_string()));
+    let mut info = card.card_info();
+    info.verify_pin(&pin()).unwrap();
+    info.read_all().unwrap();
+    let lines = lines.lock().unwrap();
+    let number = hex::encode_upper(b"123456789018");
+    assert!(!lines.iter().any(|l| l.contains(&number)), "{lines:?}");
+    assert!(
+        lines.contains(&"< <17 bytes of personal data>9000".to_owned()),
+        "{lines:?}"
+    );
 }
 
 #[test]
@@ -237,21 +306,23 @@ fn a_strict_card_that_refuses_reading_past_the_end_is_read_by_its_header() {
     vc.lock().unwrap().clear_log();
     assert_eq!(card.card_info().read_my_number().unwrap(), code_a());
     let sent = shared_log(&vc);
-    // 0001 holds FF 10 0C + 12 digits (15 bytes) + FF FF: 256 refused, 7 bytes of header,
-    // then the 8 left. The integrity digest covers the filler, which the strict card never
-    // sent: the check pads with FF to the documented 17 bytes.
+    // The strict card's transport declares nothing, so it is shared: the read selects the
+    // application again. 0001 holds FF 10 0C + 12 digits (15 bytes) + FF FF: 256 refused,
+    // 7 bytes of header, then the 8 left. The integrity digest covers the filler, which the
+    // strict card never sent: the check pads with FF to the documented 17 bytes.
     assert_eq!(
-        sent[..4],
+        sent[..5],
         [
+            SELECT_CARD_INFO.to_owned(),
             select_ef(0x0001),
             "00B0000000".to_owned(),
             "00B0000007".to_owned(),
             "00B0000708".to_owned(),
         ]
     );
-    assert_eq!(sent[4], select_ef(0x0003));
+    assert_eq!(sent[5], select_ef(0x0003));
     assert_eq!(
-        sent[5..],
+        sent[6..],
         reads(336),
         "the integrity record is longer than 256 bytes"
     );

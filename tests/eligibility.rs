@@ -78,7 +78,7 @@ fn pin_mode_refuses_the_last_try_without_sending_the_pin() {
     let mut card = Card::new(&mut vc);
     let pin = AuthPin::new("1234").unwrap();
     let err = card.eligibility_check(pin_mode(&pin)).unwrap_err();
-    assert!(matches!(err, Error::LastTryRefused), "{err:?}");
+    assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
     let sent = log(&card);
     assert_eq!(secrets_sent(&sent), 0);
     assert_eq!(sent.last().unwrap(), EMPTY_VERIFY);
@@ -96,7 +96,7 @@ fn pin_mode_on_a_blocked_pin_sends_nothing_secret() {
         last_try: LastTry::Allow,
     };
     let err = card.eligibility_check(confirmation).unwrap_err();
-    assert!(matches!(err, Error::PinBlocked), "{err:?}");
+    assert!(matches!(err, Error::Blocked { .. }), "{err:?}");
     assert_eq!(secrets_sent(&log(&card)), 0);
 }
 
@@ -179,7 +179,16 @@ fn visual_mode_with_a_wrong_code_is_an_error_with_the_tries_left() {
             access_code_b: Some(&code),
         })
         .unwrap_err();
-    assert!(matches!(err, Error::WrongPin { tries_left: 2 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::WrongAccessCode {
+                secret: mynumbercard::Secret::AccessCodeB,
+                tries_left: 2
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(secrets_sent(&log(&card)), 1);
 }
 

@@ -148,17 +148,47 @@ fn does_not_resend_on_6cxx_without_ne() {
     assert_eq!(sent(&ex), [SELECT_JPKI]);
 }
 
+/// A command whose data is marked sensitive, as the guard's VERIFY is (a VERIFY itself is
+/// refused by the public `transmit`: see `refuses_secret_bearing_commands`).
+fn sensitive_command() -> Command {
+    Command::new(0x80, 0xCA, 0x00, 0x80)
+        .with_data(*b"1234")
+        .sensitive()
+}
+
 #[test]
-fn never_resends_a_pin() {
-    let verify = commands::verify(b"1234").with_le(256);
-    assert!(
-        verify.ne().is_some(),
-        "the test needs a PIN command with Ne"
-    );
+fn never_resends_sensitive_data() {
+    let command = sensitive_command().with_le(256);
     let mut ex = script(&["6C04"]);
-    let r = ex.transmit(&verify).unwrap();
+    let r = ex.transmit(&command).unwrap();
     assert_eq!(r.status(), StatusWord::from_u16(0x6C04));
-    assert_eq!(sent(&ex), ["00200080043132333400"]);
+    assert_eq!(sent(&ex), ["80CA0080043132333400"]);
+}
+
+#[test]
+fn refuses_secret_bearing_commands() {
+    let secret_bearing = [
+        Command::new(0x00, 0x20, 0x00, 0x80).with_data(*b"1234"),
+        Command::new(0x80, 0x20, 0x00, 0x81).with_data(*b"1234"),
+        Command::new(0x00, 0x24, 0x01, 0x80).with_data(*b"5678"),
+        Command::new(0x00, 0x24, 0x00, 0x80),
+        Command::new(0x00, 0x2C, 0x00, 0x80).with_data(*b"12345678"),
+    ];
+    for command in secret_bearing {
+        let mut ex = script(&["9000"]);
+        let err = ex.transmit(&command).unwrap_err();
+        assert!(
+            matches!(err, Error::SecretOutsideGuard { command: h } if h == command.header()),
+            "{err:?}"
+        );
+        assert!(sent(&ex).is_empty(), "nothing was sent");
+        assert_eq!(ex.stats(), Stats::default());
+    }
+    // The empty VERIFY asks for the tries left, spends none, and may be sent.
+    let mut ex = script(&["63C3"]);
+    let r = ex.transmit(&commands::verify_status()).unwrap();
+    assert_eq!(r.status(), StatusWord::from_u16(0x63C3));
+    assert_eq!(sent(&ex), ["00200080"]);
 }
 
 #[test]
@@ -265,7 +295,11 @@ fn refuses_an_invalid_command_before_sending() {
     let short = Command::new(0, 0xB0, 0, 0)
         .with_le(1000)
         .with_encoding(LengthEncoding::Short);
-    assert!(ex.transmit(&short).is_err());
+    let err = ex.transmit(&short).unwrap_err();
+    assert!(
+        matches!(err, Error::InvalidCommand(ApduError::DoesNotFitShort)),
+        "{err:?}"
+    );
     assert!(sent(&ex).is_empty());
 }
 
@@ -275,19 +309,83 @@ fn traces_both_ways_with_the_pin_masked() {
     let sink = Arc::clone(&lines);
     let mut ex = script(&["63C2", "AABB9000"]);
     ex.set_tracer(move |line: Trace<'_>| sink.lock().unwrap().push(line.to_string()));
-    ex.transmit(&commands::verify(b"1234")).unwrap();
+    ex.transmit(&sensitive_command()).unwrap();
     ex.transmit(&commands::read_binary(0, 2).unwrap()).unwrap();
     assert_eq!(
         *lines.lock().unwrap(),
         [
-            "> 0020008004********",
+            "> 80CA008004********",
             "< 63C2",
             "> 00B0000002",
             "< AABB9000"
         ]
     );
-    // The card still got the PIN.
-    assert_eq!(sent(&ex)[0], "002000800431323334");
+    // The card still got the data.
+    assert_eq!(sent(&ex)[0], "80CA00800431323334");
+}
+
+/// The trace lines of `commands` sent through a script answering `replies`.
+fn traced(replies: &[&str], commands: &[Command]) -> (Vec<String>, Vec<Vec<u8>>) {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    let mut ex = script(replies);
+    ex.set_tracer(move |line: Trace<'_>| sink.lock().unwrap().push(line.to_string()));
+    let data = commands
+        .iter()
+        .map(|c| ex.transmit(c).unwrap().into_data())
+        .collect();
+    let lines = lines.lock().unwrap().clone();
+    (lines, data)
+}
+
+#[test]
+fn personal_data_shows_as_its_length_only() {
+    let (lines, data) = traced(&["AABB9000"], &[read_256().sensitive_response()]);
+    assert_eq!(lines, ["> 00B0000000", "< <2 bytes of personal data>9000"]);
+    assert_eq!(data, [vec![0xAA, 0xBB]]);
+}
+
+#[test]
+fn a_get_response_inherits_the_masking_of_the_command_it_continues() {
+    let (lines, data) = traced(
+        &["AABB6102", "CCDD9000", "EEFF6101", "119000"],
+        &[read_256().sensitive_response(), read_256()],
+    );
+    assert_eq!(
+        lines,
+        [
+            "> 00B0000000",
+            "< <2 bytes of personal data>6102",
+            "> 00C0000002",
+            "< <2 bytes of personal data>9000",
+            // A command without the mark: its continuation shows in full.
+            "> 00B0000000",
+            "< EEFF6101",
+            "> 00C0000001",
+            "< 119000",
+        ]
+    );
+    assert_eq!(data, [vec![0xAA, 0xBB, 0xCC, 0xDD], vec![0xEE, 0xFF, 0x11]]);
+}
+
+#[test]
+fn a_6cxx_resend_inherits_the_masking_too() {
+    let (lines, data) = traced(
+        &["6C03", "A1A2A36101", "A49000"],
+        &[read_256().sensitive_response()],
+    );
+    assert_eq!(
+        lines,
+        [
+            "> 00B0000000",
+            "< 6C03",
+            "> 00B0000003",
+            "< <3 bytes of personal data>6101",
+            "> 00C0000001",
+            "< <1 byte of personal data>9000",
+        ]
+    );
+    assert_eq!(data, [vec![0xA1, 0xA2, 0xA3, 0xA4]]);
 }
 
 #[test]

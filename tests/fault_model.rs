@@ -1,7 +1,9 @@
 //! The randomized fault model: thousands of random sequences of operations against a virtual
 //! card behind a hostile transport that injects faults at random APDUs (removal, reset,
 //! transport errors before or after the card processed the command, garbage answers; one
-//! sequence in four draws from every fault kind).
+//! sequence in four draws from every fault kind). The transport is shared: between two of the
+//! library's transactions, another program selects any application and any PIN or key file
+//! now and then, without the library being told.
 //!
 //! Invariants, checked after every operation against the virtual card itself:
 //! - a PIN's tries go down only by a wrong PIN the test submitted in that operation, by at
@@ -9,9 +11,12 @@
 //!   never costs a try; an operation without a PIN changes no counter;
 //! - a PIN is sent at most once per operation, and never past the last-try guard: no VERIFY
 //!   follows an empty VERIFY that (as the library saw it) left one try under
-//!   [`LastTry::Refuse`], or reported the PIN blocked;
+//!   [`LastTry::Refuse`], or reported the PIN blocked; and each VERIFY follows, in its own
+//!   transaction, the library's SELECT of the secret's application and EF and the empty
+//!   VERIFY;
 //! - a refusal ([`Error::LastTryRefused`], [`Error::PinTriesUnknown`]) sent no PIN;
-//! - the APDUs the hostile transport let through are exactly the card's log.
+//! - the APDUs the hostile transport let through (the library's and the other program's) are
+//!   exactly the card's log.
 //!
 //! Seeded and reproducible: `FAULT_MODEL_SEED` and `FAULT_MODEL_SEQUENCES` override the
 //! defaults; a failure names the seed and the sequence.
@@ -20,7 +25,7 @@ mod hostile;
 
 use hostile::app_ops::{card_info_pin, code_a, code_b};
 use hostile::{
-    all_tries, auth_pin, check_guard, pin_verifies, sign_pin, Secret, WRONG_AUTH, WRONG_SIGN,
+    all_tries, auth_pin, check_guard_on, pin_verifies, sign_pin, Secret, WRONG_AUTH, WRONG_SIGN,
 };
 use mynumbercard::testing::{FaultMix, Hostile, SplitMix64};
 use mynumbercard::{AuthPin, Card, CertificateKind, Error, LastTry, PinKind, SignPin, VirtualCard};
@@ -200,8 +205,12 @@ fn check_step(
     if verifies > 1 {
         return Err(format!("{verifies} PIN VERIFYs"));
     }
-    check_guard(records, last_try)?;
-    if matches!(result, Err(Error::LastTryRefused | Error::PinTriesUnknown)) && verifies > 0 {
+    check_guard_on(records, kind.file(), last_try)?;
+    if matches!(
+        result,
+        Err(Error::LastTryRefused { .. } | Error::TriesUnknown { .. })
+    ) && verifies > 0
+    {
         return Err(format!("{result:?} but a PIN was sent"));
     }
     let i = kind.index();
@@ -223,8 +232,9 @@ fn check_step(
     Ok(())
 }
 
-/// Runs sequence `index` of `seed`; returns the APDUs sent, or what broke.
-fn sequence(seed: u64, index: u64) -> Result<usize, String> {
+/// Runs sequence `index` of `seed`; returns the APDUs the library sent and those another
+/// program sent, or what broke.
+fn sequence(seed: u64, index: u64) -> Result<(usize, usize), String> {
     let mut rng = SplitMix64::new(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let vc = VirtualCard::builder()
         .auth_tries_left(1 + rng.below(3) as u8)
@@ -266,7 +276,8 @@ fn sequence(seed: u64, index: u64) -> Result<usize, String> {
     if delivered != log {
         return Err("the card's log differs from what the transport let through".into());
     }
-    Ok(hostile.calls())
+    let other_program = hostile.records().iter().filter(|r| r.other_program).count();
+    Ok((hostile.calls(), other_program))
 }
 
 fn env_u64(name: &str, default: u64) -> u64 {
@@ -283,14 +294,23 @@ fn env_u64(name: &str, default: u64) -> u64 {
 fn random_faults_never_cost_a_try_nor_bypass_the_guard() {
     let seed = env_u64("FAULT_MODEL_SEED", DEFAULT_SEED);
     let sequences = env_u64("FAULT_MODEL_SEQUENCES", DEFAULT_SEQUENCES);
-    let mut apdus = 0;
+    let (mut apdus, mut other_program) = (0, 0);
     for index in 0..sequences {
         match std::panic::catch_unwind(|| sequence(seed, index)) {
-            Ok(Ok(sent)) => apdus += sent,
+            Ok(Ok((sent, other))) => {
+                apdus += sent;
+                other_program += other;
+            }
             Ok(Err(e)) => panic!("FAULT_MODEL_SEED={seed:#x}, sequence {index}: {e}"),
             Err(_) => panic!("FAULT_MODEL_SEED={seed:#x}, sequence {index}: panicked"),
         }
     }
-    eprintln!("{sequences} sequences, {apdus} APDUs, seed {seed:#x}");
+    eprintln!(
+        "{sequences} sequences, {apdus} APDUs, {other_program} by another program, seed {seed:#x}"
+    );
     assert!(apdus as u64 > sequences * 3);
+    assert!(
+        other_program as u64 > sequences / 2,
+        "{other_program} by another program"
+    );
 }

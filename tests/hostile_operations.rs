@@ -4,16 +4,22 @@
 //! `61xx` / `6Cxx`) at each APDU of each operation. Every run must end in a value or a clear
 //! error within a bounded number of APDUs, never panic, never return a partial certificate,
 //! send a PIN at most once and only past the last-try guard, and spend no try for a right PIN.
+//!
+//! And another program sharing the reader selecting any application and any PIN or key file
+//! between two of the library's transactions (after the session selected something of its
+//! own): the library must do and return exactly what it does without it.
 
 mod hostile;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use hostile::{
-    all_tries, certificates, check_certificate, check_guard, ops, pin_verifies, Op, Value,
+    all_tries, certificates, check_certificate, check_guard_on, ops, pin_verifies, Op, Value,
 };
+use mynumbercard::card_face::CardFaceKey;
+use mynumbercard::card_info::CardInfoKey;
 use mynumbercard::testing::{Fault, Hostile};
-use mynumbercard::{Card, CertificateKind, Error, VirtualCard};
+use mynumbercard::{Card, CertificateKind, Error, PinKind, StatusWord, VirtualCard};
 
 /// The seed of the catalogue's random answers.
 const SEED: u64 = 0x4A50_4B49_0006;
@@ -54,7 +60,7 @@ fn check_run(op: &Op, fault: &Fault, at: usize, happy: &Value, happy_calls: usiz
         }
         Some(submitted) => {
             assert!(verifies <= 1, "{context}: {verifies} PIN VERIFYs");
-            if let Err(e) = check_guard(records, submitted.last_try) {
+            if let Err(e) = check_guard_on(records, submitted.kind.file(), submitted.last_try) {
                 panic!("{context}: {e}");
             }
             let i = submitted.kind.index();
@@ -99,7 +105,9 @@ fn every_operation_with_any_fault_at_any_apdu_ends_cleanly() {
         let happy = match (happy, op.submits) {
             (Ok(value), _) => value,
             // The fault-free failures: a wrong PIN, the signature certificate without PIN.
-            (Err(Error::WrongPin { .. }), Some(s)) if !s.right => Value::Unit,
+            (Err(Error::WrongPin { .. } | Error::WrongAccessCode { .. }), Some(s)) if !s.right => {
+                Value::Unit
+            }
             (Err(Error::SecurityStatusNotSatisfied), None) => Value::Unit,
             (Err(e), _) => panic!("{}: fails without a fault: {e}", op.name),
         };
@@ -116,6 +124,153 @@ fn every_operation_with_any_fault_at_any_apdu_ends_cleanly() {
     }
     eprintln!("{runs} runs");
     assert!(runs > 5_000, "{runs} runs");
+}
+
+type Prelude = fn(&mut Card<Hostile>) -> mynumbercard::Result<()>;
+
+/// What the session did before the operation (each in its own transaction), so that it has
+/// something selected: a PIN or key file of each application, or a certificate.
+const PRELUDES: &[(&str, Prelude)] = &[
+    ("nothing", |_| Ok(())),
+    ("auth PIN status", |c| {
+        c.jpki().pin_status(PinKind::Auth).map(drop)
+    }),
+    ("sign PIN status", |c| {
+        c.jpki().pin_status(PinKind::Sign).map(drop)
+    }),
+    ("card-info PIN status", |c| {
+        c.card_info().pin_status(CardInfoKey::Pin).map(drop)
+    }),
+    ("card-face access code A status", |c| {
+        c.card_face()
+            .code_status(CardFaceKey::AccessCodeA)
+            .map(drop)
+    }),
+    ("auth certificate read", |c| {
+        c.jpki()
+            .read_certificate_der(CertificateKind::Auth)
+            .map(drop)
+    }),
+];
+
+/// What one run did: its result (errors by their `Debug` text), the library's commands, the
+/// tries left after it, the calls (counted from the operation's start) at which each of its
+/// transactions sent its first command, and how many commands another program sent.
+#[derive(Debug, PartialEq, Eq)]
+struct Outcome {
+    result: Result<Value, String>,
+    commands: Vec<Vec<u8>>,
+    tries: [u8; 8],
+    starts: Vec<usize>,
+    other_program: usize,
+}
+
+/// Runs the prelude, then `op` with `fault` planned `at` calls into it.
+fn run_after(
+    prelude: Prelude,
+    op: &Op,
+    fault: Option<(&Fault, usize)>,
+) -> (Card<Hostile>, Outcome) {
+    let mut card = Card::new(Hostile::new(VirtualCard::new()).with_cap(CAP));
+    prelude(&mut card).expect("the prelude succeeds");
+    let calls = card.transport().calls();
+    let from = card.transport().records().len();
+    if let Some((fault, at)) = fault {
+        card.transport_mut().add_fault(calls + at, fault.clone());
+    }
+    let result = (op.run)(&mut card).map_err(|e| format!("{e:?}"));
+    let records = card.transport().records().get(from..).unwrap_or_default();
+    let ours = records.iter().filter(|r| !r.other_program);
+    let mut starts = Vec::new();
+    let mut last = None;
+    for (call, record) in ours.clone().enumerate() {
+        if record.transaction != last {
+            starts.push(call);
+            last = record.transaction;
+        }
+    }
+    let outcome = Outcome {
+        result,
+        commands: ours.map(|r| r.command.clone()).collect(),
+        tries: all_tries(&card),
+        starts,
+        other_program: records.iter().filter(|r| r.other_program).count(),
+    };
+    (card, outcome)
+}
+
+#[test]
+fn another_programs_selection_between_transactions_changes_nothing() {
+    let selections = Fault::other_programs();
+    let (mut runs, mut lost) = (0, 0);
+    for op in ops() {
+        // Signing is slow on the virtual card: after the preludes that matter most.
+        let preludes = if op.signs { &PRELUDES[..3] } else { PRELUDES };
+        for (prelude_name, prelude) in preludes {
+            let (_, happy) = run_after(*prelude, op, None);
+            for fault in &selections {
+                for &at in &happy.starts {
+                    let context = format!(
+                        "{} after {prelude_name}, another program selecting {} before its \
+                         command {at}",
+                        op.name,
+                        describe(fault)
+                    );
+                    let (card, outcome) = match catch_unwind(AssertUnwindSafe(|| {
+                        run_after(*prelude, op, Some((fault, at)))
+                    })) {
+                        Ok(done) => done,
+                        Err(_) => panic!("{context}: panicked"),
+                    };
+                    runs += 1;
+                    assert!(
+                        outcome.other_program > 0,
+                        "{context}: the fault never happened"
+                    );
+                    if let Some(submitted) = op.submits {
+                        let records = card.transport().records();
+                        if let Err(e) =
+                            check_guard_on(records, submitted.kind.file(), submitted.last_try)
+                        {
+                            panic!("{context}: {e}");
+                        }
+                    }
+                    assert_eq!(outcome.tries, happy.tries, "{context}: tries left");
+                    if lost_verification(fault, &outcome, &happy) {
+                        lost += 1;
+                        continue;
+                    }
+                    assert_eq!(outcome.result, happy.result, "{context}: result");
+                    assert_eq!(outcome.commands, happy.commands, "{context}: commands");
+                }
+            }
+        }
+    }
+    eprintln!("{runs} runs, {lost} lost a verified PIN to another application's SELECT");
+    assert!(runs > 3_000, "{runs} runs");
+}
+
+/// Another program's selection, readably: the AID in hex, the EF id.
+fn describe(fault: &Fault) -> String {
+    match fault {
+        Fault::OtherProgram { aid, fid } => {
+            let aid = aid.map_or("no application".to_owned(), hex::encode_upper);
+            let fid = fid.map_or("no EF".to_owned(), |fid| format!("EF {fid:04X}"));
+            format!("{aid}, {fid}")
+        }
+        other => format!("{other:?}"),
+    }
+}
+
+/// The one difference another program may make: selecting another application clears the
+/// card's security status (ISO 7816-4 lets a card do so; the virtual card does), so an
+/// operation that verified a PIN in an earlier transaction and uses it in a later one fails
+/// with [`Error::SecurityStatusNotSatisfied`], having sent what the run without it sent up to
+/// there.
+fn lost_verification(fault: &Fault, outcome: &Outcome, happy: &Outcome) -> bool {
+    matches!(fault, Fault::OtherProgram { aid: Some(_), .. })
+        && outcome.result.as_ref().err().map(String::as_str) == Some("SecurityStatusNotSatisfied")
+        && happy.commands.starts_with(&outcome.commands)
 }
 
 /// A certificate read against a transport that faults at APDU `at`.
@@ -140,7 +295,14 @@ fn a_der_header_claiming_60_kb_is_refused_after_the_first_read() {
 fn a_header_claiming_16_kb_is_read_within_bounds_and_never_returned_partially() {
     // Just under the cap: the library reads what the card has and stops at its end (6B00).
     let (card, result) = read_auth_with(Fault::LyingDer(0x3FFC), 2);
-    assert!(result.is_err(), "{result:?}");
+    // The card's end of file (6B00) comes before the 16 KB the header claims.
+    assert!(
+        matches!(
+            result,
+            Err(Error::UnexpectedStatus { status, .. }) if status == StatusWord::from_u16(0x6B00)
+        ),
+        "{result:?}"
+    );
     let reads = card.transport().calls() - 2;
     assert!(reads <= 2 * 0x4000 / 256, "{reads} READ BINARY");
     // Offsets stay below 32 KB: the card's 15-bit offset cannot wrap.
@@ -165,14 +327,26 @@ fn endless_61xx_stops_at_the_get_response_limit() {
 #[test]
 fn endless_6cxx_resends_a_read_once_and_never_a_pin() {
     let (card, result) = read_auth_with(Fault::Endless6C(0x20), 2);
-    assert!(result.is_err(), "{result:?}");
+    assert!(
+        matches!(
+            result,
+            Err(Error::UnexpectedStatus { status, .. }) if status == StatusWord::from_u16(0x6C20)
+        ),
+        "{result:?}"
+    );
     assert_eq!(card.transport().calls(), 3 + 1);
 
     // SELECT AP, SELECT EF, empty VERIFY, VERIFY: 6C on the PIN is not followed.
     let hostile = Hostile::new(VirtualCard::new()).with_fault(3, Fault::Endless6C(0x04));
     let mut card = Card::new(hostile);
     let result = card.jpki().verify_pin(&hostile::auth_pin());
-    assert!(result.is_err(), "{result:?}");
+    assert!(
+        matches!(
+            result,
+            Err(Error::UnexpectedStatus { status, .. }) if status == StatusWord::from_u16(0x6C04)
+        ),
+        "{result:?}"
+    );
     assert_eq!(card.transport().calls(), 4);
     assert_eq!(pin_verifies(card.transport().records()), 1);
 }

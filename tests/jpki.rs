@@ -182,7 +182,7 @@ fn the_guard_refuses_the_last_try_without_sending_a_verify() {
         .jpki()
         .verify_pin(&AuthPin::new("1234").unwrap())
         .unwrap_err();
-    assert!(matches!(err, Error::LastTryRefused), "{err:?}");
+    assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
     assert_eq!(
         log(&card),
         [
@@ -198,7 +198,15 @@ fn the_guard_refuses_the_last_try_without_sending_a_verify() {
         .jpki()
         .verify_pin_with(&AuthPin::new("0000").unwrap(), LastTry::Allow)
         .unwrap_err();
-    assert!(matches!(err, Error::WrongPin { tries_left: 0 }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            Error::BlockedByThisAttempt {
+                secret: mynumbercard::Secret::AuthPin
+            }
+        ),
+        "{err:?}"
+    );
     assert_eq!(card.transport().tries_left(PinKind::Auth), 0);
     assert_eq!(
         card.jpki().pin_status(PinKind::Auth).unwrap(),
@@ -213,7 +221,7 @@ fn the_last_try_allowed_with_the_right_pin_restores_the_counter() {
     let pin = SignPin::new("ABC123").unwrap();
     assert!(matches!(
         card.jpki().verify_pin(&pin),
-        Err(Error::LastTryRefused)
+        Err(Error::LastTryRefused { .. })
     ));
     card.jpki().verify_pin_with(&pin, LastTry::Allow).unwrap();
     assert_eq!(card.transport().tries_left(PinKind::Sign), 5);
@@ -232,7 +240,7 @@ fn a_blocked_pin_reports_blocked_and_is_never_sent() {
             .jpki()
             .verify_pin_with(&AuthPin::new("1234").unwrap(), last_try)
             .unwrap_err();
-        assert!(matches!(err, Error::PinBlocked), "{err:?}");
+        assert!(matches!(err, Error::Blocked { .. }), "{err:?}");
     }
     assert_eq!(secrets_sent(&log(&card)), 0);
 }
@@ -288,6 +296,52 @@ fn traces_mask_the_pin() {
     );
     assert!(lines.contains(&"< 9000".to_owned()), "{lines:?}");
     assert!(!lines.iter().any(|l| l.contains("31323334")), "{lines:?}");
+}
+
+#[test]
+fn traces_mask_the_signature_certificate_not_the_others() {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&lines);
+    let mut vc = VirtualCard::new();
+    let name_hex = hex::encode_upper(vc.holder().name.as_bytes());
+    let mut card = Card::new(&mut vc);
+    card.set_tracer(move |line| sink.lock().unwrap().push(line.to_string()));
+    card.jpki()
+        .verify_pin(&SignPin::new(VirtualCard::DEFAULT_SIGN_PIN).unwrap())
+        .unwrap();
+    let sign = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Sign)
+        .unwrap();
+    let traced = std::mem::take(&mut *lines.lock().unwrap());
+    // The name is in the certificate, not in its trace.
+    assert!(hex::encode_upper(&sign).contains(&name_hex));
+    assert!(!traced.iter().any(|l| l.contains(&name_hex)), "{traced:?}");
+    let reads: Vec<_> = traced
+        .iter()
+        .skip_while(|l| !l.starts_with("> 00B0"))
+        .filter(|l| l.starts_with("< "))
+        .collect();
+    assert_eq!(reads.len(), sign.len().div_ceil(256));
+    for line in &reads {
+        assert!(
+            line.starts_with("< <") && line.ends_with(" of personal data>9000"),
+            "{line}"
+        );
+    }
+
+    // The user-authentication certificate holds no personal data: shown in full.
+    let auth = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Auth)
+        .unwrap();
+    let traced = lines.lock().unwrap();
+    let first = hex::encode_upper(&auth[..256]);
+    assert!(traced.contains(&format!("< {first}9000")), "{traced:?}");
+    assert!(
+        !traced.iter().any(|l| l.contains("personal data")),
+        "{traced:?}"
+    );
 }
 
 #[test]
@@ -363,7 +417,7 @@ fn changing_a_pin_at_one_try_left_is_refused_by_the_guard() {
         .jpki()
         .change_pin(&pin, &pin, LastTry::Refuse)
         .unwrap_err();
-    assert!(matches!(err, Error::LastTryRefused), "{err:?}");
+    assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
     assert_eq!(secrets_sent(&log(&card)), 0);
     assert!(!log(&card).iter().any(|c| c.starts_with("00240180")));
 }

@@ -3,10 +3,10 @@
 //! vpcd. Run through the stack:
 //!
 //! ```text
-//! scripts/with-virtual-reader.sh cargo test --features pcsc --test opensc_interop
+//! scripts/with-virtual-reader.sh cargo test --features pcsc --test opensc_interop -- --ignored
 //! ```
 //!
-//! Without the stack or OpenSC they print a loud SKIP and pass, unless `CI` is set.
+//! They are `#[ignore]`d unless asked for (`--ignored`), and fail without the stack or OpenSC.
 
 #![cfg(feature = "pcsc")]
 
@@ -17,20 +17,14 @@ use std::process::{Command, Output};
 use mynumbercard::{CertificateKind, PinKind, PinStatus, SignPin, VirtualCard};
 use sha2::{Digest, Sha256};
 
-/// The reader when the stack and OpenSC's tools are there; see [`stack::stack_or_skip`].
-fn opensc_or_skip(test: &str) -> Option<String> {
-    let reader = stack::stack_or_skip(test)?;
-    if Command::new("pkcs15-tool")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        let message = format!("SKIPPED {test}: pkcs15-tool not found (apt-get install opensc)");
-        assert!(std::env::var_os("CI").is_none(), "{message} (CI is set)");
-        stack::loud(&message);
-        return None;
+/// The reader, once the stack and OpenSC's tools are there ([`stack::reader`]); fails the
+/// test otherwise.
+fn opensc_reader() -> String {
+    let reader = stack::reader();
+    if let Err(e) = Command::new("pkcs15-tool").arg("--version").output() {
+        panic!("pkcs15-tool: {e} (apt-get install opensc)");
     }
-    Some(reader)
+    reader
 }
 
 /// Runs an OpenSC tool on `reader` and returns its output, failing with its stderr.
@@ -64,11 +58,10 @@ fn clear_verified_state(reader: &str) {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader and OpenSC: scripts/with-virtual-reader.sh cargo test --features pcsc --test opensc_interop -- --ignored"]
 fn opensc_lists_two_pins_two_keys_and_the_certificates() {
     let _serial = stack::serial();
-    let Some(reader) = opensc_or_skip("pkcs15-tool -D") else {
-        return;
-    };
+    let reader = opensc_reader();
     clear_verified_state(&reader);
     let output = opensc("pkcs15-tool", &reader, &["-D"]);
     let listing = String::from_utf8_lossy(&output.stdout);
@@ -109,11 +102,10 @@ fn opensc_certificate(reader: &str, id: &str, pin: Option<&str>) -> Vec<u8> {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader and OpenSC: scripts/with-virtual-reader.sh cargo test --features pcsc --test opensc_interop -- --ignored"]
 fn opensc_reads_the_same_certificates_as_the_library() {
     let _serial = stack::serial();
-    let Some(reader) = opensc_or_skip("pkcs15-tool --read-certificate") else {
-        return;
-    };
+    let reader = opensc_reader();
     clear_verified_state(&reader);
     let mut card = stack::connect(&reader);
     let pin = SignPin::new(VirtualCard::DEFAULT_SIGN_PIN).expect("valid PIN");
@@ -142,11 +134,10 @@ fn opensc_reads_the_same_certificates_as_the_library() {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader and OpenSC: scripts/with-virtual-reader.sh cargo test --features pcsc --test opensc_interop -- --ignored"]
 fn a_signature_made_through_opensc_verifies_against_the_auth_certificate() {
     let _serial = stack::serial();
-    let Some(reader) = opensc_or_skip("pkcs15-crypt --sign") else {
-        return;
-    };
+    let reader = opensc_reader();
     clear_verified_state(&reader);
     let dir = std::env::temp_dir().join(format!("mynumbercard-opensc-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");

@@ -2,10 +2,10 @@
 //! example serving the virtual card. Run them through the script that brings the stack up:
 //!
 //! ```text
-//! scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --nocapture
+//! scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored
 //! ```
 //!
-//! Without the stack they print a loud SKIP and pass, unless `CI` is set.
+//! They are `#[ignore]`d unless asked for (`--ignored`), and fail without the stack.
 
 #![cfg(feature = "pcsc")]
 
@@ -30,11 +30,10 @@ fn digest(message: &[u8]) -> [u8; 32] {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
 fn certificates_read_through_pcscd_equal_the_virtual_cards() {
     let _serial = stack::serial();
-    let Some(reader) = stack::stack_or_skip("certificates") else {
-        return;
-    };
+    let reader = stack::reader();
     let mut card = stack::connect(&reader);
     for kind in [
         CertificateKind::Auth,
@@ -61,13 +60,12 @@ fn certificates_read_through_pcscd_equal_the_virtual_cards() {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
 fn eligibility_check_both_modes_and_card_info_through_pcscd() {
     use mynumbercard::access_code::{AccessCodeB, CardInfoPin};
     use mynumbercard::eligibility::Confirmation;
     let _serial = stack::serial();
-    let Some(reader) = stack::stack_or_skip("eligibility check") else {
-        return;
-    };
+    let reader = stack::reader();
     let cert = stack::expected_certificate(CertificateKind::Auth);
 
     let mut card = stack::connect(&reader);
@@ -121,11 +119,10 @@ fn eligibility_check_both_modes_and_card_info_through_pcscd() {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
 fn pin_status_through_pcscd() {
     let _serial = stack::serial();
-    let Some(reader) = stack::stack_or_skip("pin status") else {
-        return;
-    };
+    let reader = stack::reader();
     let mut card = stack::connect(&reader);
     for kind in [PinKind::Auth, PinKind::Sign] {
         let status = card.jpki().pin_status(kind).expect("status");
@@ -136,11 +133,10 @@ fn pin_status_through_pcscd() {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
 fn verify_and_sign_through_pcscd() {
     let _serial = stack::serial();
-    let Some(reader) = stack::stack_or_skip("verify and sign") else {
-        return;
-    };
+    let reader = stack::reader();
     let mut card = stack::connect(&reader);
     let digest = digest(b"signed through pcscd");
     let signature = card
@@ -156,11 +152,10 @@ fn verify_and_sign_through_pcscd() {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
 fn after_a_verified_session_a_new_connection_cannot_sign() {
     let _serial = stack::serial();
-    let Some(reader) = stack::stack_or_skip("session end") else {
-        return;
-    };
+    let reader = stack::reader();
     let mut card = stack::connect(&reader);
     card.jpki().verify_pin(&auth_pin()).expect("verify");
     assert_eq!(
@@ -185,11 +180,10 @@ fn after_a_verified_session_a_new_connection_cannot_sign() {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
 fn dropping_a_verified_session_also_unpowers() {
     let _serial = stack::serial();
-    let Some(reader) = stack::stack_or_skip("drop") else {
-        return;
-    };
+    let reader = stack::reader();
     {
         let mut card = stack::connect(&reader);
         card.jpki().verify_pin(&auth_pin()).expect("verify");
@@ -205,11 +199,10 @@ fn dropping_a_verified_session_also_unpowers() {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
 fn a_reset_by_another_application_is_absorbed_by_reads() {
     let _serial = stack::serial();
-    let Some(reader) = stack::stack_or_skip("reset") else {
-        return;
-    };
+    let reader = stack::reader();
     let mut card = stack::connect(&reader);
     let first = card
         .jpki()
@@ -241,11 +234,10 @@ fn a_reset_by_another_application_is_absorbed_by_reads() {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
 fn removal_in_the_middle_of_a_certificate_is_an_error_not_partial_data() {
     let _serial = stack::serial();
-    if stack::stack_or_skip("removal").is_none() {
-        return;
-    }
+    stack::reader();
     // A virtual reader of its own that drops the card after SELECT, SELECT, READ BINARY.
     let mut child = Command::new(stack::virtual_reader_binary())
         .args([
@@ -269,13 +261,10 @@ fn removal_in_the_middle_of_a_certificate_is_an_error_not_partial_data() {
     assert!(matches!(result, Err(Error::CardRemoved)), "{result:?}");
 }
 
-/// The second process of the transaction test: connects, says so, waits for "go", then
-/// tries to sign with the auth key, without a PIN. Does nothing in a normal test run.
-#[test]
+/// The second process of the transaction test (the same test, run again by it with
+/// `MYNUMBERCARD_SECOND_PROCESS` set): connects, says so, waits for "go", then tries to sign
+/// with the auth key, without a PIN.
 fn second_process_signer() {
-    if std::env::var_os("MYNUMBERCARD_SECOND_PROCESS").is_none() {
-        return;
-    }
     let mut card = stack::connect(&stack::reader_name());
     println!("CHILD ready");
     let mut line = String::new();
@@ -288,15 +277,18 @@ fn second_process_signer() {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
 fn a_second_process_cannot_sign_between_our_verify_and_sign() {
+    if std::env::var_os("MYNUMBERCARD_SECOND_PROCESS").is_some() {
+        return second_process_signer();
+    }
     let _serial = stack::serial();
-    let Some(reader) = stack::stack_or_skip("transaction") else {
-        return;
-    };
+    let reader = stack::reader();
     let mut child = Command::new(std::env::current_exe().expect("test binary"))
         .args([
             "--exact",
-            "second_process_signer",
+            "a_second_process_cannot_sign_between_our_verify_and_sign",
+            "--ignored",
             "--nocapture",
             "--test-threads=1",
         ])
@@ -311,7 +303,7 @@ fn a_second_process_cannot_sign_between_our_verify_and_sign() {
     let mut next_line = move || -> String {
         let mut line = String::new();
         while from_child.read_line(&mut line).unwrap_or(0) > 0 {
-            // libtest may print "test second_process_signer ... " before it.
+            // libtest may print "test a_second_process_cannot_sign_… ... " before it.
             if let Some((_, rest)) = line.trim_end().split_once("CHILD ") {
                 return rest.to_owned();
             }
@@ -349,11 +341,10 @@ fn a_second_process_cannot_sign_between_our_verify_and_sign() {
 }
 
 #[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
 fn figures_through_pcscd() {
     let _serial = stack::serial();
-    let Some(reader) = stack::stack_or_skip("figures") else {
-        return;
-    };
+    let reader = stack::reader();
     let mut card = stack::connect(&reader);
     card.jpki().select().expect("select");
     // Round trips of one short command (SELECT of the selected application's EF) through
@@ -404,4 +395,157 @@ fn figures_through_pcscd() {
             .sign_sha256_with_pin(&auth_pin(), &digest, LastTry::Refuse)
             .expect("sign");
     });
+}
+
+/// Another PC/SC client of the same reader: its own context and a shared connection, sending
+/// raw APDUs through the `pcsc` crate, as any program sharing the reader may.
+struct OtherClient {
+    card: ::pcsc::Card,
+}
+
+impl OtherClient {
+    fn connect(reader: &str) -> Self {
+        let card = Self::try_connect(reader).expect("second connection, shared");
+        Self { card }
+    }
+
+    fn try_connect(reader: &str) -> Result<::pcsc::Card, ::pcsc::Error> {
+        let context = ::pcsc::Context::establish(::pcsc::Scope::User)?;
+        let name = std::ffi::CString::new(reader).expect("reader name");
+        context.connect(&name, ::pcsc::ShareMode::Shared, ::pcsc::Protocols::ANY)
+    }
+
+    /// Sends `apdu` (hex) and requires `9000`.
+    fn send(&self, apdu: &str) {
+        let command = hex::decode(apdu).expect("hex");
+        let mut buffer = [0; ::pcsc::MAX_BUFFER_SIZE];
+        let answer = self.card.transmit(&command, &mut buffer).expect("transmit");
+        assert_eq!(answer, [0x90, 0x00], "the other client's {apdu}");
+    }
+
+    /// Disconnects leaving the card as it is (dropping a `pcsc::Card` resets it, which would
+    /// clear the selection and hide what this test looks for).
+    fn leave(self) {
+        self.card
+            .disconnect(::pcsc::Disposition::LeaveCard)
+            .map_err(|(_, e)| e)
+            .expect("disconnect");
+    }
+}
+
+const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
+const SELECT_CARD_INFO: &str = "00A4040C0AD3921000310001010408";
+
+/// The tries left of the JPKI auth and sign PINs and of the card-info PIN, read back with
+/// `pin_status` in a session of their own.
+fn tries_left(reader: &str) -> [PinStatus; 3] {
+    let mut card = stack::connect(reader);
+    let statuses = [
+        card.jpki().pin_status(PinKind::Auth).expect("status"),
+        card.jpki().pin_status(PinKind::Sign).expect("status"),
+        card.card_info()
+            .pin_status(mynumbercard::card_info::CardInfoKey::Pin)
+            .expect("status"),
+    ];
+    card.close().expect("close");
+    statuses
+}
+
+/// Puts the tries back to their maximum (the right PINs, then an unpowering close) when the
+/// test ends, passed or failed: the other tests share the card.
+struct RestoreTries(String);
+
+impl Drop for RestoreTries {
+    fn drop(&mut self) {
+        let Ok(transport) = mynumbercard::pcsc::PcscTransport::connect(&self.0) else {
+            return;
+        };
+        let mut card = mynumbercard::Card::new(transport);
+        let sign = SignPin::new(VirtualCard::DEFAULT_SIGN_PIN).expect("valid PIN");
+        let info = mynumbercard::access_code::CardInfoPin::new(VirtualCard::DEFAULT_CARD_INFO_PIN)
+            .expect("valid PIN");
+        let _ = card.jpki().verify_pin(&auth_pin());
+        let _ = card.jpki().verify_pin(&sign);
+        let _ = card.card_info().verify_pin(&info);
+        let _ = card.close();
+    }
+}
+
+/// The library's session learns the auth PIN's tries; between that and its VERIFY of a wrong
+/// auth PIN, the other client selects `theirs`. Only the auth PIN may lose a try.
+fn wrong_auth_pin_after_another_clients_selection(theirs: &[&str]) {
+    let reader = stack::reader();
+    let _restore = RestoreTries(reader.clone());
+    let fresh = [
+        PinStatus::Remaining(3),
+        PinStatus::Remaining(5),
+        PinStatus::Remaining(3),
+    ];
+    assert_eq!(tries_left(&reader), fresh, "a fresh card to start with");
+
+    let mut card = stack::connect(&reader);
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Auth).expect("status"),
+        PinStatus::Remaining(3)
+    );
+    let other = OtherClient::connect(&reader);
+    for apdu in theirs {
+        other.send(apdu);
+    }
+    let result = card
+        .jpki()
+        .verify_pin(&AuthPin::new("0000").expect("valid PIN"));
+    other.leave();
+    card.close().expect("close");
+
+    assert!(
+        matches!(result, Err(Error::WrongPin { tries_left: 2 })),
+        "{result:?}"
+    );
+    let [auth, sign, info] = fresh;
+    assert_eq!(
+        tries_left(&reader),
+        [PinStatus::Remaining(2), sign, info],
+        "only the auth PIN lost a try (was {auth:?})"
+    );
+}
+
+#[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
+fn another_client_selecting_the_sign_pin_costs_it_no_try() {
+    let _serial = stack::serial();
+    wrong_auth_pin_after_another_clients_selection(&[SELECT_JPKI, "00A4020C02001B"]);
+}
+
+#[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
+fn another_client_selecting_the_card_info_pin_costs_it_no_try() {
+    let _serial = stack::serial();
+    wrong_auth_pin_after_another_clients_selection(&[SELECT_CARD_INFO, "00A4020C020011"]);
+}
+
+#[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
+fn an_exclusive_connection_keeps_other_clients_out_and_its_selection() {
+    let _serial = stack::serial();
+    let reader = stack::reader();
+    let transport =
+        mynumbercard::pcsc::PcscTransport::connect_exclusive(&reader).expect("exclusive");
+    let mut card = mynumbercard::Card::new(transport);
+    assert!(mynumbercard::Transport::capabilities(card.transport()).exclusive);
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Auth).expect("status"),
+        PinStatus::Remaining(3)
+    );
+    let other = OtherClient::try_connect(&reader).map(drop);
+    assert_eq!(other, Err(::pcsc::Error::SharingViolation));
+    // Nobody else could have selected anything: the second status sends the empty VERIFY
+    // only (SELECT AP, SELECT EF and the empty VERIFY the first time).
+    let first = card.stats().commands;
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Auth).expect("status"),
+        PinStatus::Remaining(3)
+    );
+    assert_eq!((first, card.stats().commands - first), (3, 1));
+    card.close().expect("close");
 }

@@ -78,10 +78,14 @@ fn the_signer_signs_messages_and_prehashes() {
     let signer = jpki.signer(KeyKind::Auth).unwrap();
     let signature = signer.try_sign(b"hello").unwrap();
     signer.verifying_key().verify(b"hello", &signature).unwrap();
+    // The `signature` crate's error is opaque by design (it says nothing of why a signature
+    // failed, against side channels): there is no variant to assert.
     assert!(signer.verifying_key().verify(b"other", &signature).is_err());
     let prehash = HashAlgorithm::Sha256.hash(b"hello");
     assert_eq!(signer.sign_prehash(&prehash).unwrap(), signature);
-    assert!(signer.sign_prehash(&prehash[..20]).is_err());
+    // Refused before the card (no card error inside), as the count of signatures shows below.
+    let refused = signer.sign_prehash(&prehash[..20]).unwrap_err();
+    assert!(std::error::Error::source(&refused).is_none(), "{refused:?}");
     drop(signer);
     assert_eq!(
         sent_signatures(card.transport()),
@@ -95,7 +99,12 @@ fn the_signer_needs_the_pin() {
     let mut vc = VirtualCard::new();
     let mut card = Card::new(&mut vc);
     let signer = card.jpki().signer(KeyKind::Auth).unwrap();
-    assert!(signer.try_sign(b"hello").is_err());
+    let refused = signer.try_sign(b"hello").unwrap_err();
+    let cause = std::error::Error::source(&refused).and_then(|e| e.downcast_ref::<Error>());
+    assert!(
+        matches!(cause, Some(Error::SecurityStatusNotSatisfied)),
+        "{refused:?}"
+    );
 }
 
 #[test]

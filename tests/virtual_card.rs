@@ -128,7 +128,7 @@ fn chunked_reads_reassemble_the_certificates_then_filler() {
         CertificateKind::AuthCa,
         CertificateKind::SignCa,
     ] {
-        jpki_file(&mut card, kind.file());
+        jpki_file(&mut card, mynumbercard::jpki::ef::certificate(kind));
         let file = read_file(&mut card);
         let der = card.certificate_der(kind).to_vec();
         assert_eq!(file.len(), 2560, "{kind:?} file size");
@@ -154,7 +154,7 @@ fn reads_stop_at_the_end_of_the_file() {
 }
 
 #[test]
-fn read_binary_refuses_keys_pins_no_file_sfi_and_extended_length() {
+fn read_binary_refuses_keys_pins_no_file_and_extended_length() {
     let mut card = VirtualCard::new();
     assert_eq!(read(&mut card, 0, 0), [0x69, 0x86], "no EF");
     for fid in [0x0017, 0x0018, 0x001A, 0x001B] {
@@ -162,11 +162,56 @@ fn read_binary_refuses_keys_pins_no_file_sfi_and_extended_length() {
         assert_eq!(read(&mut card, 0, 0), [0x69, 0x81], "EF {fid:04X}");
     }
     jpki_file(&mut card, 0x000A);
-    assert_eq!(card.handle(&[0x00, 0xB0, 0x8A, 0x00, 0x00]), [0x6A, 0x86]);
     assert_eq!(
         card.handle(&[0x00, 0xB0, 0x00, 0x00, 0x00, 0x04, 0x00]),
         [0x67, 0x00]
     );
+}
+
+#[test]
+fn short_file_identifiers_name_an_ef_without_its_select() {
+    let mut card = VirtualCard::new();
+    let der = card.certificate_der(CertificateKind::Auth).to_vec();
+    assert_eq!(
+        card.handle(&[0x00, 0xB0, 0x8A, 0x00, 0x04]),
+        [0x6A, 0x82],
+        "no application"
+    );
+    assert_eq!(select_aid(&mut card, &JPKI), OK);
+    // READ BINARY P1 = 80 | 0A: EF 000A, offset in P2; the EF becomes current.
+    let head = card.handle(&[0x00, 0xB0, 0x8A, 0x00, 0x04]);
+    assert_eq!(head, [&der[..4], &OK[..]].concat());
+    assert_eq!(read(&mut card, 4, 2), [&der[4..6], &OK[..]].concat());
+    assert_eq!(card.handle(&[0x00, 0xB0, 0x8A, 0xFF, 0x01])[1..], OK);
+    assert_eq!(card.handle(&[0x00, 0xB0, 0x9F, 0x00, 0x04]), [0x6A, 0x82]);
+    assert_eq!(card.handle(&[0x00, 0xB0, 0xA0, 0x00, 0x04]), [0x6A, 0x86]);
+    assert_eq!(card.handle(&[0x00, 0xB0, 0x97, 0x00, 0x04]), [0x69, 0x81]);
+    // VERIFY P2 = 80 | 18: the auth PIN, whatever the current EF.
+    jpki_file(&mut card, 0x000B);
+    assert_eq!(card.handle(&[0x00, 0x20, 0x00, 0x98]), [0x63, 0xC3]);
+    let mut verify_98 = vec![0x00, 0x20, 0x00, 0x98, 0x04];
+    verify_98.extend_from_slice(b"1234");
+    assert_eq!(card.handle(&verify_98), OK);
+    assert!(card.is_verified(PinKind::Auth));
+    assert_eq!(read(&mut card, 0, 2)[2..], OK, "EF 000B stays current");
+    assert_eq!(card.handle(&[0x00, 0x20, 0x00, 0x9B]), [0x63, 0xC5]);
+    assert_eq!(card.handle(&[0x00, 0x20, 0x00, 0x81]), [0x6A, 0x88]);
+    // COMPUTE DIGITAL SIGNATURE P2 = 80 | 17: the auth key (myna-card's form).
+    let info = digest_info(b"hello");
+    let mut sign_97 = sign_apdu(&info);
+    sign_97[3] = 0x97;
+    let response = card.handle(&sign_97);
+    assert_eq!(response[256..], OK);
+    let mut sign_9a = sign_apdu(&info);
+    sign_9a[3] = 0x9A;
+    assert_eq!(
+        card.handle(&sign_9a),
+        [0x69, 0x82],
+        "the sign PIN is not verified"
+    );
+    let mut sign_98 = sign_apdu(&info);
+    sign_98[3] = 0x98;
+    assert_eq!(card.handle(&sign_98), [0x69, 0x86], "EF 0018 is no key");
 }
 
 #[test]
@@ -246,7 +291,8 @@ fn verify_needs_a_pin_file_and_its_parameters() {
     jpki_file(&mut card, 0x000A);
     assert_eq!(verify(&mut card, b"1234"), [0x6A, 0x88]);
     assert_eq!(select_ef(&mut card, 0x0018), OK);
-    assert_eq!(card.handle(&[0x00, 0x20, 0x00, 0x81]), [0x6A, 0x86]);
+    assert_eq!(card.handle(&[0x00, 0x20, 0x00, 0x00]), [0x6A, 0x86]);
+    assert_eq!(card.handle(&[0x00, 0x20, 0x00, 0xA0]), [0x6A, 0x86]);
     assert_eq!(card.handle(&[0x00, 0x20, 0x01, 0x80]), [0x6A, 0x86]);
     assert_eq!(card.tries_left(PinKind::Auth), 3);
 }
@@ -293,6 +339,8 @@ fn signs_a_digest_info_only_after_the_pin() {
     let key = VerifyingKey::<Sha256>::new(card.public_key(KeyKind::Auth));
     let signature = Signature::try_from(&response[..256]).unwrap();
     key.verify(b"hello", &signature).unwrap();
+    // The `signature` crate's error is opaque by design (it says nothing of why a signature
+    // failed, against side channels): there is no variant to assert.
     assert!(key.verify(b"other", &signature).is_err());
     // Too long for the key, wrong P1/P2, wrong class.
     assert_eq!(card.handle(&sign_apdu(&[0x30; 246])), [0x67, 0x00]);

@@ -4,7 +4,8 @@
 use der::asn1::Utf8StringRef;
 use der::{Decode, Encode};
 use mynumbercard::calendar::CalendarDate;
-use mynumbercard::virtual_card::{fixtures, issue, Holder, Sex, VirtualCard};
+use mynumbercard::certificate::Sex;
+use mynumbercard::virtual_card::{fixtures, issue, Holder, VirtualCard};
 use mynumbercard::{AuthPin, Card, CardKind, CertificateKind, KeyKind, PinKind, SignPin};
 use rsa::pkcs1v15::{Signature, VerifyingKey};
 use rsa::pkcs8::DecodePublicKey;

@@ -10,9 +10,9 @@
 #
 # Formats follow what public readers found on cards: the text fields are 1-bit PNG and the photo
 # is greyscale JPEG 2000 in a JP2 container; security code 24x12 and my number 72x12 are the sizes
-# seen on one card [one source: soltia48/myna-card src/ap/surface.rs]. The other sizes and every
-# drawing are choices. The text is the default holder's (src/virtual_card/holder.rs); a custom
-# holder gets these same images.
+# seen on one card (only soltia48/myna-card reports them, in src/ap/surface.rs). The other sizes
+# and every drawing are choices. The text is the default holder's (src/virtual_card/holder.rs); a
+# custom holder gets these same images.
 #
 # Needs ImageMagick and openjpeg (opj_compress, opj_decompress); installs them when missing and
 # run as root on Debian. Run from the repository root: sh tools/gen_card_face_images.sh

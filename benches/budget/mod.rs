@@ -158,7 +158,7 @@ impl Op {
     }
 
     /// APDUs short-file-identifier addressing would save (P2 = 80|SFI for VERIFY and SIGN,
-    /// P1 = 80|SFI for READ BINARY [one source: myna-card]): every SELECT EF.
+    /// P1 = 80|SFI for READ BINARY; only myna-card shows SIGN with an SFI): every SELECT EF.
     pub fn sfi_savings(self) -> u64 {
         match self {
             Op::Identify | Op::PinStatus(_) | Op::VerifyPin(_) => 1,
@@ -284,4 +284,60 @@ fn pin_name(kind: PinKind) -> &'static str {
         PinKind::Auth => "auth",
         PinKind::Sign => "sign",
     }
+}
+
+/// The virtual card behind a transport that declares nothing about exclusivity, as a PC/SC
+/// reader in shared mode (the default) does: the session selects again in every
+/// transaction.
+pub struct Shared(pub VirtualCard);
+
+impl Transport for Shared {
+    fn transmit(
+        &mut self,
+        command: &[u8],
+    ) -> std::result::Result<Vec<u8>, mynumbercard::TransportError> {
+        self.0.transmit(command)
+    }
+
+    fn capabilities(&self) -> mynumbercard::transport::Capabilities {
+        mynumbercard::transport::Capabilities {
+            exclusive: false,
+            ..self.0.capabilities()
+        }
+    }
+}
+
+/// Operations a user runs one after the other in one session, each its own transaction.
+pub const SEQUENCES: [(&str, &[Op]); 4] = [
+    (
+        "pin_status(auth), then verify_pin(auth)",
+        &[Op::PinStatus(PinKind::Auth), Op::VerifyPin(PinKind::Auth)],
+    ),
+    (
+        "read_certificate_der(auth), then (auth_ca)",
+        &[
+            Op::ReadCertificate(CertificateKind::Auth),
+            Op::ReadCertificate(CertificateKind::AuthCa),
+        ],
+    ),
+    (
+        "verify_pin(sign), then read_certificate_der(sign)",
+        &[Op::ReadCertificate(CertificateKind::Sign)],
+    ),
+    (
+        "identify, then eligibility_check (PIN mode)",
+        &[Op::Identify, Op::Eligibility(Mode::Pin)],
+    ),
+];
+
+/// APDUs of a sequence in one session, over an exclusive transport (the virtual card) and
+/// over a shared one.
+pub fn sequence_apdus(ops: &[Op]) -> (u64, u64) {
+    let mut exclusive = Card::new(VirtualCard::new());
+    let mut shared = Card::new(Shared(VirtualCard::new()));
+    for op in ops {
+        op.run(&mut exclusive).expect("runs on the virtual card");
+        op.run(&mut shared).expect("runs on the virtual card");
+    }
+    (exclusive.stats().commands, shared.stats().commands)
 }

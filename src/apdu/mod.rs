@@ -4,6 +4,8 @@
 mod command;
 mod status;
 
+use zeroize::Zeroizing;
+
 pub use command::{
     Command, CommandHeader, LengthEncoding, MAX_DATA_LEN, MAX_NE, MAX_SHORT_DATA_LEN, MAX_SHORT_NE,
 };
@@ -63,10 +65,11 @@ pub enum ApduError {
     },
 }
 
-/// A response APDU: data and status word.
+/// A response APDU: data and status word. The data is zeroized on drop (it may be the my
+/// number or other personal data).
 #[derive(Clone, PartialEq, Eq)]
 pub struct Response {
-    data: Vec<u8>,
+    data: Zeroizing<Vec<u8>>,
     status: StatusWord,
 }
 
@@ -74,7 +77,7 @@ impl Response {
     /// A response from its parts.
     pub fn new(data: impl Into<Vec<u8>>, status: StatusWord) -> Self {
         Self {
-            data: data.into(),
+            data: Zeroizing::new(data.into()),
             status,
         }
     }
@@ -114,8 +117,14 @@ impl Response {
         &self.data
     }
 
-    /// The data, owned.
-    pub fn into_data(self) -> Vec<u8> {
+    /// The data, owned (no copy). For personal data prefer
+    /// [`Response::into_data_zeroizing`].
+    pub fn into_data(mut self) -> Vec<u8> {
+        std::mem::take(&mut *self.data)
+    }
+
+    /// The data, owned, in a buffer zeroized on drop (no copy).
+    pub fn into_data_zeroizing(self) -> Zeroizing<Vec<u8>> {
         self.data
     }
 
@@ -136,10 +145,22 @@ impl Response {
 impl std::fmt::Debug for Response {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Response")
-            .field("data", &format_args!("{}", hex::encode_upper(&self.data)))
+            .field("data", &format_args!("{}", hex::encode_upper(&*self.data)))
             .field("status", &self.status)
             .finish()
     }
+}
+
+/// Appends `more` to `buffer`; when the buffer must grow, the bytes move to a new buffer and
+/// the old one is zeroized (a plain `extend` would free it with the bytes in it).
+pub(crate) fn extend_zeroizing(buffer: &mut Zeroizing<Vec<u8>>, more: &[u8]) {
+    let needed = buffer.len().saturating_add(more.len());
+    if needed > buffer.capacity() {
+        let mut grown = Zeroizing::new(Vec::with_capacity(needed.max(2 * buffer.capacity())));
+        grown.extend_from_slice(buffer);
+        *buffer = grown;
+    }
+    buffer.extend_from_slice(more);
 }
 
 #[cfg(test)]

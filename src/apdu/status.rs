@@ -22,13 +22,14 @@ impl StatusWord {
     /// `9000`: normal processing.
     pub const SUCCESS: Self = Self(0x9000);
     /// `6300`: verification failed, no counter reported. From an empty VERIFY it means the
-    /// PIN has no retry limit [one source: myna-card].
+    /// PIN has no retry limit (only myna-card reports this).
     pub const VERIFICATION_FAILED: Self = Self(0x6300);
     /// `63C0`: verification failed and no try is left (the PIN is now blocked).
     pub const VERIFICATION_FAILED_NO_TRIES: Self = Self(0x63C0);
     /// `6700`: wrong length (Lc or Le).
     pub const WRONG_LENGTH: Self = Self(0x6700);
-    /// `6881`: logical channel not supported [one source: myna-card].
+    /// `6881`: logical channel not supported (the card's answer on channels other than 0,
+    /// seen only by myna-card).
     pub const LOGICAL_CHANNEL_NOT_SUPPORTED: Self = Self(0x6881);
     /// `6982`: security status not satisfied (a PIN must be verified first).
     pub const SECURITY_STATUS_NOT_SATISFIED: Self = Self(0x6982);
@@ -52,8 +53,8 @@ impl StatusWord {
     pub const INS_NOT_SUPPORTED: Self = Self(0x6D00);
     /// `6E00`: class not supported.
     pub const CLA_NOT_SUPPORTED: Self = Self(0x6E00);
-    /// `6F00`: no precise diagnosis. The first command after power-up may answer it
-    /// [one source: myna-card].
+    /// `6F00`: no precise diagnosis. The first command after power-up may answer it (only
+    /// myna-card reports this).
     pub const UNKNOWN_ERROR: Self = Self(0x6F00);
 
     /// SW1 of `61xx`: xx response bytes wait for GET RESPONSE; see

@@ -286,3 +286,17 @@ fn responses_split_data_and_status() {
         "Response { data: AA, status: StatusWord(63C2) }"
     );
 }
+
+#[test]
+fn zeroizing_buffers_grow_and_keep_their_bytes() {
+    let mut buffer = zeroize::Zeroizing::new(Vec::with_capacity(2));
+    super::extend_zeroizing(&mut buffer, &[1, 2]);
+    assert_eq!(buffer.capacity(), 2, "no growth needed");
+    super::extend_zeroizing(&mut buffer, &[3, 4, 5]);
+    assert_eq!(*buffer, [1, 2, 3, 4, 5]);
+    super::extend_zeroizing(&mut buffer, &[]);
+    assert_eq!(*buffer, [1, 2, 3, 4, 5]);
+    let response = Response::parse_vec(vec![0xAA, 0x90, 0x00]).unwrap();
+    assert_eq!(*response.clone().into_data_zeroizing(), [0xAA]);
+    assert_eq!(response.into_data(), [0xAA]);
+}

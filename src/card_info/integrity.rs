@@ -2,13 +2,15 @@
 //! files against it.
 
 use sha2::{Digest, Sha256};
+use zeroize::Zeroizing;
 
 use super::ef;
 use crate::error::{Error, Result};
 use crate::files::SizedFile;
 use crate::tlv;
 
-/// The my number file's size as PROTOCOL.md gives it (object and `FF FF` filler).
+/// The my number file's size as jpki/myna, myna-card and jsapdu give it (object and `FF FF`
+/// filler).
 const MY_NUMBER_FILE_LEN: usize = 17;
 
 /// The integrity record (EF 0003): digests of the two data files and the issuer's signature.
@@ -21,7 +23,7 @@ pub struct IntegrityRecord {
     /// `DF31`: SHA-256 of EF 0001 as stored, filler included.
     pub my_number_sha256: [u8; 32],
     /// `DF32`: SHA-256 of EF 0002's outer value from `DF22` to its end (the offset table left
-    /// out) [one source: myna-card `IntegrityRecord`].
+    /// out); only myna-card (`IntegrityRecord`) describes this.
     pub attributes_sha256: [u8; 32],
     /// `DF33`: the issuer's RSA signature (not checked).
     pub signature: Vec<u8>,
@@ -54,7 +56,7 @@ pub(crate) fn parse_integrity(file: &[u8]) -> Result<IntegrityRecord> {
 
 /// Checks `DF31` against EF 0001 as stored: the object and the filler the first READ BINARY
 /// returned with it. A card that refused that read gave no filler: the object followed by
-/// `FF` up to PROTOCOL.md's 17 bytes is tried then.
+/// `FF` up to the 17 bytes that jpki/myna, myna-card and jsapdu give is tried then.
 pub(super) fn check_my_number_file(integrity: &IntegrityRecord, file: &SizedFile) -> Result<()> {
     let as_read: [u8; 32] = Sha256::new()
         .chain_update(&file.content)
@@ -65,7 +67,8 @@ pub(super) fn check_my_number_file(integrity: &IntegrityRecord, file: &SizedFile
         return Ok(());
     }
     if file.tail.is_empty() && file.content.len() < MY_NUMBER_FILE_LEN {
-        let mut padded = file.content.clone();
+        let mut padded = Zeroizing::new(Vec::with_capacity(MY_NUMBER_FILE_LEN));
+        padded.extend_from_slice(&file.content);
         padded.resize(MY_NUMBER_FILE_LEN, 0xFF);
         if <[u8; 32]>::from(Sha256::digest(&padded)) == integrity.my_number_sha256 {
             return Ok(());
@@ -105,18 +108,18 @@ mod tests {
             signature: Vec::new(),
         };
         let with_tail = SizedFile {
-            content: content.clone(),
-            tail: vec![0xFF, 0xFF],
+            content: Zeroizing::new(content.clone()),
+            tail: Zeroizing::new(vec![0xFF, 0xFF]),
         };
         assert!(check_my_number_file(&record, &with_tail).is_ok());
         let strict_card = SizedFile {
-            content: content.clone(),
-            tail: Vec::new(),
+            content: Zeroizing::new(content.clone()),
+            tail: Zeroizing::new(Vec::new()),
         };
         assert!(check_my_number_file(&record, &strict_card).is_ok());
         let altered = SizedFile {
-            content: b"\xFF\x10\x0C123456789026".to_vec(),
-            tail: vec![0xFF, 0xFF],
+            content: Zeroizing::new(b"\xFF\x10\x0C123456789026".to_vec()),
+            tail: Zeroizing::new(vec![0xFF, 0xFF]),
         };
         assert!(matches!(
             check_my_number_file(&record, &altered),

@@ -1,7 +1,7 @@
 //! The card-info input helper application (券面事項入力補助AP): the my number and the basic
 //! four attributes (name, address, birth date, sex), opened by the 4-digit card-info PIN or by
-//! access code A or B, each file checked against the integrity record. Facts and layouts:
-//! ../shared/PROTOCOL.md.
+//! access code A or B, each file checked against the integrity record. The files, their
+//! layouts and which secret opens which are as jpki/myna, myna-card and jsapdu describe them.
 //!
 //! ```
 //! # #[cfg(feature = "virtual-card")] {
@@ -27,8 +27,10 @@ use crate::calendar::CalendarDate;
 use crate::card::{Application, Card, OnReset};
 use crate::certificate::Sex;
 use crate::error::{Error, Result};
-use crate::files::{self, SizedFile};
-use crate::pin::{LastTry, Pin, PinStatus};
+use crate::files::{self, Content, SizedFile};
+use crate::guard::Guarded;
+use crate::pin::sealed::Sealed;
+use crate::pin::{LastTry, PinStatus, Secret};
 use crate::record::Record;
 use crate::tlv;
 use crate::transport::Transport;
@@ -39,10 +41,14 @@ use integrity::check_my_number_file;
 pub(crate) use integrity::parse_integrity;
 pub use integrity::IntegrityRecord;
 
-/// DF name of the card-info input helper application \[agreed; PROTOCOL.md\].
+/// DF name of the card-info input helper application (the same in jpki/myna, myna-card and
+/// jsapdu).
 pub const AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08];
 
-/// Elementary files of the card-info application [myna, myna-card; PROTOCOL.md].
+/// The card-info application, as the session selects it.
+pub const APPLICATION: Application = Application::new("card-info", &AID);
+
+/// Elementary files of the card-info application, as jpki/myna and myna-card give them.
 pub mod ef {
     /// The my number: `FF 10 0C` + 12 ASCII digits + `FF FF` (17 bytes).
     pub const MY_NUMBER: u16 = 0x0001;
@@ -52,7 +58,7 @@ pub mod ef {
     /// The integrity record: `FF 30` { `DF31` SHA-256 of 0001, `DF32` SHA-256 of 0002 from
     /// `DF22` on, `DF33` signature }.
     pub const INTEGRITY: u16 = 0x0003;
-    /// The application's card-verifiable certificate [one source: myna-card].
+    /// The application's card-verifiable certificate (described only by myna-card).
     pub const CERTIFICATE: u16 = 0x0004;
     /// AP basic information.
     pub const AP_INFO: u16 = 0x0005;
@@ -71,7 +77,7 @@ const MAX_INTEGRITY_LEN: usize = 2 * 1024;
 
 /// The secrets that open the card-info application's files. Access code A opens the my
 /// number (0001) but not the attributes, access code B the attributes (0002) but not the my
-/// number, the PIN both [one source: myna-card].
+/// number, the PIN both (only myna-card reports this split).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum CardInfoKey {
     /// The 4-digit card-info PIN (券面事項入力補助用暗証番号), 3 tries.
@@ -83,6 +89,15 @@ pub enum CardInfoKey {
 }
 
 impl CardInfoKey {
+    /// The secret, as the guard's errors name it.
+    pub const fn secret(self) -> Secret {
+        match self {
+            CardInfoKey::Pin => Secret::CardInfoPin,
+            CardInfoKey::AccessCodeA => Secret::AccessCodeA,
+            CardInfoKey::AccessCodeB => Secret::AccessCodeB,
+        }
+    }
+
     /// The key's file.
     pub const fn file(self) -> u16 {
         match self {
@@ -135,7 +150,7 @@ impl<'a, T: Transport> CardInfo<'a, T> {
     /// VERIFY, which spends no try.
     pub fn pin_status(&mut self, key: CardInfoKey) -> Result<PinStatus> {
         self.card.operation(OnReset::Repeat, |card| {
-            card.reference_status(Application::CardInfo, key.file())
+            card.reference_status(APPLICATION, key.file())
         })
     }
 
@@ -147,7 +162,7 @@ impl<'a, T: Transport> CardInfo<'a, T> {
 
     /// Verifies the card-info PIN; `last_try` says whether the last try may be spent.
     pub fn verify_pin_with(&mut self, pin: &CardInfoPin, last_try: LastTry) -> Result<()> {
-        self.verify(CardInfoKey::Pin, pin.as_bytes(), last_try)
+        self.verify(CardInfoKey::Pin, pin.secret_bytes(), last_try)
     }
 
     /// Verifies access code A (the my number, its check digit validated when it was made)
@@ -158,7 +173,7 @@ impl<'a, T: Transport> CardInfo<'a, T> {
 
     /// Verifies access code A; `last_try` says whether the last try may be spent.
     pub fn verify_access_code_a_with(&mut self, code: &MyNumber, last_try: LastTry) -> Result<()> {
-        self.verify(CardInfoKey::AccessCodeA, code.as_bytes(), last_try)
+        self.verify(CardInfoKey::AccessCodeA, code.secret_bytes(), last_try)
     }
 
     /// Verifies access code B behind the guard, refusing the last try. Opens EF 0002 and
@@ -173,18 +188,24 @@ impl<'a, T: Transport> CardInfo<'a, T> {
         code: &AccessCodeB,
         last_try: LastTry,
     ) -> Result<()> {
-        self.verify(CardInfoKey::AccessCodeB, code.as_bytes(), last_try)
+        self.verify(CardInfoKey::AccessCodeB, code.secret_bytes(), last_try)
     }
 
     fn verify(&mut self, key: CardInfoKey, secret: &[u8], last_try: LastTry) -> Result<()> {
         self.card.operation(OnReset::Fail, |card| {
-            card.verify_reference(Application::CardInfo, key.file(), secret, last_try)
+            let guarded = Guarded {
+                secret: key.secret(),
+                application: APPLICATION,
+                file: key.file(),
+                value: secret,
+            };
+            card.verify_reference(&guarded, last_try)
         })
     }
 
     /// Changes the card-info PIN: VERIFY `current` behind the guard, then CHANGE REFERENCE
-    /// DATA with `new`, in one transaction, each sent once [myna (marked untested),
-    /// myna-card].
+    /// DATA with `new`, in one transaction, each sent once (as jpki/myna, where it is marked
+    /// untested, and myna-card send them).
     pub fn change_pin(
         &mut self,
         current: &CardInfoPin,
@@ -192,13 +213,13 @@ impl<'a, T: Transport> CardInfo<'a, T> {
         last_try: LastTry,
     ) -> Result<()> {
         self.card.operation(OnReset::Fail, |card| {
-            card.change_reference(
-                Application::CardInfo,
-                ef::PIN,
-                current.as_bytes(),
-                new.as_bytes(),
-                last_try,
-            )
+            let current = Guarded {
+                secret: Secret::CardInfoPin,
+                application: APPLICATION,
+                file: ef::PIN,
+                value: current.secret_bytes(),
+            };
+            card.change_reference(&current, new.secret_bytes(), last_try)
         })
     }
 
@@ -247,8 +268,9 @@ impl<'a, T: Transport> CardInfo<'a, T> {
 
 fn read_my_number_file<T: Transport>(card: &mut Card<T>) -> Result<SizedFile> {
     card.read_sized(
-        Application::CardInfo,
+        APPLICATION,
         ef::MY_NUMBER,
+        Content::Personal,
         files::tlv_length,
         MAX_MY_NUMBER_LEN,
     )
@@ -256,8 +278,9 @@ fn read_my_number_file<T: Transport>(card: &mut Card<T>) -> Result<SizedFile> {
 
 fn read_attributes_file<T: Transport>(card: &mut Card<T>) -> Result<SizedFile> {
     card.read_sized(
-        Application::CardInfo,
+        APPLICATION,
         ef::ATTRIBUTES,
+        Content::Personal,
         files::tlv_length,
         MAX_ATTRIBUTES_LEN,
     )
@@ -265,8 +288,9 @@ fn read_attributes_file<T: Transport>(card: &mut Card<T>) -> Result<SizedFile> {
 
 fn read_integrity_in<T: Transport>(card: &mut Card<T>) -> Result<IntegrityRecord> {
     let file = card.read_sized(
-        Application::CardInfo,
+        APPLICATION,
         ef::INTEGRITY,
+        Content::Personal,
         files::tlv_length,
         MAX_INTEGRITY_LEN,
     )?;

@@ -1,9 +1,9 @@
 //! The cardholder attributes (基本4情報) in a JPKI signature certificate's subjectAltName.
 //!
 //! The signature certificate carries six otherName entries under 1.2.392.200149.8.5.5
-//! [PROTOCOL.md; the same arc names in jsrsasign's JPKI OID table (`jpki-pd-*`) and in a
-//! public write-up of a real certificate dumped with `openssl x509 -ext subjectAltName`,
-//! quoting the Japanese PKI Blog, pki.world-tls.com/kojinbango-card]:
+//! (the arc and its names are in jsrsasign's JPKI OID table, `jpki-pd-*`, and in a public
+//! write-up of a real certificate dumped with `openssl x509 -ext subjectAltName`, quoting the
+//! Japanese PKI Blog, pki.world-tls.com/kojinbango-card):
 //!
 //! | OID | field | form |
 //! |---|---|---|
@@ -14,14 +14,15 @@
 //! | `.5` | address (住所) | as the name |
 //! | `.6` | substitute-character positions of the address | one `0`/`1` per character |
 //!
-//! The era digit is `1` 明治, `2` 大正, `3` 昭和, `4` 平成, `5` 令和, `0` unknown, and the
-//! eight digits after it are the Gregorian date, not the year of the era (the write-up above;
+//! The era digit is `1` 明治, `2` 大正, `3` 昭和, `4` 平成, `5` 令和, `0` unknown (a later
+//! era will take `6`, read as [`Era::Unnamed`]), and the eight digits after it are the Gregorian date, not the year of the era (the write-up above;
 //! a reader of a JPKI test card, `319800217` for 1980-02-17, agrees). Real certificates list
 //! the entries in the order 1, 4, 3, 5, 2, 6, so no order is relied on.
 
 use std::fmt;
 
 use der::asn1::ObjectIdentifier;
+use der::Encode;
 
 use super::strings;
 use crate::calendar::{CalendarDate, Era};
@@ -46,27 +47,114 @@ pub const OID_ADDRESS_SUBSTITUTES: ObjectIdentifier =
 
 /// What a signature certificate says about its holder. Each field is `None` when the
 /// certificate does not carry it; a user-authentication certificate carries none.
+///
+/// Each field keeps the value as the certificate holds it and, when it parses, its typed
+/// reading ([`Attribute`]): a field that does not parse (a birth date of month 13, flags
+/// other than `0` and `1`, a value that is not a string) leaves the typed reading `None` and
+/// never fails the certificate view or its chain check. The methods of the same names give
+/// the typed readings. `Debug` shows no personal data, only lengths.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct JpkiAttributes {
     /// Name (氏名); family and given name separated by U+3000 on real cards.
-    pub name: Option<String>,
+    pub name: Option<Attribute<String>>,
     /// Which characters of the name are substitutes for characters the certificate cannot hold.
-    pub name_substitutes: Option<SubstituteFlags>,
+    pub name_substitutes: Option<Attribute<SubstituteFlags>>,
     /// Sex (性別).
-    pub sex: Option<Sex>,
+    pub sex: Option<Attribute<Sex>>,
     /// Birth date (生年月日).
-    pub birth_date: Option<BirthDate>,
+    pub birth_date: Option<Attribute<BirthDate>>,
     /// Address (住所), from the prefecture, without the postcode.
-    pub address: Option<String>,
+    pub address: Option<Attribute<String>>,
     /// Which characters of the address are substitutes.
-    pub address_substitutes: Option<SubstituteFlags>,
+    pub address_substitutes: Option<Attribute<SubstituteFlags>>,
 }
 
 impl JpkiAttributes {
     /// Whether no field is present.
     pub fn is_empty(&self) -> bool {
         *self == Self::default()
+    }
+
+    /// The name, when present and readable.
+    pub fn name(&self) -> Option<&str> {
+        typed(&self.name).map(String::as_str)
+    }
+
+    /// The name's substitute-character flags, when present and well formed.
+    pub fn name_substitutes(&self) -> Option<&SubstituteFlags> {
+        typed(&self.name_substitutes)
+    }
+
+    /// The sex, when present and readable.
+    pub fn sex(&self) -> Option<&Sex> {
+        typed(&self.sex)
+    }
+
+    /// The birth date, when present and well formed.
+    pub fn birth_date(&self) -> Option<BirthDate> {
+        typed(&self.birth_date).copied()
+    }
+
+    /// The address, when present and readable.
+    pub fn address(&self) -> Option<&str> {
+        typed(&self.address).map(String::as_str)
+    }
+
+    /// The address's substitute-character flags, when present and well formed.
+    pub fn address_substitutes(&self) -> Option<&SubstituteFlags> {
+        typed(&self.address_substitutes)
+    }
+}
+
+fn typed<T>(field: &Option<Attribute<T>>) -> Option<&T> {
+    field.as_ref().and_then(Attribute::value)
+}
+
+/// One personal-data entry of the subjectAltName: its value as the certificate holds it, and
+/// its typed reading when that parses.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Attribute<T> {
+    der: Vec<u8>,
+    text: Option<String>,
+    value: Option<T>,
+    repeated: bool,
+}
+
+impl<T> Attribute<T> {
+    /// The value's DER (tag, length and content) as the certificate holds it.
+    pub fn der(&self) -> &[u8] {
+        &self.der
+    }
+
+    /// The value as text, when it is one of the accepted string types (UTF8String,
+    /// PrintableString, IA5String, BMPString, ASCII TeletexString).
+    pub fn text(&self) -> Option<&str> {
+        self.text.as_deref()
+    }
+
+    /// The typed reading: `None` when the text does not parse, when the value is not a
+    /// string, or when the certificate carries the field twice ([`Attribute::is_repeated`]).
+    pub fn value(&self) -> Option<&T> {
+        self.value.as_ref()
+    }
+
+    /// Whether the certificate carries this field more than once. The first occurrence is
+    /// kept; no typed reading is given, since which one is meant cannot be told.
+    pub fn is_repeated(&self) -> bool {
+        self.repeated
+    }
+}
+
+impl<T> fmt::Debug for Attribute<T> {
+    /// Lengths and flags only: the value is personal data.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Attribute")
+            .field("der_len", &self.der.len())
+            .field("text_chars", &self.text.as_ref().map(|t| t.chars().count()))
+            .field("parsed", &self.value.is_some())
+            .field("repeated", &self.repeated)
+            .finish()
     }
 }
 
@@ -115,7 +203,8 @@ impl BirthDate {
     }
 
     /// Parses the certificate form, e.g. `419900101` (平成, 1990-01-01): exactly nine ASCII
-    /// digits, an era digit `0`–`5`, then a valid Gregorian `YYYYMMDD`.
+    /// digits, an era digit (`0`–`5` named, `6`–`9` an [`Era::Unnamed`] later era), then a
+    /// valid Gregorian `YYYYMMDD`.
     pub fn parse(text: &str) -> Option<Self> {
         let bytes = text.as_bytes();
         if bytes.len() != 9 || !bytes.iter().all(u8::is_ascii_digit) {
@@ -157,9 +246,14 @@ impl BirthDate {
     }
 
     /// Whether the stated era is the one the date falls in (always `true` for
-    /// [`Era::Unknown`]).
+    /// [`Era::Unknown`]; for an [`Era::Unnamed`] later era, whether the date is not before
+    /// 令和, the newest era named here).
     pub fn era_matches_date(self) -> bool {
-        self.era == Era::Unknown || self.date.era() == Some(self.era)
+        match self.era {
+            Era::Unknown => true,
+            Era::Unnamed(_) => self.date.era() == Some(Era::Reiwa),
+            era => self.date.era() == Some(era),
+        }
     }
 }
 
@@ -217,61 +311,46 @@ impl SubstituteFlags {
     }
 }
 
-/// Why the personal-data attributes could not be read.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum AttributeError {
-    /// A value is not one of the accepted string types.
-    NotAString,
-    /// A field appears twice.
-    Duplicate,
-    /// The birth date is not an era digit and a valid `YYYYMMDD`.
-    BirthDate,
-    /// The substitute flags hold something other than `0` and `1`.
-    SubstituteFlags,
-}
-
-impl AttributeError {
-    pub(crate) const fn describe(self) -> &'static str {
-        match self {
-            AttributeError::NotAString => "a JPKI attribute is not a string",
-            AttributeError::Duplicate => "a JPKI attribute appears twice",
-            AttributeError::BirthDate => "the JPKI birth date is malformed",
-            AttributeError::SubstituteFlags => "JPKI substitute flags are malformed",
-        }
-    }
-}
-
 /// Collects the attributes from otherName `(type, value)` pairs; other types are ignored.
-pub(crate) fn collect<'a, I>(entries: I) -> Result<JpkiAttributes, AttributeError>
+/// Never fails: a value that does not parse keeps its raw form and no typed reading.
+pub(crate) fn collect<'a, I>(entries: I) -> JpkiAttributes
 where
     I: IntoIterator<Item = (&'a ObjectIdentifier, &'a der::asn1::Any)>,
 {
-    fn set<T>(slot: &mut Option<T>, value: T) -> Result<(), AttributeError> {
-        match slot.replace(value) {
-            Some(_) => Err(AttributeError::Duplicate),
-            None => Ok(()),
+    fn set<T>(
+        slot: &mut Option<Attribute<T>>,
+        value: &der::asn1::Any,
+        parse: fn(&str) -> Option<T>,
+    ) {
+        if let Some(first) = slot.as_mut() {
+            first.repeated = true;
+            first.value = None;
+            return;
         }
+        let text = strings::decode(value).ok();
+        *slot = Some(Attribute {
+            der: value.to_der().unwrap_or_else(|_| value.value().to_vec()),
+            value: text.as_deref().and_then(parse),
+            text,
+            repeated: false,
+        });
     }
     let mut out = JpkiAttributes::default();
     for (oid, value) in entries {
         if oid.parent() != Some(PERSONAL_DATA_ARC) {
             continue;
         }
-        let text = || strings::decode(value).map_err(|_| AttributeError::NotAString);
-        let flags =
-            |text: String| SubstituteFlags::parse(&text).ok_or(AttributeError::SubstituteFlags);
         match *oid {
-            OID_NAME => set(&mut out.name, text()?)?,
-            OID_NAME_SUBSTITUTES => set(&mut out.name_substitutes, flags(text()?)?)?,
-            OID_SEX => set(&mut out.sex, Sex::from_code(&text()?))?,
-            OID_BIRTH_DATE => set(
-                &mut out.birth_date,
-                BirthDate::parse(&text()?).ok_or(AttributeError::BirthDate)?,
-            )?,
-            OID_ADDRESS => set(&mut out.address, text()?)?,
-            OID_ADDRESS_SUBSTITUTES => set(&mut out.address_substitutes, flags(text()?)?)?,
+            OID_NAME => set(&mut out.name, value, |t| Some(t.to_owned())),
+            OID_NAME_SUBSTITUTES => set(&mut out.name_substitutes, value, SubstituteFlags::parse),
+            OID_SEX => set(&mut out.sex, value, |t| Some(Sex::from_code(t))),
+            OID_BIRTH_DATE => set(&mut out.birth_date, value, BirthDate::parse),
+            OID_ADDRESS => set(&mut out.address, value, |t| Some(t.to_owned())),
+            OID_ADDRESS_SUBSTITUTES => {
+                set(&mut out.address_substitutes, value, SubstituteFlags::parse)
+            }
             _ => {}
         }
     }
-    Ok(out)
+    out
 }

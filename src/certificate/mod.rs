@@ -7,8 +7,10 @@
 
 mod attributes;
 mod key;
+mod kind;
 mod strings;
 
+use std::collections::HashSet;
 use std::time::SystemTime;
 
 use der::asn1::ObjectIdentifier;
@@ -25,17 +27,26 @@ use x509_cert::Certificate;
 
 pub use crate::calendar::{CalendarDate, Era};
 pub use attributes::{
-    BirthDate, JpkiAttributes, Sex, SubstituteFlags, OID_ADDRESS, OID_ADDRESS_SUBSTITUTES,
-    OID_BIRTH_DATE, OID_NAME, OID_NAME_SUBSTITUTES, OID_SEX, PERSONAL_DATA_ARC,
+    Attribute, BirthDate, JpkiAttributes, Sex, SubstituteFlags, OID_ADDRESS,
+    OID_ADDRESS_SUBSTITUTES, OID_BIRTH_DATE, OID_NAME, OID_NAME_SUBSTITUTES, OID_SEX,
+    PERSONAL_DATA_ARC,
 };
 pub use key::PublicKey;
+pub use kind::CertificateKind;
 
 use crate::error::{Error, Result};
-use crate::jpki::CertificateKind;
 
 const AT_COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
 const AT_ORGANIZATION: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
 const AT_ORGANIZATIONAL_UNIT: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.11");
+
+/// The longest certificate the view reads: 64 KiB. JPKI certificates are about 1.5–2 KB
+/// (the card's files are capped at [`MAX_CERTIFICATE_LEN`](crate::jpki::MAX_CERTIFICATE_LEN));
+/// the cap bounds the work on a hostile one.
+pub const MAX_DER_LEN: usize = 64 * 1024;
+
+/// The most extensions a certificate may carry: JPKI certificates carry fewer than 10.
+pub const MAX_EXTENSIONS: usize = 64;
 
 /// Issuer OU of the user-authentication CA (the bundled roots).
 pub const OU_AUTH: &str = "JPKI for user authentication";
@@ -63,7 +74,7 @@ pub enum IssuerOrganization {
 /// let root = JpkiCertificate::from_der(roots::AUTH_CA_2023)?;
 /// assert_eq!(root.kind(), Some(CertificateKind::AuthCa));
 /// assert_eq!(root.key(), &PublicKey::Rsa { bits: 2048 });
-/// assert_eq!(root.root_generation(), Some(2023));
+/// assert_eq!(mynumbercard::trust::root_generation(&root), Some(2023));
 /// assert!(root.attributes().is_none());
 /// # Ok::<(), mynumbercard::Error>(())
 /// ```
@@ -92,7 +103,12 @@ fn invalid_der(what: &'static str) -> impl FnOnce(der::Error) -> Error {
 
 impl JpkiCertificate {
     /// Parses a DER certificate (no trailing bytes) and the extensions the view reads.
+    /// Refused above [`MAX_DER_LEN`] bytes or [`MAX_EXTENSIONS`] extensions; the work is
+    /// linear in the certificate's length.
     pub fn from_der(der: &[u8]) -> Result<Self> {
+        if der.len() > MAX_DER_LEN {
+            return Err(invalid("certificate longer than 64 KiB"));
+        }
         let certificate =
             Certificate::from_der(der).map_err(invalid_der("not a DER X.509 certificate"))?;
         Self::build(certificate, der.to_vec())
@@ -101,10 +117,14 @@ impl JpkiCertificate {
     /// Reads an already parsed certificate (as [`Jpki::read_certificate`] returns).
     ///
     /// [`Jpki::read_certificate`]: crate::jpki::Jpki::read_certificate
+    /// The same caps as [`JpkiCertificate::from_der`] apply.
     pub fn from_certificate(certificate: Certificate) -> Result<Self> {
         let der = certificate
             .to_der()
             .map_err(invalid_der("certificate cannot be encoded"))?;
+        if der.len() > MAX_DER_LEN {
+            return Err(invalid("certificate longer than 64 KiB"));
+        }
         Self::build(certificate, der)
     }
 
@@ -112,14 +132,12 @@ impl JpkiCertificate {
         let tbs = &certificate.tbs_certificate;
         let key = PublicKey::from_spki(&tbs.subject_public_key_info).map_err(|e| invalid(e.0))?;
         let extensions = tbs.extensions.as_deref().unwrap_or_default();
-        for (i, extension) in extensions.iter().enumerate() {
-            if extensions
-                .iter()
-                .skip(i + 1)
-                .any(|other| other.extn_id == extension.extn_id)
-            {
-                return Err(invalid("an extension appears twice"));
-            }
+        if extensions.len() > MAX_EXTENSIONS {
+            return Err(invalid("more extensions than a certificate has"));
+        }
+        let mut seen = HashSet::with_capacity(extensions.len());
+        if !extensions.iter().all(|e| seen.insert(e.extn_id)) {
+            return Err(invalid("an extension appears twice"));
         }
         let value = |oid| {
             extensions
@@ -155,7 +173,7 @@ impl JpkiCertificate {
                     GeneralName::OtherName(other) => Some((&other.type_id, &other.value)),
                     _ => None,
                 });
-                let found = attributes::collect(others).map_err(|e| invalid(e.describe()))?;
+                let found = attributes::collect(others);
                 (!found.is_empty()).then_some(found)
             }
         };
@@ -266,15 +284,6 @@ impl JpkiCertificate {
         &self.key
     }
 
-    /// The generation (2015, 2019, 2023, or a test root's year) of the bundled J-LIS root that
-    /// issued this certificate, or of the bundled root this certificate is; `None` when no
-    /// bundled root matches. Test roots count here; trust is [`TrustAnchors`]' business.
-    ///
-    /// [`TrustAnchors`]: crate::trust::TrustAnchors
-    pub fn root_generation(&self) -> Option<u16> {
-        crate::trust::bundled_issuer(self).and_then(|anchor| anchor.generation())
-    }
-
     /// The holder's attributes from the subjectAltName: `Some` only for a certificate that
     /// carries at least one JPKI personal-data entry (the signature certificate).
     pub fn attributes(&self) -> Option<&JpkiAttributes> {
@@ -324,4 +333,74 @@ fn attribute_values(name: &Name, oid: ObjectIdentifier) -> Vec<String> {
         .filter(|atv| atv.oid == oid)
         .filter_map(|atv| strings::decode(&atv.value).ok())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use der::asn1::OctetString;
+
+    fn with_extensions(extra: impl IntoIterator<Item = ObjectIdentifier>) -> Certificate {
+        let mut certificate = Certificate::from_der(crate::trust::roots::AUTH_CA_2023).unwrap();
+        let value = OctetString::new(vec![0x05, 0x00]).unwrap();
+        let extensions = certificate
+            .tbs_certificate
+            .extensions
+            .get_or_insert_with(Vec::new);
+        for extn_id in extra {
+            extensions.push(Extension {
+                extn_id,
+                critical: false,
+                extn_value: value.clone(),
+            });
+        }
+        certificate
+    }
+
+    fn oid(n: usize) -> ObjectIdentifier {
+        ObjectIdentifier::new(&format!("1.2.3.{n}")).unwrap()
+    }
+
+    fn what(result: Result<JpkiCertificate>) -> &'static str {
+        match result {
+            Err(Error::InvalidCertificate { what, .. }) => what,
+            other => panic!("expected an invalid certificate, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn extension_counts_and_duplicates() {
+        let present = Certificate::from_der(crate::trust::roots::AUTH_CA_2023)
+            .unwrap()
+            .tbs_certificate
+            .extensions
+            .map_or(0, |e| e.len());
+        let full = with_extensions((0..MAX_EXTENSIONS - present).map(oid));
+        assert!(JpkiCertificate::from_certificate(full).is_ok());
+        let over = with_extensions((0..=MAX_EXTENSIONS - present).map(oid));
+        assert_eq!(
+            what(JpkiCertificate::from_certificate(over)),
+            "more extensions than a certificate has"
+        );
+        let twice = with_extensions([oid(1), oid(2), oid(1)]);
+        assert_eq!(
+            what(JpkiCertificate::from_certificate(twice)),
+            "an extension appears twice"
+        );
+    }
+
+    #[test]
+    fn the_length_is_capped_before_parsing() {
+        let mut der = crate::trust::roots::AUTH_CA_2023.to_vec();
+        der.resize(MAX_DER_LEN + 1, 0);
+        assert_eq!(
+            what(JpkiCertificate::from_der(&der)),
+            "certificate longer than 64 KiB"
+        );
+        let big = with_extensions((0..7000).map(oid));
+        assert_eq!(
+            what(JpkiCertificate::from_certificate(big)),
+            "certificate longer than 64 KiB"
+        );
+    }
 }

@@ -236,6 +236,7 @@ pub fn exchange(data: &[u8]) {
         max_response_len: 65_538,
         extended_length: limit_bits & 0x80 != 0,
         interface: Interface::Unknown,
+        exclusive: caps & 8 != 0,
     };
     let mut transport = Scripted {
         script,

@@ -83,7 +83,11 @@ pub fn certificate_view(data: &[u8]) {
         view.not_after(),
         view.key(),
     );
-    let _ = (view.root_generation(), view.is_ca(), view.is_self_issued());
+    let _ = (
+        crate::trust::root_generation(&view),
+        view.is_ca(),
+        view.is_self_issued(),
+    );
     let _ = (
         view.key_usage(),
         view.subject_key_id(),

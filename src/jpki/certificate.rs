@@ -5,64 +5,17 @@
 use der::Decode;
 use x509_cert::Certificate;
 
+use super::APPLICATION;
 use super::{ef, Jpki};
-use crate::card::{Application, OnReset};
+use crate::card::OnReset;
+use crate::certificate::CertificateKind;
 use crate::error::{Error, Result};
-use crate::files;
+use crate::files::{self, Content};
 use crate::transport::Transport;
 
 /// The most bytes a certificate file may claim. JPKI certificates are about 1.5–2 KB
 /// (RSA-2048); anything over this is refused before it is read.
 pub const MAX_CERTIFICATE_LEN: usize = 16 * 1024;
-
-/// The four certificates of the JPKI application.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum CertificateKind {
-    /// User-authentication certificate (利用者証明用電子証明書): free to read.
-    Auth,
-    /// Signature certificate (署名用電子証明書): needs the signature PIN.
-    Sign,
-    /// User-authentication CA certificate: free.
-    AuthCa,
-    /// Signature CA certificate: free.
-    SignCa,
-}
-
-impl CertificateKind {
-    /// The certificate's file.
-    pub const fn file(self) -> u16 {
-        match self {
-            CertificateKind::Auth => ef::AUTH_CERT,
-            CertificateKind::Sign => ef::SIGN_CERT,
-            CertificateKind::AuthCa => ef::AUTH_CA_CERT,
-            CertificateKind::SignCa => ef::SIGN_CA_CERT,
-        }
-    }
-
-    /// All four, in file order of the examples.
-    pub const ALL: [CertificateKind; 4] = [
-        CertificateKind::Auth,
-        CertificateKind::Sign,
-        CertificateKind::AuthCa,
-        CertificateKind::SignCa,
-    ];
-}
-
-impl std::str::FromStr for CertificateKind {
-    type Err = String;
-    /// `auth`, `sign`, `auth-ca` or `sign-ca`.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "auth" => Ok(Self::Auth),
-            "sign" => Ok(Self::Sign),
-            "auth-ca" => Ok(Self::AuthCa),
-            "sign-ca" => Ok(Self::SignCa),
-            _ => Err(format!(
-                "unknown certificate {s:?}: expected auth, sign, auth-ca or sign-ca"
-            )),
-        }
-    }
-}
 
 impl<T: Transport> Jpki<'_, T> {
     /// Reads a certificate as DER: SELECT AP and SELECT EF (unless selected), then
@@ -81,13 +34,19 @@ impl<T: Transport> Jpki<'_, T> {
 
     fn read_certificate_in_transaction(&mut self, kind: CertificateKind) -> Result<Vec<u8>> {
         self.select()?;
-        let file = self.card().read_sized(
-            Application::Jpki,
-            kind.file(),
+        let mut file = self.card().read_sized(
+            APPLICATION,
+            ef::certificate(kind),
+            // The signature certificate holds the holder's name, address and birth date.
+            if kind == CertificateKind::Sign {
+                Content::Personal
+            } else {
+                Content::Public
+            },
             files::der_length,
             MAX_CERTIFICATE_LEN,
         )?;
-        Ok(file.content)
+        Ok(std::mem::take(&mut *file.content))
     }
 
     /// Reads and parses a certificate; see [`Jpki::read_certificate_der`].

@@ -1,5 +1,7 @@
 //! The JPKI application (公的個人認証AP): card identification, certificates, PIN tries, PIN
-//! verification with the lockout guard, and signing. Facts: ../shared/PROTOCOL.md.
+//! verification with the lockout guard, and signing. The application's AID, files, PINs and
+//! commands are those OpenSC's JPKI driver (`card-jpki.c`, `pkcs15-jpki.c`), jpki/myna and
+//! myna-card use.
 
 mod certificate;
 mod pin;
@@ -10,17 +12,21 @@ use crate::commands;
 use crate::error::{Error, Result};
 use crate::transport::Transport;
 
+pub use crate::certificate::CertificateKind;
 pub use crate::pin::{LastTry, PinStatus};
-pub use certificate::{CertificateKind, MAX_CERTIFICATE_LEN};
+pub use certificate::MAX_CERTIFICATE_LEN;
 pub use pin::{JpkiPin, PinKind};
 
-/// DF name of the JPKI application \[agreed\].
+/// DF name of the JPKI application (the same in OpenSC, jpki/myna, myna-card and jsapdu).
 pub const AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
 
-/// Elementary files of the JPKI application [agreed unless marked].
+/// The JPKI application, as the session selects it.
+pub const APPLICATION: Application = Application::new("JPKI", &AID);
+
+/// Elementary files of the JPKI application, the same in OpenSC, jpki/myna and myna-card.
 pub mod ef {
-    /// Signature certificate (署名用電子証明書); readable after the signature PIN
-    /// [agreed: OpenSC, myna].
+    /// Signature certificate (署名用電子証明書); readable after the signature PIN (OpenSC and
+    /// jpki/myna verify that PIN before reading it).
     pub const SIGN_CERT: u16 = 0x0001;
     /// Signature CA certificate.
     pub const SIGN_CA_CERT: u16 = 0x0002;
@@ -38,9 +44,21 @@ pub mod ef {
     pub const SIGN_KEY: u16 = 0x001A;
     /// Signature PIN: 6–16 characters A–Z 0–9, 5 tries.
     pub const SIGN_PIN: u16 = 0x001B;
+
+    use crate::certificate::CertificateKind;
+
+    /// The file of a certificate.
+    pub const fn certificate(kind: CertificateKind) -> u16 {
+        match kind {
+            CertificateKind::Auth => AUTH_CERT,
+            CertificateKind::Sign => SIGN_CERT,
+            CertificateKind::AuthCa => AUTH_CA_CERT,
+            CertificateKind::SignCa => SIGN_CA_CERT,
+        }
+    }
 }
 
-/// Token labels of EF 0006 [agreed: OpenSC, myna].
+/// Token labels of EF 0006, as OpenSC and jpki/myna know them.
 pub mod token {
     /// The plastic My Number Card.
     pub const MY_NUMBER_CARD: &[u8] = b"JPKIAPICCTOKEN2";
@@ -54,7 +72,7 @@ pub mod token {
     pub const LEN: usize = 32;
 }
 
-/// DigestInfo prefix for SHA-256 (RFC 8017 §9.2) [PROTOCOL.md].
+/// DigestInfo prefix for SHA-256 (RFC 8017 §9.2, note 1).
 pub const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
     0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
     0x00, 0x04, 0x20,
@@ -125,7 +143,7 @@ impl<'a, T: Transport> Jpki<'a, T> {
     }
 
     fn select_in_transaction(&mut self) -> Result<()> {
-        match self.card.select_application(Application::Jpki) {
+        match self.card.select_application(APPLICATION) {
             Err(Error::FileNotFound { .. }) => Err(Error::NotJpkiCard),
             other => other,
         }
@@ -144,7 +162,7 @@ impl<'a, T: Transport> Jpki<'a, T> {
             Err(Error::NotJpkiCard) => return Ok(CardKind::NotJpki),
             other => other?,
         }
-        self.card.select_file(Application::Jpki, ef::TOKEN)?;
+        self.card.select_file(APPLICATION, ef::TOKEN)?;
         let response = self
             .card
             .transmit_ok(&commands::read_binary(0, token::LEN)?)?;
@@ -211,7 +229,7 @@ impl<'a, T: Transport> Jpki<'a, T> {
 
     fn sign_in_transaction(&mut self, key: KeyKind, digest_info: &[u8]) -> Result<Vec<u8>> {
         self.select()?;
-        self.card.select_file(Application::Jpki, key.key_file())?;
+        self.card.select_file(APPLICATION, key.key_file())?;
         let response = self
             .card
             .transmit_ok(&commands::compute_digital_signature(digest_info))?;
@@ -231,5 +249,12 @@ impl<'a, T: Transport> Jpki<'a, T> {
 
     pub(crate) fn into_card(self) -> &'a mut Card<T> {
         self.card
+    }
+}
+
+impl<T: Transport> Card<T> {
+    /// The JPKI application (公的個人認証AP).
+    pub fn jpki(&mut self) -> Jpki<'_, T> {
+        Jpki::new(self)
     }
 }

@@ -1,9 +1,11 @@
 //! JPKI PIN tries, verification with the lockout guard.
 
+use super::APPLICATION;
 use super::{ef, Jpki, KeyKind};
-use crate::card::{Application, OnReset};
+use crate::card::OnReset;
 use crate::error::Result;
-use crate::pin::{AuthPin, LastTry, Pin, PinStatus, SignPin};
+use crate::guard::Guarded;
+use crate::pin::{AuthPin, LastTry, Pin, PinStatus, Secret, SignPin};
 use crate::transport::Transport;
 
 /// The two JPKI PINs.
@@ -24,6 +26,14 @@ impl PinKind {
         }
     }
 
+    /// The secret, as the guard's errors name it.
+    pub const fn secret(self) -> Secret {
+        match self {
+            PinKind::Auth => Secret::AuthPin,
+            PinKind::Sign => Secret::SignPin,
+        }
+    }
+
     /// The key this PIN unlocks.
     pub const fn key(self) -> KeyKind {
         match self {
@@ -32,7 +42,8 @@ impl PinKind {
         }
     }
 
-    /// Tries a fresh (or just verified) PIN has: 3 for auth, 5 for sign \[agreed\].
+    /// Tries a fresh (or just verified) PIN has: 3 for auth, 5 for sign (OpenSC, jpki/myna and
+    /// myna-card agree).
     pub const fn max_tries(self) -> u8 {
         match self {
             PinKind::Auth => 3,
@@ -57,7 +68,7 @@ impl JpkiPin for SignPin {
 
 impl<T: Transport> Jpki<'_, T> {
     /// The tries left for `kind`: SELECT AP and SELECT EF (unless selected), then an empty
-    /// VERIFY, which spends no try \[agreed\].
+    /// VERIFY, which spends no try (OpenSC, jpki/myna and myna-card rely on this).
     pub fn pin_status(&mut self, kind: PinKind) -> Result<PinStatus> {
         self.card().operation(OnReset::Repeat, |card| {
             Jpki::new(card).pin_status_in_transaction(kind)
@@ -66,7 +77,7 @@ impl<T: Transport> Jpki<'_, T> {
 
     fn pin_status_in_transaction(&mut self, kind: PinKind) -> Result<PinStatus> {
         self.select()?;
-        self.card().reference_status(Application::Jpki, kind.file())
+        self.card().reference_status(APPLICATION, kind.file())
     }
 
     /// Verifies a PIN (its kind follows from its type), refusing the last try.
@@ -89,8 +100,13 @@ impl<T: Transport> Jpki<'_, T> {
 
     fn verify_in_transaction<P: JpkiPin>(&mut self, pin: &P, last_try: LastTry) -> Result<()> {
         self.select()?;
-        self.card()
-            .verify_reference(Application::Jpki, P::KIND.file(), pin.as_bytes(), last_try)
+        let guarded = Guarded {
+            secret: P::KIND.secret(),
+            application: APPLICATION,
+            file: P::KIND.file(),
+            value: pin.secret_bytes(),
+        };
+        self.card().verify_reference(&guarded, last_try)
     }
 
     /// Changes a PIN: VERIFY with `current` behind the guard (refusing the last try unless
@@ -105,13 +121,14 @@ impl<T: Transport> Jpki<'_, T> {
         self.card().operation(OnReset::Fail, |card| {
             let mut jpki = Jpki::new(card);
             jpki.select()?;
-            jpki.card().change_reference(
-                Application::Jpki,
-                P::KIND.file(),
-                current.as_bytes(),
-                new.as_bytes(),
-                last_try,
-            )
+            let current = Guarded {
+                secret: P::KIND.secret(),
+                application: APPLICATION,
+                file: P::KIND.file(),
+                value: current.secret_bytes(),
+            };
+            jpki.card()
+                .change_reference(&current, new.secret_bytes(), last_try)
         })
     }
 }

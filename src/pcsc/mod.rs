@@ -29,35 +29,7 @@ use zeroize::Zeroizing;
 use crate::transport::{Capabilities, Transport, TransportError};
 use worker::{Connected, Request, Worker};
 
-/// Failures of the PC/SC layer itself, found as the source of [`TransportError::Other`].
-#[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum PcscError {
-    /// No PC/SC reader is connected (or the PC/SC service is not running).
-    #[error("no PC/SC reader found (is pcscd running?)")]
-    NoReader,
-    /// Readers exist but none holds a card.
-    #[error("no reader holds a card")]
-    NoCard,
-    /// The reader name contains a NUL byte.
-    #[error("invalid reader name")]
-    InvalidReaderName,
-    /// The connection is closed.
-    #[error("the PC/SC connection is closed")]
-    Closed,
-    /// The connection's thread stopped unexpectedly.
-    #[error("the PC/SC connection thread stopped")]
-    WorkerGone,
-    /// A transaction was begun inside a transaction.
-    #[error("a PC/SC transaction is already open")]
-    NestedTransaction,
-    /// A transaction was ended that was not begun.
-    #[error("no PC/SC transaction is open")]
-    NoTransaction,
-    /// An error from PC/SC.
-    #[error("PC/SC: {0}")]
-    Pcsc(#[from] ::pcsc::Error),
-}
+pub use crate::transport::PcscError;
 
 /// Maps a PC/SC error. A failure that is not plainly a removal is checked against the
 /// card's status, so that a card pulled mid-command reads as removed.
@@ -70,7 +42,7 @@ pub(crate) fn map_error(e: ::pcsc::Error, card: Option<&::pcsc::Card>) -> Transp
         E::ResetCard | E::UnpoweredCard => TransportError::CardReset,
         E::Timeout => TransportError::Timeout,
         E::NoReadersAvailable | E::NoService | E::ServiceStopped => {
-            TransportError::other(PcscError::NoReader)
+            TransportError::Pcsc(PcscError::NoReader)
         }
         other => {
             let present = card.map(|card| card.status2_owned());
@@ -79,7 +51,7 @@ pub(crate) fn map_error(e: ::pcsc::Error, card: Option<&::pcsc::Card>) -> Transp
                 Some(Err(E::RemovedCard | E::NoSmartcard | E::ReaderUnavailable)) => {
                     TransportError::CardRemoved
                 }
-                _ => TransportError::other(PcscError::Pcsc(other)),
+                _ => TransportError::Pcsc(PcscError::Pcsc(other)),
             }
         }
     }
@@ -128,11 +100,17 @@ pub fn readers_with_card() -> Result<Vec<String>, TransportError> {
     Ok(states.iter().filter_map(holding_card).collect())
 }
 
+/// The longest single wait for a status change in [`wait_for_card`]; longer timeouts wait
+/// again.
+const MAX_WAIT_STEP: Duration = Duration::from_secs(3600);
+
 /// Waits until a reader holds a card and returns its name (the first, if several do).
-/// Readers plugged in while waiting count. [`TransportError::Timeout`] after `timeout`.
+/// Readers plugged in while waiting count. [`TransportError::Timeout`] after `timeout`;
+/// `Duration::MAX` waits for ever.
 pub fn wait_for_card(timeout: Duration) -> Result<String, TransportError> {
     let context = Context::establish(Scope::User).map_err(|e| map_error(e, None))?;
-    let deadline = Instant::now() + timeout;
+    // `None`: no deadline (`Duration::MAX`, or any timeout past what `Instant` can hold).
+    let deadline = Instant::now().checked_add(timeout);
     loop {
         let mut states = reader_states(&context)?;
         states.push(ReaderState::new(::pcsc::PNP_NOTIFICATION(), State::UNAWARE));
@@ -143,10 +121,7 @@ pub fn wait_for_card(timeout: Duration) -> Result<String, TransportError> {
         if let Some(name) = states.iter().find_map(holding_card) {
             return Ok(name);
         }
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() {
-            return Err(TransportError::Timeout);
-        }
+        let left = wait_step(deadline, Instant::now())?;
         for state in &mut states {
             state.sync_current_state();
         }
@@ -155,6 +130,18 @@ pub fn wait_for_card(timeout: Duration) -> Result<String, TransportError> {
             Ok(()) | Err(::pcsc::Error::Timeout) => {}
             Err(e) => return Err(map_error(e, None)),
         }
+    }
+}
+
+/// How long the next wait may be: `None` for ever, at most [`MAX_WAIT_STEP`] (so that no
+/// millisecond count overflows), [`TransportError::Timeout`] once the deadline has passed.
+fn wait_step(deadline: Option<Instant>, now: Instant) -> Result<Option<Duration>, TransportError> {
+    match deadline {
+        None => Ok(None),
+        Some(deadline) => match deadline.saturating_duration_since(now) {
+            left if left.is_zero() => Err(TransportError::Timeout),
+            left => Ok(Some(left.min(MAX_WAIT_STEP))),
+        },
     }
 }
 
@@ -178,7 +165,13 @@ fn holding_card(state: &ReaderState) -> Option<String> {
         .filter(|name| name.as_bytes() != ::pcsc::PNP_NOTIFICATION().to_bytes())
 }
 
-/// A card in a PC/SC reader, connected in shared mode; see the [module docs](self).
+/// A card in a PC/SC reader, connected in shared mode (the default) or exclusive mode; see
+/// the [module docs](self).
+///
+/// In shared mode other programs may use the card between two of the library's
+/// transactions, so the transport declares [`Capabilities::exclusive`] `false` and the
+/// session selects again at the start of every transaction. [`PcscTransport::connect_exclusive`]
+/// keeps every other program out for the whole connection, and saves those SELECTs.
 ///
 /// The connection lives on a thread of its own, which holds the PC/SC transaction between
 /// [`Transport::begin_transaction`] and [`Transport::end_transaction`].
@@ -191,11 +184,28 @@ pub struct PcscTransport {
 }
 
 impl PcscTransport {
-    /// Connects to the card in `reader`, in shared mode (T=0 or T=1).
+    /// Connects to the card in `reader`, in shared mode (T=0 or T=1): other programs can
+    /// reach the card between the library's transactions. A name no reader has is
+    /// [`PcscError::UnknownReader`].
     pub fn connect(reader: &str) -> Result<Self, TransportError> {
-        let name = CString::new(reader)
-            .map_err(|_| TransportError::other(PcscError::InvalidReaderName))?;
-        let (worker, Connected { atr, capabilities }) = worker::spawn(name)?;
+        Self::connect_with(reader, ::pcsc::ShareMode::Shared)
+    }
+
+    /// Connects to the card in `reader` in exclusive mode: no other program can reach the
+    /// card until this transport is closed (the connection fails while another program
+    /// holds the card). The transport declares [`Capabilities::exclusive`].
+    pub fn connect_exclusive(reader: &str) -> Result<Self, TransportError> {
+        Self::connect_with(reader, ::pcsc::ShareMode::Exclusive)
+    }
+
+    fn connect_with(reader: &str, mode: ::pcsc::ShareMode) -> Result<Self, TransportError> {
+        let name =
+            CString::new(reader).map_err(|_| TransportError::Pcsc(PcscError::InvalidReaderName))?;
+        let (worker, Connected { atr, capabilities }) = worker::spawn(name, mode)?;
+        let capabilities = Capabilities {
+            exclusive: mode == ::pcsc::ShareMode::Exclusive,
+            ..capabilities
+        };
         Ok(Self {
             worker: Some(worker),
             reader: reader.to_owned(),
@@ -208,11 +218,11 @@ impl PcscTransport {
     /// Connects to the first reader that holds a card.
     pub fn first_with_card() -> Result<Self, TransportError> {
         if list_readers()?.is_empty() {
-            return Err(TransportError::other(PcscError::NoReader));
+            return Err(TransportError::Pcsc(PcscError::NoReader));
         }
         match readers_with_card()?.first() {
             Some(reader) => Self::connect(reader),
-            None => Err(TransportError::other(PcscError::NoCard)),
+            None => Err(TransportError::Pcsc(PcscError::NoCard)),
         }
     }
 
@@ -231,15 +241,15 @@ impl PcscTransport {
         let worker = self
             .worker
             .as_ref()
-            .ok_or_else(|| TransportError::other(PcscError::Closed))?;
+            .ok_or_else(|| TransportError::Pcsc(PcscError::Closed))?;
         worker
             .requests
             .send(request)
-            .map_err(|_| TransportError::other(PcscError::WorkerGone))?;
+            .map_err(|_| TransportError::Pcsc(PcscError::WorkerGone))?;
         worker
             .replies
             .recv()
-            .map_err(|_| TransportError::other(PcscError::WorkerGone))?
+            .map_err(|_| TransportError::Pcsc(PcscError::WorkerGone))?
     }
 }
 
@@ -299,5 +309,32 @@ impl fmt::Debug for PcscTransport {
                 &(self.on_close == Disposition::UnpowerCard),
             )
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_timeout_overflows_the_deadline() {
+        let now = Instant::now();
+        // `Duration::MAX` (and anything past what `Instant` holds) waits for ever.
+        assert_eq!(now.checked_add(Duration::MAX), None);
+        assert!(matches!(wait_step(None, now), Ok(None)));
+        let soon = now + Duration::from_millis(250);
+        assert!(
+            matches!(wait_step(Some(soon), now), Ok(Some(d)) if d == Duration::from_millis(250))
+        );
+        let later = now + 3 * MAX_WAIT_STEP;
+        assert!(matches!(wait_step(Some(later), now), Ok(Some(d)) if d == MAX_WAIT_STEP));
+        assert!(matches!(
+            wait_step(Some(now), now),
+            Err(TransportError::Timeout)
+        ));
+        assert!(matches!(
+            wait_step(Some(now), soon),
+            Err(TransportError::Timeout)
+        ));
     }
 }

@@ -40,27 +40,43 @@ pub(super) struct Worker {
     pub(super) thread: JoinHandle<()>,
 }
 
-/// Connects to `reader` in shared mode on a new thread.
-pub(super) fn spawn(reader: CString) -> Result<(Worker, Connected), TransportError> {
+thread_local! {
+    /// The share mode of the connection this worker thread owns (one connection a thread),
+    /// used again when it reconnects after a reset.
+    static SHARE_MODE: std::cell::Cell<ShareMode> = const { std::cell::Cell::new(ShareMode::Shared) };
+}
+
+fn share_mode() -> ShareMode {
+    SHARE_MODE.with(std::cell::Cell::get)
+}
+
+/// Connects to `reader` on a new thread, in shared or exclusive mode.
+pub(super) fn spawn(
+    reader: CString,
+    mode: ShareMode,
+) -> Result<(Worker, Connected), TransportError> {
     let (request_tx, request_rx) = mpsc::channel();
     let (reply_tx, reply_rx) = mpsc::channel();
     let (setup_tx, setup_rx) = mpsc::channel();
     let thread = std::thread::Builder::new()
         .name("mynumbercard-pcsc".into())
-        .spawn(move || match connect(&reader) {
-            Ok((card, connected)) => {
-                if setup_tx.send(Ok(connected)).is_ok() {
-                    serve(card, &request_rx, &reply_tx);
+        .spawn(move || {
+            SHARE_MODE.with(|cell| cell.set(mode));
+            match connect(&reader) {
+                Ok((card, connected)) => {
+                    if setup_tx.send(Ok(connected)).is_ok() {
+                        serve(card, &request_rx, &reply_tx);
+                    }
                 }
-            }
-            Err(e) => {
-                let _ = setup_tx.send(Err(e));
+                Err(e) => {
+                    let _ = setup_tx.send(Err(e));
+                }
             }
         })
         .map_err(TransportError::other)?;
     let connected = setup_rx
         .recv()
-        .map_err(|_| TransportError::other(Failure::WorkerGone))??;
+        .map_err(|_| TransportError::Pcsc(Failure::WorkerGone))??;
     let worker = Worker {
         requests: request_tx,
         replies: reply_rx,
@@ -72,8 +88,8 @@ pub(super) fn spawn(reader: CString) -> Result<(Worker, Connected), TransportErr
 fn connect(reader: &CString) -> Result<(Card, Connected), TransportError> {
     let context = Context::establish(Scope::User).map_err(|e| map_error(e, None))?;
     let mut card = context
-        .connect(reader, ShareMode::Shared, Protocols::ANY)
-        .map_err(|e| map_error(e, None))?;
+        .connect(reader, share_mode(), Protocols::ANY)
+        .map_err(|e| connect_error(e, reader))?;
     // A reset or power-down by another application just before we connected shows here.
     let atr = match card.status2_owned() {
         Ok(status) if !super::is_powered(status.status()) => {
@@ -92,6 +108,16 @@ fn connect(reader: &CString) -> Result<(Card, Connected), TransportError> {
     Ok((card, Connected { atr, capabilities }))
 }
 
+/// Maps a failed connection: a name no reader has is an unknown reader, not a removed card.
+pub(super) fn connect_error(e: PcscError, reader: &CString) -> TransportError {
+    match e {
+        PcscError::UnknownReader => TransportError::Pcsc(Failure::UnknownReader {
+            name: reader.to_string_lossy().into_owned(),
+        }),
+        other => map_error(other, None),
+    }
+}
+
 /// Answers requests until `Close` or until the transport is gone.
 fn serve(mut card: Card, requests: &Receiver<Request>, replies: &Sender<Reply>) {
     let mut buffer = Zeroizing::new(vec![0u8; ::pcsc::MAX_BUFFER_SIZE_EXTENDED]);
@@ -101,7 +127,7 @@ fn serve(mut card: Card, requests: &Receiver<Request>, replies: &Sender<Reply>) 
         };
         let reply = match request {
             Request::Transmit(command) => transmit(&mut card, &command, &mut buffer),
-            Request::End => Err(TransportError::other(Failure::NoTransaction)),
+            Request::End => Err(TransportError::Pcsc(Failure::NoTransaction)),
             Request::Close(disposition) => break disposition,
             Request::Begin => match card.transaction2() {
                 Ok(mut transaction) => {
@@ -155,7 +181,7 @@ fn in_transaction(
                 Ok(response) => Ok(response.to_vec()),
                 Err(e) => Err(recover(&mut transaction, e)),
             },
-            Request::Begin => Err(TransportError::other(Failure::NestedTransaction)),
+            Request::Begin => Err(TransportError::Pcsc(Failure::NestedTransaction)),
             Request::Close(disposition) => return Some(disposition),
             Request::End => {
                 let result = transaction
@@ -189,7 +215,7 @@ impl Handle for Card {
         self
     }
     fn reconnect(&mut self, initialization: Disposition) -> Result<(), PcscError> {
-        Card::reconnect(self, ShareMode::Shared, Protocols::ANY, initialization)
+        Card::reconnect(self, share_mode(), Protocols::ANY, initialization)
     }
 }
 
@@ -198,7 +224,7 @@ impl Handle for ::pcsc::Transaction<'_> {
         self
     }
     fn reconnect(&mut self, initialization: Disposition) -> Result<(), PcscError> {
-        ::pcsc::Transaction::reconnect(self, ShareMode::Shared, Protocols::ANY, initialization)
+        ::pcsc::Transaction::reconnect(self, share_mode(), Protocols::ANY, initialization)
     }
 }
 
@@ -213,7 +239,7 @@ fn recover(handle: &mut impl Handle, e: PcscError) -> TransportError {
         };
     }
     match map_error(e, Some(handle.card())) {
-        TransportError::Other(_) => settle(handle.card(), e),
+        TransportError::Pcsc(_) | TransportError::Other(_) => settle(handle.card(), e),
         mapped => mapped,
     }
 }
@@ -272,4 +298,49 @@ fn ensure_powered(transaction: &mut ::pcsc::Transaction<'_>) -> Result<(), Trans
 
 fn is_reset(e: PcscError) -> bool {
     matches!(e, PcscError::ResetCard | PcscError::UnpoweredCard)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_reader_is_not_a_removed_card() {
+        let name = CString::new("No Such Reader 00 00").unwrap();
+        let e = connect_error(PcscError::UnknownReader, &name);
+        assert!(
+            matches!(
+                &e,
+                TransportError::Pcsc(Failure::UnknownReader { name }) if name == "No Such Reader 00 00"
+            ),
+            "{e:?}"
+        );
+        assert_eq!(
+            e.to_string(),
+            "no PC/SC reader is named \"No Such Reader 00 00\""
+        );
+        assert!(matches!(
+            connect_error(PcscError::RemovedCard, &name),
+            TransportError::CardRemoved
+        ));
+    }
+
+    #[test]
+    fn a_pcsc_error_is_a_typed_value() {
+        let e = connect_error(PcscError::SharingViolation, &CString::default());
+        assert!(
+            matches!(
+                e,
+                TransportError::Pcsc(Failure::Pcsc(PcscError::SharingViolation))
+            ),
+            "{e:?}"
+        );
+        let wrapped = crate::Error::from(e);
+        assert!(matches!(
+            wrapped,
+            crate::Error::Transport(TransportError::Pcsc(Failure::Pcsc(
+                PcscError::SharingViolation
+            )))
+        ));
+    }
 }

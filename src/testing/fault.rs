@@ -12,9 +12,28 @@ pub const OUT_OF_PLACE_STATUS: [u16; 20] = [
 /// Lengths a lying DER header claims: 60 KB, just under 32 KB, just under 16 KB, 256.
 pub const LYING_DER_LENGTHS: [u16; 4] = [0xEA60, 0x7FFF, 0x3FFC, 0x0100];
 
+/// The applications another program sharing the reader may select: JPKI, card-info, card-face.
+pub const OTHER_PROGRAM_APPLICATIONS: [[u8; 10]; 3] = [
+    [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01],
+    [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08],
+    [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02],
+];
+
+/// The PIN and key files of each of [`OTHER_PROGRAM_APPLICATIONS`]: JPKI auth key 0017, auth
+/// PIN 0018, sign key 001A, sign PIN 001B; card-info PIN 0011, access codes A 0014 and B 0015;
+/// card-face birth-date key 0011, access codes B 0012 and A 0013.
+pub const OTHER_PROGRAM_FILES: [&[u16]; 3] = [
+    &[0x0017, 0x0018, 0x001A, 0x001B],
+    &[0x0011, 0x0014, 0x0015],
+    &[0x0011, 0x0012, 0x0013],
+];
+
 /// One fault, injected at one `transmit` call. Those named `…After` (and every fault that
 /// changes an answer) let the card process the command first: its answer is what is lost or
 /// corrupted. The others fail before the card sees the command.
+///
+/// One fault is not injected at a `transmit` call: [`Fault::OtherProgram`] happens between
+/// two of the library's transactions.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Fault {
     /// The card leaves the reader before the command: [`TransportError::CardRemoved`]; the
@@ -59,9 +78,69 @@ pub enum Fault {
     Endless61(u8),
     /// From this call until [`Hostile::calm`](super::Hostile::calm), every answer is `6C xx`.
     Endless6C(u8),
+    /// Another program sharing the reader selects this application (SELECT by AID,
+    /// `00 A4 04 0C`) and then this EF (`00 A4 02 0C`), either or both, between two of the
+    /// library's transactions: the card's selection changes and the library is not told.
+    /// Planned at call `n`, it happens at the first `begin_transaction` once `n` commands
+    /// were sent (never inside a transaction); see
+    /// [`Hostile::with_fault`](super::Hostile::with_fault).
+    OtherProgram {
+        /// The application selected, by AID.
+        aid: Option<[u8; 10]>,
+        /// The EF selected, by file id (in the application selected, or the current one).
+        fid: Option<u16>,
+    },
 }
 
 impl Fault {
+    /// Whether the fault happens between transactions ([`Fault::OtherProgram`]) rather than at
+    /// a `transmit` call.
+    pub fn is_between_transactions(&self) -> bool {
+        matches!(self, Fault::OtherProgram { .. })
+    }
+
+    /// The command APDUs another program sends ([`Fault::OtherProgram`]; none for the others).
+    pub fn other_program_commands(&self) -> Vec<Vec<u8>> {
+        let Fault::OtherProgram { aid, fid } = self else {
+            return Vec::new();
+        };
+        let mut commands = Vec::new();
+        if let Some(aid) = aid {
+            let mut select = vec![0x00, 0xA4, 0x04, 0x0C, 0x0A];
+            select.extend_from_slice(aid);
+            commands.push(select);
+        }
+        if let Some(fid) = fid {
+            let [hi, lo] = fid.to_be_bytes();
+            commands.push(vec![0x00, 0xA4, 0x02, 0x0C, 0x02, hi, lo]);
+        }
+        commands
+    }
+
+    /// Every selection another program may make: each application alone and with each of its
+    /// PIN and key files, and each of those files alone (in whatever application is selected).
+    pub fn other_programs() -> Vec<Fault> {
+        let mut all = Vec::new();
+        for (aid, files) in OTHER_PROGRAM_APPLICATIONS.iter().zip(OTHER_PROGRAM_FILES) {
+            all.push(Fault::OtherProgram {
+                aid: Some(*aid),
+                fid: None,
+            });
+            all.extend(files.iter().map(|fid| Fault::OtherProgram {
+                aid: Some(*aid),
+                fid: Some(*fid),
+            }));
+        }
+        let mut files: Vec<u16> = OTHER_PROGRAM_FILES.concat();
+        files.sort_unstable();
+        files.dedup();
+        all.extend(files.into_iter().map(|fid| Fault::OtherProgram {
+            aid: None,
+            fid: Some(fid),
+        }));
+        all
+    }
+
     /// Whether the command reaches (and is processed by) the card.
     pub fn reaches_card(&self) -> bool {
         !matches!(
@@ -137,10 +216,13 @@ impl Fault {
             }
             Fault::Endless61(xx) => vec![0x61, *xx],
             Fault::Endless6C(xx) => vec![0x6C, *xx],
+            // Not a transmit fault: the answer passes unchanged.
+            Fault::OtherProgram { .. } => answer.to_vec(),
         })
     }
 
-    /// One of every kind, with the given random parts, for exhaustive tests.
+    /// One of every kind injected at a `transmit` call, with the given random parts, for
+    /// exhaustive tests ([`Fault::other_programs`] lists the faults between transactions).
     pub fn catalogue(seed: u64) -> Vec<Fault> {
         let mut all = vec![
             Fault::Removed,
@@ -172,7 +254,9 @@ impl Fault {
     }
 }
 
-/// Which faults [`Hostile::with_random_faults`](super::Hostile::with_random_faults) draws.
+/// Which faults [`Hostile::with_random_faults`](super::Hostile::with_random_faults) draws at a
+/// `transmit` call. Between transactions, a shared transport draws another program's
+/// selection ([`FaultMix::draw_other_program`]) whatever the mix.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FaultMix {
     /// What a session meets: removal, reset, transport errors (before or after the card),
@@ -183,6 +267,24 @@ pub enum FaultMix {
 }
 
 impl FaultMix {
+    /// Draws another program's selection: an application or none, then one of its PIN or key
+    /// files (or any of them, when no application is selected) or none; never nothing.
+    pub fn draw_other_program(rng: &mut SplitMix64) -> Fault {
+        let app = rng.index(OTHER_PROGRAM_APPLICATIONS.len() + 1);
+        let aid = OTHER_PROGRAM_APPLICATIONS.get(app).copied();
+        let files: Vec<u16> = match OTHER_PROGRAM_FILES.get(app) {
+            Some(files) => files.to_vec(),
+            None => OTHER_PROGRAM_FILES.concat(),
+        };
+        // With an application, no file one time in four; without one, always a file.
+        let fid = if aid.is_some() && rng.one_in(4) {
+            None
+        } else {
+            rng.pick(&files).copied()
+        };
+        Fault::OtherProgram { aid, fid }
+    }
+
     /// Draws one fault.
     pub fn draw(self, rng: &mut SplitMix64) -> Fault {
         let pick = match self {

@@ -3,9 +3,12 @@
 //! faults, and [`SplitMix64`], a tiny seeded random number generator.
 //!
 //! The happy path is the real virtual card; a fault replaces or corrupts one answer, fails one
-//! call, or turns every later answer into an endless `61xx` / `6Cxx`. Every call is counted
-//! and recorded in a [`Record`], and the transport panics past a hard cap, so a test that
-//! loops without end fails instead of hanging: "bounded time" is a bounded call count.
+//! call, or turns every later answer into an endless `61xx` / `6Cxx`. Between two of the
+//! library's transactions, another program sharing the reader may select any application and
+//! any PIN or key file ([`Fault::OtherProgram`]). Every call is counted and recorded in a
+//! [`Record`] with the transaction it was sent in, and the transport panics past a hard cap,
+//! so a test that loops without end fails instead of hanging: "bounded time" is a bounded call
+//! count.
 //!
 //! ```
 //! use mynumbercard::testing::{Fault, Hostile};
@@ -25,8 +28,8 @@ mod rng;
 
 use std::collections::BTreeMap;
 
-pub use checks::{check_guard, is_pin_verify, pin_verifies};
-pub use fault::{Fault, FaultMix};
+pub use checks::{check_guard, check_guard_on, is_pin_verify, pin_verifies, SecretFile};
+pub use fault::{Fault, FaultMix, OTHER_PROGRAM_APPLICATIONS, OTHER_PROGRAM_FILES};
 pub use rng::SplitMix64;
 
 use crate::transport::{Capabilities, Transport, TransportError};
@@ -35,10 +38,11 @@ use crate::virtual_card::VirtualCard;
 /// The default cap on calls (transmit and begin_transaction) one [`Hostile`] accepts.
 pub const DEFAULT_CALL_CAP: usize = 10_000;
 
-/// One call to [`Hostile::transmit`], as it happened.
+/// One call to [`Hostile::transmit`], or one command of another program
+/// ([`Fault::OtherProgram`]), as it happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Record {
-    /// The command APDU the library sent.
+    /// The command APDU the library (or the other program) sent.
     pub command: Vec<u8>,
     /// The card's own answer, if the command reached the card (`None`: it never did).
     pub card_answer: Option<Vec<u8>>,
@@ -46,6 +50,12 @@ pub struct Record {
     pub returned: Result<Vec<u8>, &'static str>,
     /// The fault injected at this call, if any.
     pub fault: Option<Fault>,
+    /// The library's transaction the command was sent in: the number of the
+    /// `begin_transaction` that opened it (0-based, counting those that succeeded), `None`
+    /// outside any (between `end_transaction` and the next `begin_transaction`).
+    pub transaction: Option<usize>,
+    /// Whether another program sent it ([`Fault::OtherProgram`]), not the library.
+    pub other_program: bool,
 }
 
 impl Record {
@@ -75,12 +85,24 @@ enum Plan {
 }
 
 /// A transport around a [`VirtualCard`] that injects faults; see the [module docs](self).
+///
+/// It declares itself shared with other programs (not exclusive) unless told otherwise
+/// ([`Hostile::with_exclusive`]): another program may then select files between two
+/// transactions, and the library must not trust what it selected before.
 #[derive(Debug)]
 pub struct Hostile {
     card: VirtualCard,
     plan: Plan,
+    /// Faults between transactions, with the call each waits for.
+    between: Vec<(usize, Fault)>,
     calls: usize,
     begins: usize,
+    /// Transactions opened (successful `begin_transaction`).
+    transactions: usize,
+    /// The transaction open now, if any.
+    transaction: Option<usize>,
+    /// Whether the transport declares exclusive access.
+    exclusive: bool,
     cap: usize,
     /// An endless `61xx` or `6Cxx` answer in force until [`Hostile::calm`].
     endless: Option<Fault>,
@@ -99,8 +121,12 @@ impl Hostile {
         Self {
             card,
             plan: Plan::Script(BTreeMap::new()),
+            between: Vec::new(),
             calls: 0,
             begins: 0,
+            transactions: 0,
+            transaction: None,
+            exclusive: false,
             cap: DEFAULT_CALL_CAP,
             endless: None,
             removed: false,
@@ -110,14 +136,21 @@ impl Hostile {
         }
     }
 
-    /// Injects `fault` at the `call`-th `transmit` (0-based).
+    /// Injects `fault` at the `call`-th `transmit` (0-based). A fault between transactions
+    /// ([`Fault::OtherProgram`]) happens instead at the first `begin_transaction` once `call`
+    /// commands were sent, whatever the transport declares.
     pub fn with_fault(mut self, call: usize, fault: Fault) -> Self {
         self.add_fault(call, fault);
         self
     }
 
-    /// Injects `fault` at the `call`-th `transmit` (0-based), replacing random faults.
+    /// Injects `fault` at the `call`-th `transmit` (0-based), replacing random faults; see
+    /// [`Hostile::with_fault`].
     pub fn add_fault(&mut self, call: usize, fault: Fault) {
+        if fault.is_between_transactions() {
+            self.between.push((call, fault));
+            return;
+        }
         if let Plan::Script(script) = &mut self.plan {
             script.insert(call, fault);
         } else {
@@ -127,7 +160,10 @@ impl Hostile {
 
     /// Injects a fault drawn from `mix` at each call with probability `1 / one_in`, from a
     /// generator seeded with `seed` (reproducible). A removed card is reinserted at the next
-    /// call, so that a sequence of operations can go on.
+    /// call, so that a sequence of operations can go on. At each `begin_transaction`, a
+    /// reset by another program with probability `1 / (4 one_in)` and, unless the transport
+    /// is declared exclusive, another program's selection ([`FaultMix::draw_other_program`])
+    /// with probability `1 / one_in`.
     pub fn with_random_faults(mut self, seed: u64, one_in: u64, mix: FaultMix) -> Self {
         self.plan = Plan::Random {
             rng: SplitMix64::new(seed),
@@ -144,10 +180,25 @@ impl Hostile {
         self
     }
 
-    /// Replaces the capabilities reported (the card's by default).
+    /// Replaces the capabilities reported (the card's by default, declared shared), their
+    /// `exclusive` included.
     pub fn with_capabilities(mut self, capabilities: Capabilities) -> Self {
         self.capabilities = capabilities;
+        self.exclusive = capabilities.exclusive;
         self
+    }
+
+    /// Declares exclusive access (`true`: no other program reaches the card, so random faults
+    /// draw no [`Fault::OtherProgram`]) or shared access (`false`, the default), as
+    /// [`Capabilities::exclusive`] reports it.
+    pub fn with_exclusive(mut self, exclusive: bool) -> Self {
+        self.exclusive = exclusive;
+        self
+    }
+
+    /// Whether the transport declares exclusive access.
+    pub fn is_exclusive(&self) -> bool {
+        self.exclusive
     }
 
     /// The card.
@@ -165,9 +216,19 @@ impl Hostile {
         self.calls
     }
 
-    /// Every `transmit` call, in order.
+    /// Every `transmit` call, and every command of another program, in order.
     pub fn records(&self) -> &[Record] {
         &self.records
+    }
+
+    /// Transactions opened so far (`begin_transaction` calls that succeeded).
+    pub fn transactions(&self) -> usize {
+        self.transactions
+    }
+
+    /// Whether a transaction is open.
+    pub fn in_transaction(&self) -> bool {
+        self.transaction.is_some()
     }
 
     /// Ends an endless `61xx` / `6Cxx` answer.
@@ -190,6 +251,22 @@ impl Hostile {
             "unbounded: more than {} calls to the hostile transport",
             self.cap
         );
+    }
+
+    /// Another program's commands: sent to the card (if powered), recorded, not counted as
+    /// calls and not shown to the library.
+    fn other_program(&mut self, fault: &Fault) {
+        for command in fault.other_program_commands() {
+            let answer = self.card.is_powered().then(|| self.card.handle(&command));
+            self.records.push(Record {
+                returned: answer.clone().ok_or("card removed"),
+                command,
+                card_answer: answer,
+                fault: Some(fault.clone()),
+                transaction: None,
+                other_program: true,
+            });
+        }
     }
 
     /// The fault for this call, if any.
@@ -243,16 +320,22 @@ impl Transport for Hostile {
                 Err(e) => Err(fault::error_name(e)),
             },
             fault,
+            transaction: self.transaction,
+            other_program: false,
         });
         returned
     }
 
     fn capabilities(&self) -> Capabilities {
-        self.capabilities
+        let mut capabilities = self.capabilities;
+        capabilities.exclusive = self.exclusive;
+        capabilities
     }
 
     /// Fails when the card is removed; with random faults, sometimes reports a reset by
-    /// another application (the card's selection is cleared).
+    /// another application (the card's selection is cleared). Before it opens the
+    /// transaction, another program sends the selections planned for now (scripted, or drawn
+    /// with random faults on a shared transport).
     fn begin_transaction(&mut self) -> Result<(), TransportError> {
         self.count();
         self.begins += 1;
@@ -262,12 +345,36 @@ impl Transport for Hostile {
         if self.removed {
             return Err(TransportError::CardRemoved);
         }
+        let calls = self.calls;
+        let (due, later): (Vec<_>, Vec<_>) = std::mem::take(&mut self.between)
+            .into_iter()
+            .partition(|(call, _)| *call <= calls);
+        self.between = later;
+        for (_, fault) in &due {
+            self.other_program(fault);
+        }
+        let exclusive = self.exclusive;
+        let mut drawn = None;
         if let Plan::Random { rng, one_in, .. } = &mut self.plan {
             if rng.below(*one_in * 4) == 0 {
                 self.card.reset();
                 return Err(TransportError::CardReset);
             }
+            if !exclusive && rng.below(*one_in) == 0 {
+                drawn = Some(FaultMix::draw_other_program(rng));
+            }
         }
+        if let Some(fault) = drawn {
+            self.other_program(&fault);
+        }
+        self.transaction = Some(self.transactions);
+        self.transactions += 1;
+        Ok(())
+    }
+
+    /// Closes the transaction opened by [`Transport::begin_transaction`].
+    fn end_transaction(&mut self) -> Result<(), TransportError> {
+        self.transaction = None;
         Ok(())
     }
 }

@@ -24,9 +24,9 @@ use std::time::SystemTime;
 
 use der::asn1::ObjectIdentifier;
 
+use crate::certificate::CertificateKind;
 use crate::certificate::{same_name, JpkiCertificate};
 use crate::error::{Error, Result};
-use crate::jpki::CertificateKind;
 
 pub use verdict::{Trusted, Untrusted};
 
@@ -130,6 +130,22 @@ fn bundled(origin: AnchorOrigin) -> &'static [Anchor] {
             })
             .collect()
     })
+}
+
+/// The generation (2015, 2019, 2023, or a test root's year) of the bundled J-LIS root that
+/// issued `certificate`, or of the bundled root it is; `None` when no bundled root matches.
+/// Test roots count here: this reads what the certificate claims, and trust is
+/// [`TrustAnchors::verify`]'s business.
+///
+/// ```
+/// use mynumbercard::certificate::JpkiCertificate;
+/// use mynumbercard::trust::{root_generation, roots};
+/// let root = JpkiCertificate::from_der(roots::SIGN_CA_2019)?;
+/// assert_eq!(root_generation(&root), Some(2019));
+/// # Ok::<(), mynumbercard::Error>(())
+/// ```
+pub fn root_generation(certificate: &JpkiCertificate) -> Option<u16> {
+    bundled_issuer(certificate).and_then(Anchor::generation)
 }
 
 /// The bundled root (production or test) that `certificate` is, or that it names as its
@@ -283,9 +299,9 @@ impl TrustAnchors {
             return Err(Untrusted::Expired);
         }
         // Real user certificates: keyUsage critical, digitalSignature (authentication) or
-        // digitalSignature + nonRepudiation (signature) [one source: `openssl x509 -ext
-        // keyUsage` on real certificates in a public write-up, which cites the J-LIS profile
-        // specification 公的個人認証サービス プロファイル仕様書 2.2].
+        // digitalSignature + nonRepudiation (signature). One source shows it: `openssl x509
+        // -ext keyUsage` on real certificates in a public write-up, which cites the J-LIS
+        // profile specification 公的個人認証サービス プロファイル仕様書 2.2.
         let usage = certificate.key_usage().ok_or(Untrusted::WrongKeyUsage)?;
         let needs_non_repudiation = anchor.kind() == Some(CertificateKind::SignCa);
         if certificate.is_ca()

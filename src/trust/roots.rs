@@ -6,7 +6,7 @@
 //! roots stay: a signature made while a root was valid must still be checkable at that time.
 //! SHA-256 digests of every file are checked by the tests.
 
-use crate::jpki::CertificateKind;
+use crate::certificate::CertificateKind;
 
 /// User-authentication CA, generation 2015 (serial 01, valid until 2025-10-19).
 pub const AUTH_CA_2015: &[u8] = include_bytes!("roots/authca01.cer");

@@ -4,7 +4,7 @@
 use der::asn1::ObjectIdentifier;
 
 use super::AnchorOrigin;
-use crate::jpki::CertificateKind;
+use crate::certificate::CertificateKind;
 
 /// Why a certificate is not trusted. Each is a verdict a caller can act on, not a failure of
 /// the library.

@@ -1,16 +1,16 @@
 //! The card-info and card-face applications' signatures: records signed by the issuer key,
 //! card-verifiable certificates (EF 0004) and key identifiers.
 //!
-//! Shapes from soltia48/myna-card (`src/data.rs`, `src/ap/text.rs`, `src/ap/surface.rs`), read
-//! off a JPKI test card [one source]: records are signed with PKCS#1 v1.5 over SHA-256 by a key
-//! certified in the application's EF 0004 (a J-LIS key, not the card's own); the certificate is
-//! `7F21 { 5F4E <16-byte issuer key id, 16-byte subject key id, 90/91 public key>,
+//! Shapes from soltia48/myna-card (`src/data.rs`, `src/ap/text.rs`, `src/ap/surface.rs`), read off
+//! a JPKI test card, the only source for them: records are signed with PKCS#1 v1.5 over SHA-256 by
+//! a key certified in the application's EF 0004 (a J-LIS key, not the card's own); the certificate
+//! is `7F21 { 5F4E <16-byte issuer key id, 16-byte subject key id, 90/91 public key>,
 //! 5F37 <signature over the 5F4E value> }`.
 //!
 //! Choices: the virtual card's issuer key is the fixture `CARD_AP_ISSUER_KEY`; its EF 0004
 //! certificate is signed by that same key (the real CA key is not on a card, so there is none to
 //! copy); key identifiers start with `9` (real ones start `5`, test-card ones `6`
-//! [myna-card `KeyId`]), so none can pass for a real or J-LIS test key.
+//! (myna-card's `KeyId`)), so none can pass for a real or J-LIS test key.
 
 use rsa::pkcs1v15::SigningKey;
 use rsa::signature::{SignatureEncoding, Signer};
@@ -21,7 +21,7 @@ use super::issue::IssueError;
 use super::tlv;
 
 /// A 16-byte key identifier: 7 ASCII digits, `08 05`, a 3-digit group, 4 zero bytes
-/// [one source: myna-card `KeyId`, e.g. `"6000024" 08 05 "001" 00 00 00 00`].
+/// (described only by myna-card's `KeyId`, e.g. `"6000024" 08 05 "001" 00 00 00 00`).
 pub fn key_id(number: &str) -> [u8; 16] {
     let mut id = [0u8; 16];
     for (slot, byte) in id.iter_mut().zip(number.bytes().take(7)) {
@@ -45,7 +45,7 @@ const SHA256_ALGORITHM: [u8; 15] = [
 ];
 
 /// A `DigestInfo` naming SHA-256 around `digests` of any length: the card-face record puts three
-/// concatenated digests (96 bytes) in one [one source: myna-card `sha256_digest_info`].
+/// concatenated digests (96 bytes) in one (only myna-card's `sha256_digest_info` shows this).
 pub fn sha256_digest_info(digests: &[u8]) -> Vec<u8> {
     let mut octets = vec![0x04];
     octets.extend_from_slice(&tlv::length(digests.len()));

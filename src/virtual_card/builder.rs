@@ -8,11 +8,8 @@ use rsa::RsaPublicKey;
 use zeroize::Zeroizing;
 
 use super::codes::{Code, DataFile};
-use super::{
-    card_face, card_info, files, fixtures, issue, Holder, PinState, VirtualCard, DEFAULT_ATR,
-};
-use crate::jpki::{token, KeyKind, PinKind};
-use crate::pin::Pin;
+use super::files::{self, Pair};
+use super::{card_face, card_info, fixtures, issue, Holder, PinState, VirtualCard, DEFAULT_ATR};
 
 /// Builds a [`VirtualCard`] with chosen PINs, tries left, holder, token label and ATR.
 pub struct VirtualCardBuilder {
@@ -35,13 +32,13 @@ impl Default for VirtualCardBuilder {
             auth_pin: Zeroizing::new(VirtualCard::DEFAULT_AUTH_PIN.to_owned()),
             sign_pin: Zeroizing::new(VirtualCard::DEFAULT_SIGN_PIN.to_owned()),
             card_info_pin: Zeroizing::new(VirtualCard::DEFAULT_CARD_INFO_PIN.to_owned()),
-            auth_tries: PinKind::Auth.max_tries(),
-            sign_tries: PinKind::Sign.max_tries(),
+            auth_tries: Pair::Auth.max_tries(),
+            sign_tries: Pair::Sign.max_tries(),
             card_info_pin_tries: Code::CardInfoPin.max_tries(),
             access_code_a_tries: Code::CardInfoA.max_tries(),
             access_code_b_tries: Code::CardInfoB.max_tries(),
             holder: Holder::default(),
-            token_label: token::MY_NUMBER_CARD.to_vec(),
+            token_label: files::MY_NUMBER_CARD_TOKEN.to_vec(),
             atr: DEFAULT_ATR.to_vec(),
         }
     }
@@ -68,13 +65,13 @@ impl VirtualCardBuilder {
 
     /// Tries left on the auth PIN (at most 3; 0 = blocked).
     pub fn auth_tries_left(mut self, tries: u8) -> Self {
-        self.auth_tries = tries.min(PinKind::Auth.max_tries());
+        self.auth_tries = tries.min(Pair::Auth.max_tries());
         self
     }
 
     /// Tries left on the sign PIN (at most 5; 0 = blocked).
     pub fn sign_tries_left(mut self, tries: u8) -> Self {
-        self.sign_tries = tries.min(PinKind::Sign.max_tries());
+        self.sign_tries = tries.min(Pair::Sign.max_tries());
         self
     }
 
@@ -105,7 +102,8 @@ impl VirtualCardBuilder {
         self
     }
 
-    /// The token label of EF 0006 (default `JPKIAPICCTOKEN2`; see [`crate::jpki::token`]),
+    /// The token label of EF 0006 (default `JPKIAPICCTOKEN2`, the plastic card's; phones
+    /// answer `JPKIAPGPSETOKEN` or `JPKIAPIOSTOKEN`, the old 住基カード `JPKIAPICCTOKEN`),
     /// padded with spaces to 32 bytes.
     pub fn token_label(mut self, label: &[u8]) -> Self {
         self.token_label = label.to_vec();
@@ -147,14 +145,13 @@ impl VirtualCardBuilder {
             tries,
             verified: false,
         };
-        let code_b = self.holder.access_code_b();
-        let code_b = code_b.as_ref().map(Pin::as_bytes).unwrap_or_default();
-        let birth_date = self.holder.birth_date.era_yymmdd().unwrap_or_default();
+        let code_b = self.holder.access_code_b().unwrap_or_default();
+        let birth_date = self.holder.birth_date_era_yymmdd().unwrap_or_default();
         let my_number = self.holder.my_number.as_bytes();
         let codes = Code::ALL.map(|code| match code {
             Code::CardInfoPin => pin(self.card_info_pin.as_bytes(), self.card_info_pin_tries),
             Code::CardInfoA | Code::CardFaceA => pin(my_number, self.access_code_a_tries),
-            Code::CardInfoB | Code::CardFaceB => pin(code_b, self.access_code_b_tries),
+            Code::CardInfoB | Code::CardFaceB => pin(code_b.as_bytes(), self.access_code_b_tries),
             Code::CardFaceBirthDate => pin(birth_date.as_bytes(), code.max_tries()),
         });
         VirtualCard {
@@ -176,8 +173,8 @@ impl VirtualCardBuilder {
 }
 
 fn issue_sign_certificate(holder: &Holder) -> Result<Vec<u8>, issue::IssueError> {
-    let user = fixtures::user_key(KeyKind::Sign)?.to_public_key();
-    let ca = fixtures::ca_key(KeyKind::Sign)?;
+    let user = fixtures::user_key_of(Pair::Sign)?.to_public_key();
+    let ca = fixtures::ca_key_of(Pair::Sign)?;
     issue::sign_certificate(holder, &user, &ca)
 }
 

@@ -1,23 +1,24 @@
 //! The virtual card's card-face application (券面AP / 券面事項確認AP): the contents of its data
 //! files for a [`Holder`].
 //!
-//! Layouts [myna-card `src/ap/surface.rs`, read off a JPKI test card; jsapdu `schema.ts` names
-//! the same tags for 0002; PROTOCOL.md "Data layouts"]:
+//! Layouts, as myna-card (`src/ap/surface.rs`) read them off a JPKI test card; jsapdu
+//! (`schema.ts`) names the same tags for 0002:
 //!
 //! - 0001 age record: `FF 10` { `DF11` birth date `YYYYMMDD`, `DF12` the card's public key
-//!   (`90`/`91`), `DF13` signature over `DF11`‖`DF12` } [one source: myna-card].
+//!   (`90`/`91`), `DF13` signature over `DF11`‖`DF12` } (myna-card, jsapdu and PocketSign's
+//!   SDK documentation describe the record; only myna-card what the signature covers).
 //! - 0002 card face: `FF 20` { `DF21` offsets, `DF22` birth date, `DF23` sex, `DF24` public key,
 //!   `DF25` name PNG, `DF26` address PNG, `DF27` face photo (JP2), `DF28` signature, `DF29`
-//!   expiry date, `DF2A` security-code PNG } [agreed: myna-card, jsapdu]. `DF28` is a PKCS#1
+//!   expiry date, `DF2A` security-code PNG } (myna-card and jsapdu agree). `DF28` is a PKCS#1
 //!   v1.5 signature over one SHA-256 `DigestInfo` holding three digests: of `DF22`‖`DF23`‖`DF24`,
 //!   of `DF25`‖`DF26`, of `DF27` (objects as written); `DF29` and `DF2A` are not signed
-//!   [one source: myna-card `CardFace::verify`].
+//!   (only myna-card's `CardFace::verify` shows this).
 //! - 0003 AP basic information: `FF 30` { `DF31` 4 bytes (`06 03 0E 01` seen), `DF32` 16-byte key
 //!   id (`…000024`), `DF33` 1-byte version, `DF34` 5-digit municipality code, `DF35` 16-byte key
-//!   id + 256 opaque bytes } [one source: myna-card `ApBasicData`].
-//! - 0004 the application's card-verifiable certificate [one source: myna-card].
+//!   id + 256 opaque bytes } (described only by myna-card's `ApBasicData`).
+//! - 0004 the application's card-verifiable certificate (described only by myna-card).
 //! - 0005 my-number image: `FF 40` { `DF41` PNG, `DF42` public key, `DF43` signature over
-//!   `DF41`‖`DF42` } [agreed: myna-card, PROTOCOL.md].
+//!   `DF41`‖`DF42` } (as myna-card describes it and its test card's record bears out).
 //!
 //! Choices: the expiry date is the holder's birthday in `card_expiry_year` (myna-card's test card
 //! has both on 02-17); version `01`; municipality code `13999` (no such Tokyo code); `DF35`'s 256
@@ -55,7 +56,7 @@ pub fn files(
 }
 
 fn yyyymmdd(holder: &Holder) -> String {
-    holder.birth_date.yyyymmdd()
+    holder.birth_date_yyyymmdd()
 }
 
 /// EF 0001: the age-verification record.
@@ -77,7 +78,7 @@ fn card_face_file(
     issuer: &RsaPrivateKey,
 ) -> Result<Vec<u8>, IssueError> {
     let birth = object(0xDF22, yyyymmdd(holder).as_bytes());
-    let sex = object(0xDF23, holder.sex.card_code().as_bytes());
+    let sex = object(0xDF23, holder.card_sex_code().as_bytes());
     let name = object(0xDF25, fixtures::NAME_PNG);
     let address = object(0xDF26, fixtures::ADDRESS_PNG);
     let photo = object(0xDF27, fixtures::FACE_JP2);

@@ -1,22 +1,24 @@
 //! The virtual card's card-info input helper application (券面事項入力補助AP): the contents of
 //! its data files for a [`Holder`].
 //!
-//! Layouts [myna, myna-card, jsapdu; PROTOCOL.md "Data layouts"]:
+//! Layouts, as jpki/myna, myna-card and jsapdu describe them:
 //!
-//! - 0001 my number: `FF 10 0C` + 12 ASCII digits, then `FF FF` filler (17 bytes); myna reads
-//!   16 bytes and myna-card's test-card dump shows the object; the filler is the brief's
-//!   17-byte file (the digest in 0003 covers it, filler included [one source: myna-card]).
+//! - 0001 my number: `FF 10 0C` + 12 ASCII digits, then `FF FF` filler (17 bytes); jpki/myna
+//!   reads 16 bytes and myna-card's test-card dump shows the object; the digest in 0003 covers
+//!   the whole 17-byte file, filler included (only myna-card shows this).
 //! - 0002 basic four: `FF 20 <len>` { `DF21` offsets, `DF22` name, `DF23` address, `DF24`
-//!   `YYYYMMDD`, `DF25` sex } [agreed: myna, myna-card (test card bytes), jsapdu].
+//!   `YYYYMMDD`, `DF25` sex } (jpki/myna, myna-card from a test card's bytes, and jsapdu
+//!   agree).
 //! - 0003 integrity record: `FF 30` { `DF31` SHA-256 of 0001 as stored (filler included),
 //!   `DF32` SHA-256 of 0002's outer value without the `DF21` table (`DF22` to the end),
 //!   `DF33` PKCS#1 v1.5 SHA-256 signature over the `DF31` and `DF32` objects as written }
-//!   [one source: myna-card `IntegrityRecord`; jsapdu names the same tags].
-//! - 0004 the application's card-verifiable certificate [one source: myna-card].
+//!   (only myna-card's `IntegrityRecord` says what is hashed and signed; jsapdu names the same
+//!   tags).
+//! - 0004 the application's card-verifiable certificate (described only by myna-card).
 //! - 0005 AP basic information: `FF 40` { `DF41` 4 bytes (`01 03 0E 01` on the cards seen),
-//!   `DF42` a 16-byte key id (`…000034`), `DF43` 128 bytes: 32 bytes then 96 `FF` } [one source:
-//!   myna-card `ApBasicData`]. What `DF43` holds is unknown; the virtual card writes SHA-256 of
-//!   the `DF41`/`DF42` objects (a choice).
+//!   `DF42` a 16-byte key id (`…000034`), `DF43` 128 bytes: 32 bytes then 96 `FF` } (described only
+//!   by myna-card's `ApBasicData`). What `DF43` holds is unknown; the virtual card writes SHA-256
+//!   of the `DF41`/`DF42` objects (a choice).
 
 use rsa::{RsaPrivateKey, RsaPublicKey};
 
@@ -54,7 +56,7 @@ pub fn my_number_file(holder: &Holder) -> Vec<u8> {
 
 /// EF 0002: the basic four attributes behind a `DF21` offset table.
 pub fn attributes_file(holder: &Holder) -> Vec<u8> {
-    let birth = holder.birth_date.yyyymmdd();
+    let birth = holder.birth_date_yyyymmdd();
     with_offsets(
         0xFF20,
         0xDF21,
@@ -62,7 +64,7 @@ pub fn attributes_file(holder: &Holder) -> Vec<u8> {
             object(0xDF22, holder.name.as_bytes()),
             object(0xDF23, holder.address.as_bytes()),
             object(0xDF24, birth.as_bytes()),
-            object(0xDF25, holder.sex.card_code().as_bytes()),
+            object(0xDF25, holder.card_sex_code().as_bytes()),
         ],
     )
 }

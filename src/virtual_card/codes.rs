@@ -1,19 +1,20 @@
 //! The card-info and card-face applications' PINs and access codes (key EFs), their data files,
 //! and which code opens which file.
 //!
-//! Key EFs [agreed: myna-card `src/ap/text.rs`/`surface.rs`, jsapdu `constants.ts`]: card-info
-//! 0011 PIN, 0014 access code A (照合番号A = the my number), 0015 access code B (照合番号B);
+//! Key EFs, on which myna-card (`src/ap/text.rs`, `surface.rs`) and jsapdu (`constants.ts`) agree:
+//! card-info 0011 PIN, 0014 access code A (照合番号A = the my number), 0015 access code B (照合番号B);
 //! card-face 0011 birth date (era `YYMMDD`), 0012 access code B, 0013 access code A.
 //!
-//! Access [one source: myna-card, measured on a test card]: card-info A opens 0001 not 0002, B
+//! Access (only myna-card reports it, measured on a test card): card-info A opens 0001 not 0002, B
 //! opens 0002 not 0001, the PIN opens both; 0003 needs the PIN or either code; 0004 and 0005 are
 //! free. Card-face 0001 needs the birth date; 0002 needs A or B; 0005 needs A; 0003 and 0004 are
 //! free.
 //!
 //! Tries: the card-info PIN has 3 (J-LIS as quoted by municipalities, e.g. town.masaki.ehime.jp:
-//! 券面事項入力補助用の暗証番号 … 3回連続; PROTOCOL.md). No source gives the access codes' or the
-//! birth date's count: a choice, 3 each (the smallest count any key on the card has, so a client
-//! that survives the virtual card survives a real one).
+//! 券面事項入力補助用の暗証番号 … 3回連続; jpki/myna and myna-card agree). Only readthecard gives
+//! the access codes' and the birth date's count (10); the virtual card chooses 3 each (the
+//! smallest count any key on the card has, so a client that survives the virtual card survives
+//! a real one).
 
 /// A PIN or access code of the card-info or card-face application.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -53,8 +54,8 @@ impl Code {
         self as usize
     }
 
-    /// Whether CHANGE REFERENCE DATA may replace this code: only the card-info PIN [myna,
-    /// myna-card `TextAp::change_pin`]; the access codes are printed on the card (a choice: no
+    /// Whether CHANGE REFERENCE DATA may replace this code: only the card-info PIN (jpki/myna,
+    /// myna-card's `TextAp::change_pin`); the access codes are printed on the card (a choice: no
     /// source tries to change one).
     pub const fn is_changeable(self) -> bool {
         matches!(self, Code::CardInfoPin)

@@ -1,13 +1,73 @@
 //! The virtual card's file system: applications (DFs by AID) and their elementary files, with
 //! the JPKI files' sizes and filler (the card-info and card-face files are in `codes`).
+//!
+//! Every identifier here is the card's own copy, written from the public sources (OpenSC
+//! `jpki.h` and `pkcs15-jpki.c`, jpki/myna `libmyna`, myna-card `src/ap/jpki.rs`), not taken
+//! from the library: a wrong constant in one of the two then fails the tests instead of
+//! passing both.
 
 use super::codes::{self, Code, DataFile};
-use crate::jpki::{ef, token, KeyKind, PinKind};
 
-/// AIDs of the applications the card answers SELECT for [PROTOCOL.md, agreed].
+/// AIDs of the applications the card answers SELECT for (OpenSC, jpki/myna and myna-card
+/// agree on them).
+pub const JPKI_AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
 const CARD_INFO_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08];
 const CARD_FACE_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02];
 const COMMON_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x01, 0x00];
+
+/// The JPKI application's elementary files (OpenSC, jpki/myna and myna-card agree on them).
+mod fid {
+    pub const SIGN_CERT: u16 = 0x0001;
+    pub const SIGN_CA_CERT: u16 = 0x0002;
+    pub const TOKEN: u16 = 0x0006;
+    pub const AUTH_CERT: u16 = 0x000A;
+    pub const AUTH_CA_CERT: u16 = 0x000B;
+    pub const AUTH_KEY: u16 = 0x0017;
+    pub const AUTH_PIN: u16 = 0x0018;
+    pub const SIGN_KEY: u16 = 0x001A;
+    pub const SIGN_PIN: u16 = 0x001B;
+}
+
+/// The token label of the plastic card, as OpenSC and jpki/myna give it.
+pub const MY_NUMBER_CARD_TOKEN: &[u8] = b"JPKIAPICCTOKEN2";
+/// The length of the token file's label field: jpki/myna reads 32 bytes, and myna-card takes
+/// the first 32 of the file. myna-card reads the whole file on a real card as a
+/// 160-byte PKCS #11 `CK_TOKEN_INFO` whose first 32 bytes are the label; the virtual card
+/// models the label only.
+pub const TOKEN_LEN: usize = 32;
+
+/// One of the JPKI application's two key pairs, each with its PIN.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pair {
+    /// User authentication: key EF 0017, PIN EF 0018.
+    Auth,
+    /// Digital signature: key EF 001A, PIN EF 001B.
+    Sign,
+}
+
+impl Pair {
+    /// Tries of a fresh (or just verified) PIN: 3 for the auth PIN, 5 for the sign PIN
+    /// (OpenSC's `JPKI_AUTH_PIN_MAX_TRIES` and `JPKI_SIGN_PIN_MAX_TRIES` and J-LIS agree).
+    pub const fn max_tries(self) -> u8 {
+        match self {
+            Pair::Auth => 3,
+            Pair::Sign => 5,
+        }
+    }
+}
+
+/// One of the JPKI application's four certificates.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cert {
+    /// EF 000A.
+    Auth,
+    /// EF 000B.
+    AuthCa,
+    /// EF 0001: needs the sign PIN.
+    Sign,
+    /// EF 0002.
+    SignCa,
+}
 
 /// Filler after the DER certificate in a certificate EF. A choice: no public source gives the
 /// certificate EFs' filler; myna-card shows `FF` filler after the data in the card-info
@@ -37,7 +97,7 @@ impl App {
     /// The application with this exact DF name.
     pub fn from_aid(aid: &[u8]) -> Option<Self> {
         match aid {
-            a if a == crate::jpki::AID => Some(App::Jpki),
+            a if a == JPKI_AID => Some(App::Jpki),
             a if a == CARD_INFO_AID => Some(App::CardInfo),
             a if a == CARD_FACE_AID => Some(App::CardFace),
             a if a == COMMON_AID => Some(App::Common),
@@ -50,13 +110,13 @@ impl App {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ef {
     /// A certificate: DER followed by filler.
-    Certificate(crate::jpki::CertificateKind),
+    Certificate(Cert),
     /// The token information file (EF 0006).
     Token,
     /// A private key (EF 0017, 001A): usable by COMPUTE DIGITAL SIGNATURE, never readable.
-    Key(KeyKind),
+    Key(Pair),
     /// A PIN (EF 0018, 001B): usable by VERIFY, never readable.
-    Pin(PinKind),
+    Pin(Pair),
     /// A data file of the card-info or card-face application.
     Data(DataFile),
     /// A PIN or access code of the card-info or card-face application: usable by VERIFY,
@@ -67,7 +127,6 @@ pub enum Ef {
 impl Ef {
     /// The EF `fid` of `app`, if it has one. The common AP has no files yet.
     pub fn find(app: App, fid: u16) -> Option<Self> {
-        use crate::jpki::CertificateKind as C;
         let app_file = |found: Result<DataFile, Code>| found.map_or_else(Ef::Code, Ef::Data);
         match app {
             App::Jpki => {}
@@ -76,25 +135,25 @@ impl Ef {
             App::Common => return None,
         }
         Some(match fid {
-            ef::SIGN_CERT => Ef::Certificate(C::Sign),
-            ef::SIGN_CA_CERT => Ef::Certificate(C::SignCa),
-            ef::TOKEN => Ef::Token,
-            ef::AUTH_CERT => Ef::Certificate(C::Auth),
-            ef::AUTH_CA_CERT => Ef::Certificate(C::AuthCa),
-            ef::AUTH_KEY => Ef::Key(KeyKind::Auth),
-            ef::AUTH_PIN => Ef::Pin(PinKind::Auth),
-            ef::SIGN_KEY => Ef::Key(KeyKind::Sign),
-            ef::SIGN_PIN => Ef::Pin(PinKind::Sign),
+            fid::SIGN_CERT => Ef::Certificate(Cert::Sign),
+            fid::SIGN_CA_CERT => Ef::Certificate(Cert::SignCa),
+            fid::TOKEN => Ef::Token,
+            fid::AUTH_CERT => Ef::Certificate(Cert::Auth),
+            fid::AUTH_CA_CERT => Ef::Certificate(Cert::AuthCa),
+            fid::AUTH_KEY => Ef::Key(Pair::Auth),
+            fid::AUTH_PIN => Ef::Pin(Pair::Auth),
+            fid::SIGN_KEY => Ef::Key(Pair::Sign),
+            fid::SIGN_PIN => Ef::Pin(Pair::Sign),
             _ => return None,
         })
     }
 }
 
 /// The token file's content: the label padded with spaces to 32 bytes (a longer label is cut
-/// at 32) [agreed: OpenSC, myna].
+/// at 32), as OpenSC and jpki/myna give it.
 pub fn token_file(label: &[u8]) -> Vec<u8> {
-    let mut file: Vec<u8> = label.iter().copied().take(token::LEN).collect();
-    file.resize(token::LEN, b' ');
+    let mut file: Vec<u8> = label.iter().copied().take(TOKEN_LEN).collect();
+    file.resize(TOKEN_LEN, b' ');
     file
 }
 
@@ -140,6 +199,27 @@ mod tests {
         assert_eq!(&file[..15], b"JPKIAPICCTOKEN2");
         assert!(file[15..].iter().all(|&b| b == b' '));
         assert_eq!(token_file(&[b'X'; 40]), vec![b'X'; 32]);
+    }
+
+    #[test]
+    fn the_jpki_application_has_the_published_files() {
+        assert_eq!(App::from_aid(&JPKI_AID), Some(App::Jpki));
+        assert_eq!(App::from_aid(&JPKI_AID[..9]), None, "no partial DF names");
+        for (fid, ef) in [
+            (0x0001, Ef::Certificate(Cert::Sign)),
+            (0x0002, Ef::Certificate(Cert::SignCa)),
+            (0x0006, Ef::Token),
+            (0x000A, Ef::Certificate(Cert::Auth)),
+            (0x000B, Ef::Certificate(Cert::AuthCa)),
+            (0x0017, Ef::Key(Pair::Auth)),
+            (0x0018, Ef::Pin(Pair::Auth)),
+            (0x001A, Ef::Key(Pair::Sign)),
+            (0x001B, Ef::Pin(Pair::Sign)),
+        ] {
+            assert_eq!(Ef::find(App::Jpki, fid), Some(ef), "{fid:04X}");
+        }
+        assert_eq!(Ef::find(App::Jpki, 0x0011), None);
+        assert_eq!((Pair::Auth.max_tries(), Pair::Sign.max_tries()), (3, 5));
     }
 
     #[test]

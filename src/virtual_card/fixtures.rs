@@ -8,6 +8,7 @@
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::RsaPrivateKey;
 
+use super::files::{Cert, Pair};
 use crate::jpki::{CertificateKind, KeyKind};
 
 /// User-authentication certificate (EF 000A).
@@ -30,34 +31,46 @@ pub const SIGN_CA_KEY: &[u8] = include_bytes!("fixtures/sign_ca_key.pk8");
 
 /// The fixture certificate of `kind` (the signature certificate for the default holder).
 pub const fn certificate(kind: CertificateKind) -> &'static [u8] {
-    match kind {
-        CertificateKind::Auth => AUTH_CERT,
-        CertificateKind::AuthCa => AUTH_CA_CERT,
-        CertificateKind::Sign => SIGN_CERT,
-        CertificateKind::SignCa => SIGN_CA_CERT,
-    }
+    certificate_of(super::certificate_of(kind))
 }
 
 /// The user private key of `kind`, parsed (a few milliseconds: call it when needed).
 pub fn user_key(kind: KeyKind) -> Result<RsaPrivateKey, rsa::pkcs8::Error> {
-    RsaPrivateKey::from_pkcs8_der(match kind {
-        KeyKind::Auth => AUTH_KEY,
-        KeyKind::Sign => SIGN_KEY,
-    })
+    user_key_of(super::key_pair(kind))
 }
 
 /// The CA private key that issues `kind`'s user certificate, parsed.
 pub fn ca_key(kind: KeyKind) -> Result<RsaPrivateKey, rsa::pkcs8::Error> {
-    RsaPrivateKey::from_pkcs8_der(match kind {
-        KeyKind::Auth => AUTH_CA_KEY,
-        KeyKind::Sign => SIGN_CA_KEY,
+    ca_key_of(super::key_pair(kind))
+}
+
+pub(super) const fn certificate_of(cert: Cert) -> &'static [u8] {
+    match cert {
+        Cert::Auth => AUTH_CERT,
+        Cert::AuthCa => AUTH_CA_CERT,
+        Cert::Sign => SIGN_CERT,
+        Cert::SignCa => SIGN_CA_CERT,
+    }
+}
+
+pub(super) fn user_key_of(pair: Pair) -> Result<RsaPrivateKey, rsa::pkcs8::Error> {
+    RsaPrivateKey::from_pkcs8_der(match pair {
+        Pair::Auth => AUTH_KEY,
+        Pair::Sign => SIGN_KEY,
+    })
+}
+
+pub(super) fn ca_key_of(pair: Pair) -> Result<RsaPrivateKey, rsa::pkcs8::Error> {
+    RsaPrivateKey::from_pkcs8_der(match pair {
+        Pair::Auth => AUTH_CA_KEY,
+        Pair::Sign => SIGN_CA_KEY,
     })
 }
 
 /// The virtual card-info and card-face applications' issuer key, PKCS#8 DER: signs their data
 /// records (card-info 0003, card-face 0001/0002/0005) and is the key their EF 0004
 /// card-verifiable certificates certify. On a real card it is a J-LIS key that is not on the
-/// card [myna-card `src/ap/surface.rs`].
+/// card (myna-card's `src/ap/surface.rs`).
 pub const CARD_AP_ISSUER_KEY: &[u8] = include_bytes!("fixtures/card_ap_issuer_key.pk8");
 /// The card applications' own key pair, PKCS#8 DER: its public half is the key the card-face
 /// records carry (`DF12`, `DF24`, `DF42`).

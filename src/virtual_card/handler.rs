@@ -1,29 +1,26 @@
 //! The virtual card's command handler: CLA/INS dispatch, SELECT, READ BINARY, VERIFY, CHANGE
-//! REFERENCE DATA and COMPUTE DIGITAL SIGNATURE, with the status words of PROTOCOL.md.
+//! REFERENCE DATA and COMPUTE DIGITAL SIGNATURE, with the status words the public sources
+//! report (OpenSC, jpki/myna, myna-card), each marked with its sources below.
 //!
 //! Must never panic on any bytes (it is fuzzed): input is only read through `get` and
 //! pattern matching.
 //!
 //! Status words chosen where no source gives the card's own (each marked "choice" below):
 //! SELECT with P1 = 09 (or any P1 other than 02/04), or P2 other than 0C → `6A86`; READ
-//! BINARY with an SFI in P1 → `6A86` (not modelled yet); READ BINARY of a key or PIN EF →
+//! BINARY by a short identifier that names no EF → `6A82`; READ BINARY of a key or PIN EF →
 //! `6981`; with no current EF → `6986`; VERIFY with no current EF → `6986`, on an EF that is
-//! not a PIN → `6A88`; any extended-length command → `6700`; a DigestInfo longer than the
+//! not a PIN (or a short identifier naming none) → `6A88`; COMPUTE DIGITAL SIGNATURE on an EF
+//! that is not a key → `6986`; any extended-length command → `6700`; a DigestInfo longer than the
 //! key allows (k − 11 = 245 bytes) → `6700`; a powered-off card → `6F00`. CHANGE REFERENCE
 //! DATA: P1-P2 other than `01 80` → `6A86`; on an access code → `6985`; no new PIN → `6700`; a
 //! new PIN of the wrong format → `6A80`; a changed PIN stays verified.
 
 use rsa::Pkcs1v15Sign;
 
-use super::files::{self, App, Ef};
+use super::apdu::{self, sw, Command, Reply};
+use super::files::{self, App, Cert, Ef, Pair};
 use super::{fixtures, PinState, VirtualCard};
-use crate::apdu::{Command, LengthEncoding, Response, StatusWord};
-use crate::jpki::{CertificateKind, KeyKind, PinKind};
 
-/// `6981`: command incompatible with file structure (READ BINARY of a key or PIN).
-const INCOMPATIBLE_FILE_STRUCTURE: StatusWord = StatusWord::from_u16(0x6981);
-/// `6A80`: incorrect data (a new PIN of the wrong format; a choice, no source shows the card's).
-const WRONG_DATA: StatusWord = StatusWord::from_u16(0x6A80);
 /// The longest DigestInfo an RSA-2048 key can pad with PKCS#1 v1.5 type 1: k − 11.
 const MAX_DIGEST_INFO_LEN: usize = 256 - 11;
 /// The signature length of an RSA-2048 key.
@@ -35,66 +32,69 @@ const INS_VERIFY: u8 = 0x20;
 const INS_CHANGE_REFERENCE_DATA: u8 = 0x24;
 const INS_COMPUTE_DIGITAL_SIGNATURE: u8 = 0x2A;
 
-fn status(sw: StatusWord) -> Response {
-    Response::status_only(sw)
+fn status(sw: u16) -> Reply {
+    Reply::status(sw)
 }
 
 impl VirtualCard {
     /// The response to one command APDU.
-    pub(super) fn respond(&mut self, apdu: &[u8]) -> Response {
+    pub(super) fn respond(&mut self, bytes: &[u8]) -> Reply {
         if !self.powered {
-            return status(StatusWord::UNKNOWN_ERROR);
+            return status(sw::NO_DIAGNOSIS);
         }
         // Malformed lengths → 6700.
-        let Ok(command) = Command::parse(apdu) else {
-            return status(StatusWord::WRONG_LENGTH);
+        let Some(command) = apdu::parse(bytes) else {
+            return status(sw::WRONG_LENGTH);
         };
-        let cla = command.cla();
+        let cla = command.cla;
         match cla {
             0x00 | 0x80 => {}
-            // Logical channels 1–3: "other logical channels answer 6881" [one source:
-            // myna-card].
-            0x01..=0x03 | 0x81..=0x83 => return status(StatusWord::LOGICAL_CHANNEL_NOT_SUPPORTED),
+            // Logical channels 1–3: "other logical channels answer 6881" (only myna-card
+            // reports this).
+            0x01..=0x03 | 0x81..=0x83 => return status(sw::LOGICAL_CHANNEL_NOT_SUPPORTED),
             // Secure messaging (0x04/0x08/0x0C bits), chaining, further interindustry and
-            // proprietary classes: "secure-messaging CLAs are refused" [one source: myna-card].
-            _ => return status(StatusWord::CLA_NOT_SUPPORTED),
+            // proprietary classes: "secure-messaging CLAs are refused" (only myna-card reports
+            // this).
+            _ => return status(sw::CLA_NOT_SUPPORTED),
         }
-        let handler = match (cla, command.ins()) {
+        let handler = match (cla, command.ins) {
             (0x00, INS_SELECT) => Self::select,
             (0x00, INS_READ_BINARY) => Self::read_binary,
             (0x00, INS_VERIFY) => Self::verify,
             (0x00, INS_CHANGE_REFERENCE_DATA) => Self::change_reference_data,
             (0x80, INS_COMPUTE_DIGITAL_SIGNATURE) => Self::compute_digital_signature,
-            _ => return status(StatusWord::INS_NOT_SUPPORTED),
+            _ => return status(sw::INS_NOT_SUPPORTED),
         };
-        // Extended-length READ BINARY is refused by the card [one source: myna-card]; the
-        // virtual card refuses every extended command (choice).
-        if command.encoding() == LengthEncoding::Extended {
-            return status(StatusWord::WRONG_LENGTH);
+        // The virtual card refuses every extended command (a choice: it declares a short-APDU
+        // reader; real cards of some generations accept extended READ BINARY).
+        if command.extended {
+            return status(sw::WRONG_LENGTH);
         }
         handler(self, &command)
     }
 
-    /// SELECT: by DF name `00 A4 04 0C Lc <AID>`, by file id `00 A4 02 0C 02 <FID>` [agreed].
-    fn select(&mut self, command: &Command) -> Response {
-        if command.p2() != 0x0C {
-            return status(StatusWord::INCORRECT_P1_P2);
+    /// SELECT: by DF name `00 A4 04 0C Lc <AID>`, by file id `00 A4 02 0C 02 <FID>` (OpenSC,
+    /// jpki/myna and myna-card send them this way).
+    fn select(&mut self, command: &Command) -> Reply {
+        if command.p2 != 0x0C {
+            return status(sw::INCORRECT_P1_P2);
         }
-        match command.p1() {
-            0x04 => self.select_application(command.data()),
-            0x02 => self.select_file(command.data()),
-            // P1 = 09 fails on real cards [agreed]; the status word is a choice.
-            _ => status(StatusWord::INCORRECT_P1_P2),
+        match command.p1 {
+            0x04 => self.select_application(command.data),
+            0x02 => self.select_file(command.data),
+            // P1 = 09 (select by path) fails on real cards, so OpenSC, jpki/myna and myna-card
+            // all use P1 = 02; the status word is a choice.
+            _ => status(sw::INCORRECT_P1_P2),
         }
     }
 
-    fn select_application(&mut self, aid: &[u8]) -> Response {
+    fn select_application(&mut self, aid: &[u8]) -> Reply {
         if aid.is_empty() {
-            return status(StatusWord::WRONG_LENGTH);
+            return status(sw::WRONG_LENGTH);
         }
         let Some(app) = App::from_aid(aid) else {
             // The current selection stays (ISO 7816-4: a failed SELECT changes nothing).
-            return status(StatusWord::FILE_NOT_FOUND);
+            return status(sw::FILE_NOT_FOUND);
         };
         if self.security_app.is_some_and(|held| held != app) {
             // Selecting another application clears the security status.
@@ -103,12 +103,12 @@ impl VirtualCard {
         self.security_app = Some(app);
         self.app = Some(app);
         self.ef = None;
-        status(StatusWord::SUCCESS)
+        status(sw::OK)
     }
 
-    fn select_file(&mut self, fid: &[u8]) -> Response {
+    fn select_file(&mut self, fid: &[u8]) -> Reply {
         let &[hi, lo] = fid else {
-            return status(StatusWord::WRONG_LENGTH);
+            return status(sw::WRONG_LENGTH);
         };
         let found = self
             .app
@@ -116,32 +116,43 @@ impl VirtualCard {
         match found {
             Some(ef) => {
                 self.ef = Some(ef);
-                status(StatusWord::SUCCESS)
+                status(sw::OK)
             }
             // No application selected, or no such file in it.
-            None => status(StatusWord::FILE_NOT_FOUND),
+            None => status(sw::FILE_NOT_FOUND),
         }
     }
 
     /// READ BINARY `00 B0 P1 P2 Le`: 15-bit offset, short Le (`00` = 256). A read running past
-    /// the end returns the bytes up to the end with `9000` (JICSAP 6.4.1 (4), as quoted by
-    /// myna-card [one source]); an offset at or past the end answers `6B00` [one source].
-    fn read_binary(&mut self, command: &Command) -> Response {
-        if command.p1() & 0x80 != 0 {
-            // Short EF identifier form: not modelled (choice).
-            return status(StatusWord::INCORRECT_P1_P2);
-        }
-        let Some(ne) = command.ne() else {
-            return status(StatusWord::WRONG_LENGTH);
+    /// the end returns the bytes up to the end with `9000` (the JICSAP IC card specification,
+    /// 6.4.1 (4), as only myna-card quotes it); an offset at or past the end answers `6B00` (the
+    /// same single source).
+    ///
+    /// With b8 of P1 set, P1 = `100x xxxx` names the EF by its short identifier instead and P2
+    /// is an 8-bit offset; that EF becomes the current one (jsapdu and myna-card send this form).
+    fn read_binary(&mut self, command: &Command) -> Reply {
+        let Some(ne) = command.ne else {
+            return status(sw::WRONG_LENGTH);
         };
-        if !command.data().is_empty() {
-            return status(StatusWord::WRONG_LENGTH);
+        if !command.data.is_empty() {
+            return status(sw::WRONG_LENGTH);
         }
-        let offset = usize::from(u16::from_be_bytes([command.p1(), command.p2()]));
+        let offset = if command.p1 & 0x80 != 0 {
+            if command.p1 & 0x60 != 0 {
+                return status(sw::INCORRECT_P1_P2);
+            }
+            let Some(ef) = self.ef_by_sfi(command.p1 & 0x1F) else {
+                return status(sw::FILE_NOT_FOUND);
+            };
+            self.ef = Some(ef);
+            usize::from(command.p2)
+        } else {
+            usize::from(u16::from_be_bytes([command.p1, command.p2]))
+        };
         let read = match self.ef {
-            None => return status(StatusWord::COMMAND_NOT_ALLOWED),
+            None => return status(sw::NO_CURRENT_EF),
             Some(Ef::Key(_) | Ef::Pin(_) | Ef::Code(_)) => {
-                return status(INCOMPATIBLE_FILE_STRUCTURE)
+                return status(sw::INCOMPATIBLE_FILE_STRUCTURE)
             }
             Some(Ef::Data(file)) => {
                 let rule = file.opened_by();
@@ -150,7 +161,7 @@ impl VirtualCard {
                         .iter()
                         .any(|&code| self.code(code).is_some_and(|state| state.verified));
                 if !open {
-                    return status(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
+                    return status(sw::SECURITY_STATUS_NOT_SATISFIED);
                 }
                 let content = self
                     .data_files
@@ -159,137 +170,171 @@ impl VirtualCard {
                 files::read(content, 0xFF, content.len(), offset, ne)
             }
             Some(Ef::Token) => files::read(&self.token, b' ', self.token.len(), offset, ne),
-            Some(Ef::Certificate(kind)) => {
-                // The signature certificate needs the signature PIN [agreed: OpenSC, myna].
-                if kind == CertificateKind::Sign && !self.sign_pin.verified {
-                    return status(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
+            Some(Ef::Certificate(cert)) => {
+                // The signature certificate needs the signature PIN (OpenSC and jpki/myna).
+                if cert == Cert::Sign && !self.sign_pin.verified {
+                    return status(sw::SECURITY_STATUS_NOT_SATISFIED);
                 }
-                let der = self.certificate_der(kind);
+                let der = self.certificate(cert);
                 let size = files::certificate_file_size(der);
                 files::read(der, files::CERTIFICATE_FILLER, size, offset, ne)
             }
         };
         match read {
-            Some(data) => Response::new(data, StatusWord::SUCCESS),
-            None => status(StatusWord::WRONG_P1_P2),
+            Some(data) => Reply::with_data(data, sw::OK),
+            None => status(sw::OFFSET_OUTSIDE_FILE),
         }
     }
 
-    /// VERIFY `00 20 00 80 [Lc PIN]` on the current PIN EF [agreed]: no data asks for the
+    /// VERIFY `00 20 00 80 [Lc PIN]` on the current PIN EF (OpenSC, jpki/myna and myna-card
+    /// agree): no data asks for the
     /// tries left (`63Cx`, `9000` once verified, `6984` when blocked) without spending one; a
     /// wrong PIN answers `63Cx` with the tries left, the exhausting try `63C0`, then `6984`
-    /// [myna, myna-card]. A correct PIN restores the full count (3 auth, 5 sign; 3 for the
-    /// card-info PIN and, a choice, each access code). Access codes behave as PINs [myna-card:
-    /// every key reference answers VERIFY alike].
-    fn verify(&mut self, command: &Command) -> Response {
-        if command.p1() != 0x00 || command.p2() != 0x80 {
-            return status(StatusWord::INCORRECT_P1_P2);
-        }
-        let given = command.data();
-        let Some((pin, max_tries)) = self.current_secret() else {
-            return status(match self.ef {
-                Some(_) => StatusWord::REFERENCED_DATA_NOT_FOUND,
-                None => StatusWord::COMMAND_NOT_ALLOWED,
+    /// (jpki/myna and myna-card report these). A correct PIN restores the full count (3 auth, 5
+    /// sign; 3 for the card-info PIN and, a choice, each access code). Access codes behave as
+    /// PINs (myna-card: every key reference answers VERIFY alike).
+    ///
+    /// P2 = `80 | SFI` names the PIN EF by its short identifier instead of the current EF, e.g.
+    /// `00 20 00 98` for EF 0018, without changing the current EF (jsapdu and myna-card send this
+    /// form; the current EF staying is a choice).
+    fn verify(&mut self, command: &Command) -> Reply {
+        let Some(ef) = self.referenced_ef(command) else {
+            return status(sw::INCORRECT_P1_P2);
+        };
+        let given = command.data;
+        let Some((pin, max_tries)) = ef.and_then(|ef| self.secret(ef)) else {
+            return status(match (command.p2, self.ef) {
+                (0x80, None) => sw::NO_CURRENT_EF,
+                _ => sw::REFERENCED_DATA_NOT_FOUND,
             });
         };
         if pin.tries == 0 {
-            return status(StatusWord::REFERENCE_DATA_NOT_USABLE);
+            return status(sw::BLOCKED);
         }
         if given.is_empty() {
             return status(if pin.verified {
-                StatusWord::SUCCESS
+                sw::OK
             } else {
-                tries_status(pin.tries)
+                sw::tries_left(pin.tries)
             });
         }
         if given == pin.value.as_slice() {
             pin.tries = max_tries;
             pin.verified = true;
-            status(StatusWord::SUCCESS)
+            status(sw::OK)
         } else {
             pin.tries = pin.tries.saturating_sub(1);
             pin.verified = false;
-            status(tries_status(pin.tries))
+            status(sw::tries_left(pin.tries))
         }
     }
 
-    /// The PIN or access code of the current EF, with its full try count.
-    fn current_secret(&mut self) -> Option<(&mut PinState, u8)> {
-        match self.ef? {
-            Ef::Pin(kind) => Some((self.pin_mut(kind), kind.max_tries())),
+    /// The PIN or access code `ef`, with its full try count.
+    fn secret(&mut self, ef: Ef) -> Option<(&mut PinState, u8)> {
+        match ef {
+            Ef::Pin(pair) => Some((self.pin_mut(pair), pair.max_tries())),
             Ef::Code(code) => Some((self.code_mut(code)?, code.max_tries())),
             _ => None,
         }
     }
 
+    /// The PIN or access code of the current EF, with its full try count.
+    fn current_secret(&mut self) -> Option<(&mut PinState, u8)> {
+        self.secret(self.ef?)
+    }
+
+    /// The EF a short file identifier names in the current application: SFI x (1–30) is
+    /// EF 00xx, as every EF of the card's applications lies in 0001–001E (jsapdu and myna-card
+    /// address EFs so).
+    fn ef_by_sfi(&self, sfi: u8) -> Option<Ef> {
+        if !(1..=30).contains(&sfi) {
+            return None;
+        }
+        Ef::find(self.app?, u16::from(sfi))
+    }
+
+    /// The EF a VERIFY or COMPUTE DIGITAL SIGNATURE works on, from P1 = `00` and P2: `80` the
+    /// current EF, `80 | SFI` the EF of that short identifier (`Some(None)` when there is
+    /// none). `None`: other parameters, answered `6A86`.
+    fn referenced_ef(&self, command: &Command) -> Option<Option<Ef>> {
+        match (command.p1, command.p2) {
+            (0x00, 0x80) => Some(self.ef),
+            (0x00, p2) if p2 & 0xE0 == 0x80 => Some(self.ef_by_sfi(p2 & 0x1F)),
+            _ => None,
+        }
+    }
+
     /// CHANGE REFERENCE DATA `00 24 01 80 Lc <new PIN>` on the current PIN EF after a VERIFY in
-    /// this session [myna (marked untested), myna-card `TextAp::change_pin`]: for the JPKI auth
-    /// and sign PINs and the card-info PIN. The new PIN must have its PIN's format (auth and
-    /// card-info: 4 digits; sign: 6–16 of A–Z 0–9 [PROTOCOL.md]); success restores the full
-    /// try count.
-    fn change_reference_data(&mut self, command: &Command) -> Response {
-        if command.p1() != 0x01 || command.p2() != 0x80 {
-            return status(StatusWord::INCORRECT_P1_P2);
+    /// this session (jpki/myna, where it is marked untested, and myna-card's
+    /// `TextAp::change_pin`): for the JPKI auth and sign PINs and the card-info PIN. The new PIN
+    /// must have its PIN's format (auth and card-info: 4 digits, as in OpenSC and jpki/myna;
+    /// sign: 6–16 of A–Z 0–9, as in OpenSC's `pkcs15-jpki.c`, jpki/myna's
+    /// `ValidateJPKISignPassword` and myna-card); success restores the full try count.
+    fn change_reference_data(&mut self, command: &Command) -> Reply {
+        if command.p1 != 0x01 || command.p2 != 0x80 {
+            return status(sw::INCORRECT_P1_P2);
         }
         let format_ok = match self.ef {
-            None => return status(StatusWord::COMMAND_NOT_ALLOWED),
-            Some(Ef::Pin(PinKind::Auth)) => is_digits(command.data(), 4..=4),
-            Some(Ef::Pin(PinKind::Sign)) => is_sign_pin(command.data()),
-            Some(Ef::Code(code)) if code.is_changeable() => is_digits(command.data(), 4..=4),
-            Some(Ef::Code(_)) => return status(StatusWord::CONDITIONS_NOT_SATISFIED),
-            Some(_) => return status(StatusWord::REFERENCED_DATA_NOT_FOUND),
+            None => return status(sw::NO_CURRENT_EF),
+            Some(Ef::Pin(Pair::Auth)) => is_digits(command.data, 4..=4),
+            Some(Ef::Pin(Pair::Sign)) => is_sign_pin(command.data),
+            Some(Ef::Code(code)) if code.is_changeable() => is_digits(command.data, 4..=4),
+            Some(Ef::Code(_)) => return status(sw::CONDITIONS_NOT_SATISFIED),
+            Some(_) => return status(sw::REFERENCED_DATA_NOT_FOUND),
         };
-        let new_pin = command.data();
+        let new_pin = command.data;
         let Some((pin, max_tries)) = self.current_secret() else {
-            return status(StatusWord::REFERENCED_DATA_NOT_FOUND);
+            return status(sw::REFERENCED_DATA_NOT_FOUND);
         };
         if pin.tries == 0 {
-            return status(StatusWord::REFERENCE_DATA_NOT_USABLE);
+            return status(sw::BLOCKED);
         }
         if !pin.verified {
-            return status(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
+            return status(sw::SECURITY_STATUS_NOT_SATISFIED);
         }
         if new_pin.is_empty() {
-            return status(StatusWord::WRONG_LENGTH);
+            return status(sw::WRONG_LENGTH);
         }
         if !format_ok {
-            return status(WRONG_DATA);
+            // A choice: no source shows the card's answer to a new PIN of the wrong format.
+            return status(sw::WRONG_DATA);
         }
         pin.value = zeroize::Zeroizing::new(new_pin.to_vec());
         pin.tries = max_tries;
-        status(StatusWord::SUCCESS)
+        status(sw::OK)
     }
 
-    /// COMPUTE DIGITAL SIGNATURE `80 2A 00 80 Lc <DigestInfo> 00` with the current key EF
-    /// after its PIN; the card adds PKCS#1 v1.5 type-1 padding and returns 256 bytes [agreed:
-    /// OpenSC, myna]. Other P1 values (myna-card's on-card hashing and PSS) are not modelled.
-    fn compute_digital_signature(&mut self, command: &Command) -> Response {
-        if command.p1() != 0x00 || command.p2() != 0x80 {
-            return status(StatusWord::INCORRECT_P1_P2);
-        }
-        let digest_info = command.data();
+    /// COMPUTE DIGITAL SIGNATURE `80 2A 00 80 Lc <DigestInfo> 00` with the current key EF after its
+    /// PIN; the card adds PKCS#1 v1.5 type-1 padding and returns 256 bytes (OpenSC, jpki/myna and
+    /// flutter_nfc_mynumber send it this way). Other P1 values (myna-card's on-card hashing and
+    /// PSS) are not modelled.
+    ///
+    /// P2 = `80 | SFI` names the key EF by its short identifier (`97` auth key, `9A` sign key)
+    /// instead of the current EF (only myna-card uses this form: "byte-identical signature
+    /// either way"); the current EF stays (a choice).
+    fn compute_digital_signature(&mut self, command: &Command) -> Reply {
+        let Some(ef) = self.referenced_ef(command) else {
+            return status(sw::INCORRECT_P1_P2);
+        };
+        let digest_info = command.data;
         if digest_info.is_empty() || digest_info.len() > MAX_DIGEST_INFO_LEN {
-            return status(StatusWord::WRONG_LENGTH);
+            return status(sw::WRONG_LENGTH);
         }
-        if matches!(command.ne(), Some(ne) if ne < SIGNATURE_LEN) {
-            return status(StatusWord::WRONG_LENGTH);
+        if matches!(command.ne, Some(ne) if ne < SIGNATURE_LEN) {
+            return status(sw::WRONG_LENGTH);
         }
-        let Some(Ef::Key(kind)) = self.ef else {
-            return status(StatusWord::COMMAND_NOT_ALLOWED);
+        let Some(Ef::Key(pair)) = ef else {
+            return status(sw::NO_CURRENT_EF);
         };
-        let pin = match kind {
-            KeyKind::Auth => PinKind::Auth,
-            KeyKind::Sign => PinKind::Sign,
-        };
-        if !self.pin(pin).verified {
-            return status(StatusWord::SECURITY_STATUS_NOT_SATISFIED);
+        if !self.pin(pair).verified {
+            return status(sw::SECURITY_STATUS_NOT_SATISFIED);
         }
-        let signature = fixtures::user_key(kind)
+        let signature = fixtures::user_key_of(pair)
             .ok()
             .and_then(|key| key.sign(Pkcs1v15Sign::new_unprefixed(), digest_info).ok());
         match signature {
-            Some(signature) => Response::new(signature, StatusWord::SUCCESS),
-            None => status(StatusWord::UNKNOWN_ERROR),
+            Some(signature) => Reply::with_data(signature, sw::OK),
+            None => status(sw::NO_DIAGNOSIS),
         }
     }
 }
@@ -299,15 +344,10 @@ fn is_digits(data: &[u8], len: std::ops::RangeInclusive<usize>) -> bool {
     len.contains(&data.len()) && data.iter().all(u8::is_ascii_digit)
 }
 
-/// Whether `data` is a sign PIN: 6–16 characters A–Z 0–9 [PROTOCOL.md].
+/// Whether `data` is a sign PIN: 6–16 characters A–Z 0–9 (see `change_reference_data`).
 fn is_sign_pin(data: &[u8]) -> bool {
     (6..=16).contains(&data.len())
         && data
             .iter()
             .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
-}
-
-/// `63Cx` with x = tries left (at most 15).
-fn tries_status(tries: u8) -> StatusWord {
-    StatusWord::from_bytes(0x63, 0xC0 | tries.min(0x0F))
 }

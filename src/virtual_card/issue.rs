@@ -5,12 +5,13 @@
 //! certificate for a non-default [`Holder`]. Everything here is deterministic: PKCS#1 v1.5
 //! signing needs no randomness, and dates and serials are fixed.
 //!
-//! Shapes copied from the real J-LIS certificates (the published 2023 roots and the JPKI-TEST
-//! roots in `../shared/jpki-roots/`, dumped with `openssl`): `C` as PrintableString and the
-//! other name attributes as UTF8String; CA keyUsage keyCertSign+cRLSign (critical) and
-//! basicConstraints CA:TRUE (critical); user keyUsage critical, digitalSignature for the
-//! authentication certificate and digitalSignature+nonRepudiation for the signature
-//! certificate [one source: a blog dump of real user certificates]. The organisation is
+//! Shapes copied from the real J-LIS certificates (the CA certificates J-LIS publishes, 2023
+//! generation, and the JPKI-TEST roots myna-card carries, dumped with `openssl`): `C` as
+//! PrintableString and the other name attributes as UTF8String; CA keyUsage
+//! keyCertSign+cRLSign (critical) and basicConstraints CA:TRUE (critical); user keyUsage
+//! critical, digitalSignature for the authentication certificate and
+//! digitalSignature+nonRepudiation for the signature certificate (user certificates are not
+//! published: only a blog dump of real ones shows this). The organisation is
 //! `JPKI-VIRTUAL-TEST`, so that no certificate here can pass for a real (`JPKI`) or J-LIS test
 //! (`JPKI-TEST`) card.
 
@@ -38,6 +39,7 @@ use x509_cert::spki::{AlgorithmIdentifierOwned, SubjectPublicKeyInfoOwned};
 use x509_cert::time::{Time, Validity};
 use x509_cert::Certificate;
 
+use super::files::Pair;
 use super::holder::Holder;
 use crate::jpki::KeyKind;
 
@@ -68,10 +70,10 @@ const OID_ADDRESS_SUBSTITUTE: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.392.200149.8.5.5.6");
 
 /// The CA's distinguished name for `kind`'s certificates.
-fn ca_name(kind: KeyKind) -> Result<Name, IssueError> {
-    let unit = match kind {
-        KeyKind::Auth => "JPKI for user authentication",
-        KeyKind::Sign => "JPKI for digital signature",
+fn ca_name(pair: Pair) -> Result<Name, IssueError> {
+    let unit = match pair {
+        Pair::Auth => "JPKI for user authentication",
+        Pair::Sign => "JPKI for digital signature",
     };
     name(&[
         (AT_COUNTRY, "JP"),
@@ -83,7 +85,8 @@ fn ca_name(kind: KeyKind) -> Result<Name, IssueError> {
 
 /// The self-signed CA certificate that issues `kind`'s user certificates (EF 000B or 0002).
 pub fn ca_certificate(kind: KeyKind, ca_key: &RsaPrivateKey) -> Result<Vec<u8>, IssueError> {
-    let subject = ca_name(kind)?;
+    let pair = super::key_pair(kind);
+    let subject = ca_name(pair)?;
     let spki = spki(&ca_key.to_public_key())?;
     let extensions = vec![
         extension(
@@ -105,9 +108,9 @@ pub fn ca_certificate(kind: KeyKind, ca_key: &RsaPrivateKey) -> Result<Vec<u8>, 
             &SubjectKeyIdentifier(key_identifier(&spki)?),
         )?,
     ];
-    let serial = match kind {
-        KeyKind::Auth => [0x7A, 0x00, 0x01],
-        KeyKind::Sign => [0x7A, 0x00, 0x02],
+    let serial = match pair {
+        Pair::Auth => [0x7A, 0x00, 0x01],
+        Pair::Sign => [0x7A, 0x00, 0x02],
     };
     let tbs = TbsCertificate {
         version: Version::V3,
@@ -134,7 +137,7 @@ pub fn auth_certificate(
         (AT_COMMON_NAME, "VIRTUAL0AUTH0000000000000001"),
     ])?;
     user_certificate(
-        KeyKind::Auth,
+        Pair::Auth,
         subject,
         &[0x01, 0x00, 0x01],
         KeyUsage(KeyUsages::DigitalSignature.into()),
@@ -146,8 +149,9 @@ pub fn auth_certificate(
 
 /// The signature certificate (EF 0001) for `holder`, with the JPKI subjectAltName otherNames
 /// in the order a real certificate lists them: name, birth date, sex, address, name flags,
-/// address flags [one source: a blog dump of a real certificate]. Each value is a UTF8String
-/// [one source: a public verifier notes the name is "ASN.1 UTF8String"; assumed for the others].
+/// address flags (the order of the one real certificate a blog dumps). Each value is a
+/// UTF8String (a public verifier says so of the name, "ASN.1 UTF8String", and only of the name:
+/// the others are assumed to be the same).
 ///
 /// The serial is derived from the subjectAltName, so certificates for different holders differ.
 pub fn sign_certificate(
@@ -156,12 +160,13 @@ pub fn sign_certificate(
     ca_key: &RsaPrivateKey,
 ) -> Result<Vec<u8>, IssueError> {
     let birth_date = holder.birth_date_jpki();
+    let sex = holder.certificate_sex_code();
     let name_flags = holder.name_substitute_flags();
     let address_flags = holder.address_substitute_flags();
     let entries = [
         (OID_NAME, holder.name.as_str()),
         (OID_BIRTH_DATE, birth_date.as_str()),
-        (OID_SEX, holder.sex.code()),
+        (OID_SEX, sex),
         (OID_ADDRESS, holder.address.as_str()),
         (OID_NAME_SUBSTITUTE, name_flags.as_str()),
         (OID_ADDRESS_SUBSTITUTE, address_flags.as_str()),
@@ -190,7 +195,7 @@ pub fn sign_certificate(
         extn_value: OctetString::new(san_der)?,
     };
     user_certificate(
-        KeyKind::Sign,
+        Pair::Sign,
         subject,
         &serial,
         KeyUsage(KeyUsages::DigitalSignature | KeyUsages::NonRepudiation),
@@ -201,7 +206,7 @@ pub fn sign_certificate(
 }
 
 fn user_certificate(
-    kind: KeyKind,
+    pair: Pair,
     subject: Name,
     serial: &[u8],
     key_usage: KeyUsage,
@@ -233,7 +238,7 @@ fn user_certificate(
         version: Version::V3,
         serial_number: SerialNumber::new(serial)?,
         signature: sha256_with_rsa(),
-        issuer: ca_name(kind)?,
+        issuer: ca_name(pair)?,
         validity: validity((2025, 1, 1), (2030, 1, 1))?,
         subject,
         subject_public_key_info: spki,

@@ -1,7 +1,14 @@
 //! A virtual My Number Card: the JPKI, card-info input helper and card-face applications
-//! answering APDUs in process, for tests and examples. Facts modelled, with their sources:
-//! ../shared/PROTOCOL.md and the comments in `handler`, `files`, `codes`, `card_info` and
-//! `card_face`.
+//! answering APDUs in process, for tests and examples. The facts modelled and their public
+//! sources are in the comments of `handler`, `files`, `codes`, `card_info` and `card_face`.
+//!
+//! The card is a model independent of the library it tests: it reads APDUs with its own parser
+//! and holds its own AIDs, file ids, try counts, token labels, era conversion and status words.
+//! The library's public types ([`PinKind`], [`KeyKind`], [`CertificateKind`], the holder's
+//! [`CalendarDate`](crate::calendar::CalendarDate) and [`Sex`](crate::certificate::Sex))
+//! appear only as parameters of its API, mapped to the card's own at that boundary;
+//! `tests/golden_transcripts.rs` checks both against command sequences of other public
+//! implementations.
 //!
 //! ```
 //! use mynumbercard::virtual_card::VirtualCard;
@@ -16,6 +23,7 @@
 //! assert_eq!(card.log().len(), 3);
 //! ```
 
+mod apdu;
 mod app_keys;
 mod builder;
 mod card_face;
@@ -39,12 +47,13 @@ use crate::jpki::{CertificateKind, KeyKind, PinKind};
 use crate::transport::{Capabilities, Interface, Transport, TransportError};
 pub use builder::VirtualCardBuilder;
 use codes::Code;
-use files::{App, Ef};
-pub use holder::{Holder, Sex};
+use files::{App, Cert, Ef, Pair};
+pub use holder::Holder;
 
 /// The ATR the virtual card answers with by default: `3B 8C 80 01` + the 12 historical bytes
 /// `JPKI-VIRTUAL` + TCK (T=1). A choice: no public source gives a real card's ATR, and real
-/// cards have several (PROTOCOL.md: never rely on it), so this one says what it is.
+/// cards have several (OpenSC and pcsc-tools list contact and contactless ones, and a
+/// contactless reader makes its own up), so this one says what it is.
 pub const DEFAULT_ATR: [u8; 17] = [
     0x3B, 0x8C, 0x80, 0x01, b'J', b'P', b'K', b'I', b'-', b'V', b'I', b'R', b'T', b'U', b'A', b'L',
     0x79,
@@ -105,7 +114,7 @@ impl VirtualCard {
     /// whatever the bytes.
     pub fn handle(&mut self, apdu: &[u8]) -> Vec<u8> {
         self.log.push(apdu.to_vec());
-        self.respond(apdu).to_bytes()
+        self.respond(apdu).into_bytes()
     }
 
     /// Every command APDU received, in order (PINs included: this is a test card).
@@ -139,9 +148,9 @@ impl VirtualCard {
         self.powered = true;
     }
 
-    /// Warm reset: clears the selection but keeps verified PINs. "A successful VERIFY was seen
-    /// to survive disconnect and warm reset" [one source: myna-card, PROTOCOL.md]: the worse
-    /// case is modelled, so a session that verified a PIN must end by unpowering the card.
+    /// Warm reset: clears the selection but keeps verified PINs. A successful VERIFY was seen
+    /// to survive disconnect and warm reset (only myna-card reports this): the worse case is
+    /// modelled, so a session that verified a PIN must end by unpowering the card.
     /// Powers the card up if it was off.
     pub fn reset(&mut self) {
         self.power_on();
@@ -155,7 +164,7 @@ impl VirtualCard {
 
     /// Tries left for a PIN.
     pub fn tries_left(&self, pin: PinKind) -> u8 {
-        self.pin(pin).tries
+        self.pin(pin_pair(pin)).tries
     }
 
     /// Tries left of every PIN and access code, for tests that check no try is lost: the
@@ -177,14 +186,18 @@ impl VirtualCard {
 
     /// Whether a PIN is verified in the current card session.
     pub fn is_verified(&self, pin: PinKind) -> bool {
-        self.pin(pin).verified
+        self.pin(pin_pair(pin)).verified
     }
 
     /// The DER certificate of `kind` as the card holds it (without the file's filler).
     pub fn certificate_der(&self, kind: CertificateKind) -> &[u8] {
-        match kind {
-            CertificateKind::Sign => &self.sign_cert,
-            other => fixtures::certificate(other),
+        self.certificate(certificate_of(kind))
+    }
+
+    fn certificate(&self, cert: Cert) -> &[u8] {
+        match cert {
+            Cert::Sign => &self.sign_cert,
+            other => fixtures::certificate_of(other),
         }
     }
 
@@ -194,11 +207,11 @@ impl VirtualCard {
     ///
     /// Never with the committed fixtures (their keys are RSA).
     pub fn public_key(&self, kind: KeyKind) -> RsaPublicKey {
-        let cert = match kind {
-            KeyKind::Auth => CertificateKind::Auth,
-            KeyKind::Sign => CertificateKind::Sign,
+        let cert = match key_pair(kind) {
+            Pair::Auth => Cert::Auth,
+            Pair::Sign => Cert::Sign,
         };
-        public_key_of(self.certificate_der(cert)).expect("fixture certificates hold RSA keys")
+        public_key_of(self.certificate(cert)).expect("fixture certificates hold RSA keys")
     }
 
     /// The holder the signature certificate and the card-info and card-face files name.
@@ -206,17 +219,17 @@ impl VirtualCard {
         &self.holder
     }
 
-    fn pin(&self, kind: PinKind) -> &PinState {
-        match kind {
-            PinKind::Auth => &self.auth_pin,
-            PinKind::Sign => &self.sign_pin,
+    fn pin(&self, pair: Pair) -> &PinState {
+        match pair {
+            Pair::Auth => &self.auth_pin,
+            Pair::Sign => &self.sign_pin,
         }
     }
 
-    fn pin_mut(&mut self, kind: PinKind) -> &mut PinState {
-        match kind {
-            PinKind::Auth => &mut self.auth_pin,
-            PinKind::Sign => &mut self.sign_pin,
+    fn pin_mut(&mut self, pair: Pair) -> &mut PinState {
+        match pair {
+            Pair::Auth => &mut self.auth_pin,
+            Pair::Sign => &mut self.sign_pin,
         }
     }
 
@@ -240,6 +253,35 @@ impl VirtualCard {
 
     fn code_mut(&mut self, code: Code) -> Option<&mut PinState> {
         self.codes.get_mut(code.index())
+    }
+}
+
+// The API boundary: the library's public kinds, mapped to the card's own. Nothing past these
+// three functions sees a library type.
+
+/// The key pair a PIN kind names.
+const fn pin_pair(kind: PinKind) -> Pair {
+    match kind {
+        PinKind::Auth => Pair::Auth,
+        PinKind::Sign => Pair::Sign,
+    }
+}
+
+/// The key pair a key kind names.
+const fn key_pair(kind: KeyKind) -> Pair {
+    match kind {
+        KeyKind::Auth => Pair::Auth,
+        KeyKind::Sign => Pair::Sign,
+    }
+}
+
+/// The certificate a certificate kind names.
+const fn certificate_of(kind: CertificateKind) -> Cert {
+    match kind {
+        CertificateKind::Auth => Cert::Auth,
+        CertificateKind::AuthCa => Cert::AuthCa,
+        CertificateKind::Sign => Cert::Sign,
+        CertificateKind::SignCa => Cert::SignCa,
     }
 }
 
@@ -286,13 +328,14 @@ impl Transport for VirtualCard {
         Ok(self.handle(command))
     }
 
-    /// A contact reader carrying short APDUs only.
+    /// A contact reader carrying short APDUs only, used by this process alone (exclusive).
     fn capabilities(&self) -> Capabilities {
         Capabilities {
             max_command_len: 261,
             max_response_len: 258,
             extended_length: false,
             interface: Interface::Contact,
+            exclusive: true,
         }
     }
 }

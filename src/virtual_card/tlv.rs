@@ -5,8 +5,8 @@
 //! Shapes from soltia48/myna-card (`src/ap/text.rs`, `src/ap/surface.rs`, `src/data.rs`) and
 //! AokiApp jsapdu (`packages/mynacard/src/schema.ts`): a file is one constructed object whose
 //! children are primitive `DFxx` objects; some open with an offset table (`DF21`) of big-endian
-//! `u16` offsets from the first byte of the file to each later child [agreed: myna-card,
-//! jsapdu's `decodeOffsets`].
+//! `u16` offsets from the first byte of the file to each later child (myna-card and jsapdu's
+//! `decodeOffsets` agree).
 
 use rsa::traits::PublicKeyParts;
 use rsa::RsaPublicKey;
@@ -38,8 +38,8 @@ pub fn constructed(tag: u16, children: &[Vec<u8>]) -> Vec<u8> {
 
 /// A constructed object that opens with an offset table under `table_tag`: one big-endian
 /// `u16` per child, the offset of that child's first byte from the first byte of the file (the
-/// outer header included), as the card writes it [myna-card `check_offsets`; jsapdu
-/// `decodeOffsets`].
+/// outer header included), as the card writes it (myna-card's `check_offsets`, jsapdu's
+/// `decodeOffsets`).
 pub fn with_offsets(tag: u16, table_tag: u16, children: &[Vec<u8>]) -> Vec<u8> {
     let table_len = object(table_tag, &vec![0; children.len() * 2]).len();
     let body_len = table_len + children.iter().map(Vec::len).sum::<usize>();
@@ -57,9 +57,9 @@ pub fn with_offsets(tag: u16, table_tag: u16, children: &[Vec<u8>]) -> Vec<u8> {
 }
 
 /// An RSA public key as the card applications store it: `90` public exponent, `91` modulus,
-/// both big-endian without sign padding [one source: myna-card `RsaPublicKey::parse`, from a
-/// card: `90 03 010001 91 82 0100 <256 bytes>`; jsapdu's `decodePublicKey` reads the same two
-/// objects].
+/// both big-endian without sign padding (the bytes only myna-card's `RsaPublicKey::parse`
+/// shows, from a card: `90 03 010001 91 82 0100 <256 bytes>`; jsapdu's `decodePublicKey` reads
+/// the same two objects).
 pub fn public_key(key: &RsaPublicKey) -> Vec<u8> {
     let e = key.e().to_bytes_be();
     let n = key.n().to_bytes_be();
@@ -97,17 +97,36 @@ mod tests {
         assert_eq!(second - first, children[0].len());
     }
 
+    /// A two-byte tag's value length and header length at the start of `bytes` (a reader
+    /// written for the test; the library's own reader is checked against the card's files in
+    /// `tests/virtual_card_app_files.rs`).
+    fn header(bytes: &[u8]) -> (u16, usize, usize) {
+        let tag = u16::from_be_bytes([bytes[0], bytes[1]]);
+        match bytes[2] {
+            0x81 => (tag, usize::from(bytes[3]), 4),
+            0x82 => (
+                tag,
+                usize::from(u16::from_be_bytes([bytes[3], bytes[4]])),
+                5,
+            ),
+            short => (tag, usize::from(short), 3),
+        }
+    }
+
     #[test]
-    fn the_library_reader_reads_what_the_card_writes() {
+    fn offsets_hold_in_every_length_form() {
         for len in [0, 1, 126, 127, 128, 255, 256, 4000] {
             let file = with_offsets(0xFF20, 0xDF21, &[object(0xDF27, &vec![7; len])]);
-            let (outer, rest) = crate::tlv::read(&file).unwrap();
-            assert!(rest.is_empty(), "{len}");
-            assert_eq!(outer.tag, 0xFF20);
-            let offsets = crate::tlv::find(outer.value, 0xDF21).unwrap().unwrap();
-            let at = usize::from(u16::from_be_bytes([offsets[0], offsets[1]]));
-            let (photo, _) = crate::tlv::read(&file[at..]).unwrap();
-            assert_eq!((photo.tag, photo.value.len()), (0xDF27, len));
+            let (tag, body, outer) = header(&file);
+            assert_eq!((tag, outer + body), (0xFF20, file.len()), "{len}");
+            let (table_tag, table_len, table_header) = header(&file[outer..]);
+            assert_eq!((table_tag, table_len), (0xDF21, 2), "{len}");
+            let at = outer + table_header;
+            let offset = usize::from(u16::from_be_bytes([file[at], file[at + 1]]));
+            assert_eq!(offset, at + 2, "{len}");
+            let (photo, photo_len, photo_header) = header(&file[offset..]);
+            assert_eq!((photo, photo_len), (0xDF27, len));
+            assert_eq!(offset + photo_header + photo_len, file.len());
         }
     }
 }

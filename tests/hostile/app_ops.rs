@@ -5,7 +5,7 @@ use mynumbercard::access_code::{check_digit, AccessCodeB, CardInfoPin, MyNumber}
 use mynumbercard::card_face::{CardFaceKey, CardFaceRecord};
 use mynumbercard::card_info::CardInfoKey;
 use mynumbercard::eligibility::Confirmation;
-use mynumbercard::{LastTry, Pin, VirtualCard};
+use mynumbercard::{LastTry, VirtualCard};
 use sha2::{Digest, Sha256};
 
 pub fn card_info_pin(right: bool) -> CardInfoPin {
@@ -261,9 +261,3 @@ pub const OPS: &[Op] = &[
         },
     },
 ];
-
-/// Keeps `Pin` in use for the secrets' `as_bytes` in other test files.
-#[allow(dead_code)]
-pub fn secret_bytes(pin: &impl Pin) -> Vec<u8> {
-    pin.as_bytes().to_vec()
-}

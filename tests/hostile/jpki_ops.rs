@@ -182,9 +182,15 @@ pub const OPS: &[Op] = &[
             jpki.verify_pin(&auth_pin())?;
             let signer = jpki.signer(KeyKind::Auth)?;
             // The signer checks each signature against the certificate it read.
-            let signature = signer
-                .try_sign(b"hostile")
-                .map_err(|_| mynumbercard::Error::SignatureMismatch)?;
+            let signature = signer.try_sign(b"hostile").map_err(|e| {
+                let source = std::error::Error::source(&e);
+                match source.and_then(|s| s.downcast_ref::<mynumbercard::Error>()) {
+                    Some(mynumbercard::Error::SecurityStatusNotSatisfied) => {
+                        mynumbercard::Error::SecurityStatusNotSatisfied
+                    }
+                    _ => mynumbercard::Error::SignatureMismatch,
+                }
+            })?;
             assert!(signer
                 .verifying_key()
                 .verify(b"hostile", &signature)

@@ -14,7 +14,8 @@ mod jpki_ops;
 use mynumbercard::certificate::JpkiCertificate;
 use mynumbercard::jpki::MAX_CERTIFICATE_LEN;
 use mynumbercard::testing::Hostile;
-pub use mynumbercard::testing::{check_guard, pin_verifies};
+use mynumbercard::testing::SecretFile;
+pub use mynumbercard::testing::{check_guard_on, pin_verifies};
 use mynumbercard::{
     AuthPin, Card, CardKind, CertificateKind, LastTry, PinStatus, Result, SignPin, TrustAnchors,
     VirtualCard,
@@ -69,6 +70,21 @@ impl Secret {
         self as usize
     }
 
+    /// The application and EF it lives in: JPKI auth PIN 0018, sign PIN 001B; card-info PIN
+    /// 0011, access codes A 0014 and B 0015; card-face access codes A 0013 and B 0012.
+    pub fn file(self) -> SecretFile<'static> {
+        let (aid, fid) = match self {
+            Secret::Auth => (JPKI_AID, 0x0018),
+            Secret::Sign => (JPKI_AID, 0x001B),
+            Secret::CardInfoPin => (CARD_INFO_AID, 0x0011),
+            Secret::CardInfoA => (CARD_INFO_AID, 0x0014),
+            Secret::CardInfoB => (CARD_INFO_AID, 0x0015),
+            Secret::CardFaceA => (CARD_FACE_AID, 0x0013),
+            Secret::CardFaceB => (CARD_FACE_AID, 0x0012),
+        };
+        SecretFile { aid, fid }
+    }
+
     /// Tries a fresh one has.
     pub fn max_tries(self) -> u8 {
         match self {
@@ -77,6 +93,10 @@ impl Secret {
         }
     }
 }
+
+pub const JPKI_AID: &[u8] = &[0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
+pub const CARD_INFO_AID: &[u8] = &[0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08];
+pub const CARD_FACE_AID: &[u8] = &[0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02];
 
 /// The tries left of every secret on the card behind `card`.
 pub fn all_tries(card: &Card<Hostile>) -> [u8; 8] {

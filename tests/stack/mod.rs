@@ -1,5 +1,6 @@
-//! What the tests through the real PC/SC stack share: finding the stack (skipping loudly
-//! without it, failing under CI), connecting, serialising the tests, verifying signatures.
+//! What the tests through the real PC/SC stack share: finding the stack (failing without it:
+//! the tests are `#[ignore]`d unless asked for), connecting, serialising the tests, verifying
+//! signatures.
 
 #![allow(dead_code)]
 
@@ -31,34 +32,22 @@ pub fn serial() -> MutexGuard<'static, ()> {
     LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-/// The reader name when the stack is up and the reader holds a card. Otherwise prints a
-/// loud SKIP and returns `None`, or panics when `CI` is set.
-pub fn stack_or_skip(test: &str) -> Option<String> {
+/// The reader name, once the stack is up and the reader holds a card; fails the test
+/// otherwise, saying how to bring the stack up.
+pub fn reader() -> String {
     let reader = reader_name();
     let problem = match pcsc::readers_with_card() {
-        Ok(readers) if readers.iter().any(|r| r == &reader) => return Some(reader),
+        Ok(readers) if readers.iter().any(|r| r == &reader) => return reader,
         Ok(readers) => format!("no card in reader {reader:?} (readers with a card: {readers:?})"),
         Err(e) => format!(
             "PC/SC unavailable: {e} ({:?})",
             std::error::Error::source(&e)
         ),
     };
-    let message = format!(
-        "SKIPPED {test}: {problem}. Run through the stack: \
-         scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack"
+    panic!(
+        "{problem}. Run through the stack: scripts/with-virtual-reader.sh cargo test \
+         --features pcsc --test pcsc_stack --test opensc_interop -- --ignored"
     );
-    if std::env::var_os("CI").is_some() {
-        panic!("{message} (CI is set: the stack must be there)");
-    }
-    loud(&message);
-    None
-}
-
-/// Writes past libtest's output capture, so that a skip shows in a plain `cargo test`.
-pub fn loud(message: &str) {
-    use std::io::Write;
-    let bar = "!".repeat(80);
-    let _ = writeln!(std::io::stderr(), "\n{bar}\n!!! {message}\n{bar}");
 }
 
 /// A session with the card in `reader`.

@@ -1,0 +1,387 @@
+//! A reader shared with another program (the most common desktop setup: PC/SC in shared
+//! mode). Between two of the library's transactions the other program may select any
+//! application and any file; the library is not told. A VERIFY sent to what the session
+//! *believes* is selected then spends a try of whatever secret the other program left
+//! selected. The library must forget its selection at the start of every transaction on a
+//! transport that does not declare exclusive access, and the guard must select the secret's
+//! application and EF itself, in the transaction of the empty VERIFY and the VERIFY.
+//!
+//! [`SharedReader`] is that reader: a virtual card behind a transport that declares no
+//! exclusivity, where the test queues the other program's commands; they reach the card when
+//! the library begins its next transaction. Assertions are on the virtual card's counters and
+//! on the exact transcript (the library's commands, the other program's, and the transaction
+//! boundaries).
+
+mod flow_support;
+
+use flow_support::{reads, select_ef, verify, EMPTY_VERIFY, SELECT_CARD_INFO, SELECT_JPKI};
+use mynumbercard::access_code::CardInfoPin;
+use mynumbercard::card_info::CardInfoKey;
+use mynumbercard::transport::{Capabilities, TransportError};
+use mynumbercard::{
+    AuthPin, Card, CertificateKind, Error, PinKind, PinStatus, SignPin, Transport, VirtualCard,
+};
+
+/// The tries left on a fresh virtual card, as [`VirtualCard::all_tries_left`] lists them: JPKI
+/// auth (3), JPKI sign (5), card-info PIN (3), card-info access codes A and B, card-face birth
+/// date, card-face access codes A and B.
+fn fresh() -> [u8; 8] {
+    let tries = VirtualCard::new().all_tries_left();
+    assert_eq!(tries[..3], [3, 5, 3]);
+    tries
+}
+
+/// A virtual card in a reader another program shares; see the module docs.
+struct SharedReader {
+    card: VirtualCard,
+    /// The other program's commands, sent before the library's next transaction.
+    queued: Vec<Vec<u8>>,
+    /// What crossed the reader: `begin`, `end`, the library's commands in hex, and the other
+    /// program's as `other HEX`.
+    transcript: Vec<String>,
+    capabilities: Capabilities,
+}
+
+impl SharedReader {
+    /// A fresh virtual card, in a reader that declares no exclusive access.
+    fn new() -> Self {
+        Self::with_card(VirtualCard::new())
+    }
+
+    fn with_card(card: VirtualCard) -> Self {
+        // The virtual card's own capabilities, but shared: the in-process card declares
+        // exclusive access, a reader another program uses cannot.
+        let mut capabilities = card.capabilities();
+        capabilities.exclusive = false;
+        Self {
+            card,
+            queued: Vec::new(),
+            transcript: Vec::new(),
+            capabilities,
+        }
+    }
+}
+
+impl Transport for SharedReader {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        self.transcript.push(hex::encode_upper(command));
+        Ok(self.card.handle(command))
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        self.capabilities
+    }
+
+    /// The other program had the card until now: its commands reach the card first.
+    fn begin_transaction(&mut self) -> Result<(), TransportError> {
+        for command in std::mem::take(&mut self.queued) {
+            let answer = self.card.handle(&command);
+            assert_eq!(answer, [0x90, 0x00], "the other program's SELECT");
+            self.transcript
+                .push(format!("other {}", hex::encode_upper(&command)));
+        }
+        self.transcript.push("begin".into());
+        Ok(())
+    }
+
+    fn end_transaction(&mut self) -> Result<(), TransportError> {
+        self.transcript.push("end".into());
+        Ok(())
+    }
+}
+
+/// The other program's SELECT of an application by AID (the library's own form, `00 A4 04
+/// 0C`), and of an EF.
+fn other(selects: &[&str]) -> Vec<Vec<u8>> {
+    selects
+        .iter()
+        .map(|s| hex::decode(s).expect("hex"))
+        .collect()
+}
+
+/// Queues the other program's commands for the gap before the library's next transaction.
+fn another_program_sends(card: &mut Card<SharedReader>, selects: &[&str]) {
+    card.transport_mut().queued.extend(other(selects));
+}
+
+/// The transcript from entry `from` on.
+fn transcript_from(card: &Card<SharedReader>, from: usize) -> Vec<String> {
+    card.transport()
+        .transcript
+        .get(from..)
+        .unwrap_or_default()
+        .to_vec()
+}
+
+fn tries(card: &Card<SharedReader>) -> [u8; 8] {
+    card.transport().card.all_tries_left()
+}
+
+/// [`fresh`] with the try counter at `index` one lower.
+fn one_try_spent(index: usize) -> [u8; 8] {
+    let mut expected = fresh();
+    expected[index] -= 1;
+    expected
+}
+
+fn wrong_auth() -> AuthPin {
+    AuthPin::new("0000").expect("valid")
+}
+
+fn strings(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// What the guard must send for a wrong auth PIN on a shared reader, in one transaction.
+fn auth_verify_transcript() -> Vec<String> {
+    let mut expected = strings(&["begin", SELECT_JPKI]);
+    expected.extend([select_ef(0x0018), EMPTY_VERIFY.into(), verify(b"0000")]);
+    expected.push("end".into());
+    expected
+}
+
+#[test]
+fn another_program_selecting_the_sign_pin_does_not_make_an_auth_verify_spend_it() {
+    let mut card = Card::new(SharedReader::new());
+    let status = card.jpki().pin_status(PinKind::Auth).expect("status");
+    assert_eq!(status, PinStatus::Remaining(3));
+
+    // Between our transactions: the JPKI application's signature PIN, EF 001B.
+    another_program_sends(&mut card, &[&select_ef(0x001B)]);
+    let from = card.transport().transcript.len();
+    let result = card.jpki().verify_pin(&wrong_auth());
+
+    assert!(
+        matches!(result, Err(Error::WrongPin { tries_left: 2 })),
+        "{result:?}"
+    );
+    assert_eq!(
+        tries(&card),
+        one_try_spent(0),
+        "only the auth PIN lost a try"
+    );
+    let mut expected = vec![format!("other {}", select_ef(0x001B))];
+    expected.extend(auth_verify_transcript());
+    assert_eq!(transcript_from(&card, from), expected);
+}
+
+#[test]
+fn another_program_selecting_the_card_info_pin_does_not_make_an_auth_verify_spend_it() {
+    let mut card = Card::new(SharedReader::new());
+    card.jpki().pin_status(PinKind::Auth).expect("status");
+
+    // The card-info application and its PIN, EF 0011.
+    let theirs = [SELECT_CARD_INFO, &select_ef(0x0011)].map(str::to_owned);
+    another_program_sends(&mut card, &[&theirs[0], &theirs[1]]);
+    let from = card.transport().transcript.len();
+    let result = card.jpki().verify_pin(&wrong_auth());
+
+    assert!(
+        matches!(result, Err(Error::WrongPin { tries_left: 2 })),
+        "{result:?}"
+    );
+    assert_eq!(
+        tries(&card),
+        one_try_spent(0),
+        "the card-info PIN kept its tries"
+    );
+    let mut expected: Vec<String> = theirs.iter().map(|c| format!("other {c}")).collect();
+    expected.extend(auth_verify_transcript());
+    assert_eq!(transcript_from(&card, from), expected);
+}
+
+#[test]
+fn another_program_selecting_the_auth_pin_does_not_make_a_card_info_verify_spend_it() {
+    let mut card = Card::new(SharedReader::new());
+    let status = card
+        .card_info()
+        .pin_status(CardInfoKey::Pin)
+        .expect("status");
+    assert_eq!(status, PinStatus::Remaining(3));
+
+    let theirs = [SELECT_JPKI, &select_ef(0x0018)].map(str::to_owned);
+    another_program_sends(&mut card, &[&theirs[0], &theirs[1]]);
+    let from = card.transport().transcript.len();
+    let result = card
+        .card_info()
+        .verify_pin(&CardInfoPin::new("0000").expect("valid"));
+
+    assert!(
+        matches!(result, Err(Error::WrongPin { tries_left: 2 })),
+        "{result:?}"
+    );
+    assert_eq!(
+        tries(&card),
+        one_try_spent(2),
+        "only the card-info PIN lost a try"
+    );
+    let mut expected: Vec<String> = theirs.iter().map(|c| format!("other {c}")).collect();
+    expected.extend(strings(&["begin", SELECT_CARD_INFO]));
+    expected.extend([select_ef(0x0011), EMPTY_VERIFY.into(), verify(b"0000")]);
+    expected.push("end".into());
+    assert_eq!(transcript_from(&card, from), expected);
+}
+
+#[test]
+fn another_program_selecting_another_application_does_not_break_a_verify() {
+    let mut card = Card::new(SharedReader::new());
+    card.jpki().pin_status(PinKind::Auth).expect("status");
+
+    // Only the card-info application: no EF of it selected.
+    another_program_sends(&mut card, &[SELECT_CARD_INFO]);
+    let from = card.transport().transcript.len();
+    let result = card.jpki().verify_pin(&wrong_auth());
+
+    assert!(
+        matches!(result, Err(Error::WrongPin { tries_left: 2 })),
+        "{result:?}"
+    );
+    assert_eq!(tries(&card), one_try_spent(0));
+    let mut expected = vec![format!("other {SELECT_CARD_INFO}")];
+    expected.extend(auth_verify_transcript());
+    assert_eq!(transcript_from(&card, from), expected);
+}
+
+#[test]
+fn another_program_selecting_another_application_does_not_break_a_read() {
+    let mut card = Card::new(SharedReader::new());
+    let first = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Auth)
+        .expect("read");
+
+    another_program_sends(&mut card, &[SELECT_CARD_INFO]);
+    let from = card.transport().transcript.len();
+    let again = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Auth)
+        .expect("read again");
+
+    assert_eq!(again, first);
+    let mut expected = strings(&[&format!("other {SELECT_CARD_INFO}"), "begin", SELECT_JPKI]);
+    expected.push(select_ef(0x000A));
+    expected.extend(reads(first.len()));
+    expected.push("end".into());
+    assert_eq!(transcript_from(&card, from), expected);
+}
+
+#[test]
+fn the_right_pin_after_another_programs_selection_verifies_the_right_pin() {
+    let mut card = Card::new(SharedReader::new());
+    card.jpki().pin_status(PinKind::Sign).expect("status");
+
+    // The session last selected the sign PIN; the other program leaves the auth PIN selected.
+    another_program_sends(&mut card, &[&select_ef(0x0018)]);
+    let pin = SignPin::new(VirtualCard::DEFAULT_SIGN_PIN).expect("valid");
+    card.jpki().verify_pin(&pin).expect("verify");
+
+    assert!(card.transport().card.is_verified(PinKind::Sign));
+    assert!(!card.transport().card.is_verified(PinKind::Auth));
+    assert_eq!(tries(&card), fresh());
+    let der = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Sign)
+        .expect("the signature certificate, readable once its PIN is verified");
+    assert_eq!(
+        der,
+        VirtualCard::new().certificate_der(CertificateKind::Sign)
+    );
+}
+
+/// Two reads in two operations, and the APDUs of the second.
+fn second_read_apdus<T: Transport>(card: &mut Card<T>) -> (u64, usize) {
+    let ca = card
+        .jpki()
+        .read_certificate_der(CertificateKind::AuthCa)
+        .expect("read");
+    let before = card.stats().commands;
+    let der = card
+        .jpki()
+        .read_certificate_der(CertificateKind::Auth)
+        .expect("read");
+    assert_eq!(before, 2 + reads(ca.len()).len() as u64);
+    (card.stats().commands - before, reads(der.len()).len())
+}
+
+#[test]
+fn a_shared_reader_selects_the_application_again_in_every_operation() {
+    let mut card = Card::new(SharedReader::new());
+    let (apdus, reads) = second_read_apdus(&mut card);
+    // SELECT AP, SELECT EF 000A, the reads.
+    assert_eq!(apdus, 2 + reads as u64);
+}
+
+#[test]
+fn an_exclusive_transport_keeps_the_selection_across_operations() {
+    // The in-process virtual card is exclusive: nobody else reaches it.
+    let mut vc = VirtualCard::new();
+    assert!(vc.capabilities().exclusive);
+    let mut card = Card::new(&mut vc);
+    let (apdus, reads) = second_read_apdus(&mut card);
+    // SELECT EF 000A and the reads: the JPKI application is still selected.
+    assert_eq!(apdus, 1 + reads as u64);
+    drop(card);
+    assert_eq!(
+        vc.log().first().map(hex::encode_upper).as_deref(),
+        Some(SELECT_JPKI)
+    );
+    let jpki_selects = vc
+        .log()
+        .iter()
+        .filter(|c| hex::encode_upper(c) == SELECT_JPKI)
+        .count();
+    assert_eq!(jpki_selects, 1);
+}
+
+/// Two status reads and a wrong auth PIN, in three operations: the APDUs of each.
+fn status_status_verify<T: Transport>(card: &mut Card<T>) -> [u64; 3] {
+    let mut counts = [0; 3];
+    let mut last = 0;
+    for (i, count) in counts.iter_mut().enumerate() {
+        if i < 2 {
+            let status = card.jpki().pin_status(PinKind::Auth).expect("status");
+            assert_eq!(status, PinStatus::Remaining(3));
+        } else {
+            let result = card.jpki().verify_pin(&wrong_auth());
+            assert!(
+                matches!(result, Err(Error::WrongPin { tries_left: 2 })),
+                "{result:?}"
+            );
+        }
+        *count = card.stats().commands - last;
+        last = card.stats().commands;
+    }
+    counts
+}
+
+#[test]
+fn the_guard_selects_the_secret_itself_even_on_an_exclusive_transport() {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    // The second status trusts the selection (1 APDU: the empty VERIFY); the guard does not
+    // (SELECT AP, SELECT EF, empty VERIFY, VERIFY).
+    assert_eq!(status_status_verify(&mut card), [3, 1, 4]);
+    drop(card);
+    let log: Vec<String> = vc.log().iter().map(hex::encode_upper).collect();
+    let mut expected = vec![
+        SELECT_JPKI.to_owned(),
+        select_ef(0x0018),
+        EMPTY_VERIFY.into(),
+    ];
+    expected.push(EMPTY_VERIFY.into());
+    expected.extend([
+        SELECT_JPKI.to_owned(),
+        select_ef(0x0018),
+        EMPTY_VERIFY.into(),
+    ]);
+    expected.push(verify(b"0000"));
+    assert_eq!(log, expected);
+    assert_eq!(vc.all_tries_left(), one_try_spent(0));
+}
+
+#[test]
+fn on_a_shared_reader_every_status_selects_again() {
+    let mut card = Card::new(SharedReader::new());
+    assert_eq!(status_status_verify(&mut card), [3, 3, 4]);
+    assert_eq!(tries(&card), one_try_spent(0));
+}
