@@ -3,29 +3,89 @@
 
 use mynumbercard::transport::TransportError as CoreTransportError;
 
+/// Which secret an error is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Enum)]
+pub enum SecretName {
+    /// The JPKI user-authentication PIN.
+    AuthPin,
+    /// The JPKI signature PIN.
+    SignPin,
+    /// The card-info application's PIN.
+    CardInfoPin,
+    /// Access code A (the my number).
+    AccessCodeA,
+    /// Access code B.
+    AccessCodeB,
+    /// A secret the bindings do not name yet.
+    Other,
+}
+
+impl From<mynumbercard::Secret> for SecretName {
+    fn from(secret: mynumbercard::Secret) -> Self {
+        use mynumbercard::Secret as S;
+        match secret {
+            S::AuthPin => SecretName::AuthPin,
+            S::SignPin => SecretName::SignPin,
+            S::CardInfoPin => SecretName::CardInfoPin,
+            S::AccessCodeA => SecretName::AccessCodeA,
+            S::AccessCodeB => SecretName::AccessCodeB,
+            _ => SecretName::Other,
+        }
+    }
+}
+
 /// Everything a call can fail with (`CardException` in Kotlin, `CardError` in Swift and
-/// Python).
+/// Python). The guard's errors say whether the secret was sent: only `WrongPin`,
+/// `WrongAccessCode`, `WrongTriesUnknown` and `BlockedByThisAttempt` follow a VERIFY.
 #[derive(Debug, PartialEq, Eq, thiserror::Error, uniffi::Error)]
 pub enum CardError {
-    /// The card refused the PIN or access code; `tries_left` is what is left after this
-    /// attempt (0: this attempt blocked it).
+    /// The card refused the PIN; `tries_left` (at least 1) are left.
     #[error("wrong PIN: {tries_left} tries left")]
     WrongPin {
         /// Tries left.
         tries_left: u8,
     },
-    /// The PIN or access code is blocked; nothing was sent. It is reset at the municipal
-    /// office.
-    #[error("the PIN is blocked")]
-    PinBlocked,
+    /// The card refused the access code; `tries_left` (at least 1) are left.
+    #[error("wrong {secret:?}: {tries_left} tries left")]
+    WrongAccessCode {
+        /// Which code.
+        secret: SecretName,
+        /// Tries left.
+        tries_left: u8,
+    },
+    /// The card refused the secret without saying how many tries are left.
+    #[error("wrong {secret:?}; the card did not say how many tries are left")]
+    WrongTriesUnknown {
+        /// Which secret.
+        secret: SecretName,
+    },
+    /// The secret was wrong and this attempt spent its last try: it is now blocked.
+    #[error("wrong {secret:?}: that was the last try, and it is now blocked")]
+    BlockedByThisAttempt {
+        /// Which secret.
+        secret: SecretName,
+    },
+    /// The secret was already blocked; nothing was sent. A blocked PIN is reset at the
+    /// municipal office.
+    #[error("the {secret:?} is blocked; it was not sent")]
+    Blocked {
+        /// Which secret.
+        secret: SecretName,
+    },
     /// Only one try is left and the call did not allow spending it (`LastTry.REFUSE`); nothing
     /// was sent. Ask the holder, then call again with `LastTry.ALLOW`.
-    #[error("only one try is left; refused to spend it without the caller's permission")]
-    LastTryRefused,
-    /// The card did not report the tries left, so a wrong PIN could block it; nothing was
-    /// sent unless the caller allowed the last try.
-    #[error("the card did not report the tries left; refused to send the PIN")]
-    PinTriesUnknown,
+    #[error("only one try of the {secret:?} is left; it was not sent")]
+    LastTryRefused {
+        /// Which secret.
+        secret: SecretName,
+    },
+    /// The card did not report the tries left, so a wrong secret could block it; nothing was
+    /// sent (`LastTry.ALLOW` sends it anyway).
+    #[error("the card did not report the tries left of the {secret:?}; it was not sent")]
+    TriesUnknown {
+        /// Which secret.
+        secret: SecretName,
+    },
     /// A PIN, access code, digest or other argument of the wrong form; nothing was sent.
     /// `reason` says what rule it breaks, never what it contains.
     #[error("invalid format: {reason}")]
@@ -86,9 +146,25 @@ impl From<mynumbercard::Error> for CardError {
         use mynumbercard::Error as E;
         match e {
             E::WrongPin { tries_left } => CardError::WrongPin { tries_left },
-            E::PinBlocked => CardError::PinBlocked,
-            E::LastTryRefused => CardError::LastTryRefused,
-            E::PinTriesUnknown => CardError::PinTriesUnknown,
+            E::WrongAccessCode { secret, tries_left } => CardError::WrongAccessCode {
+                secret: secret.into(),
+                tries_left,
+            },
+            E::WrongSecretTriesUnknown { secret } => CardError::WrongTriesUnknown {
+                secret: secret.into(),
+            },
+            E::BlockedByThisAttempt { secret } => CardError::BlockedByThisAttempt {
+                secret: secret.into(),
+            },
+            E::Blocked { secret } => CardError::Blocked {
+                secret: secret.into(),
+            },
+            E::LastTryRefused { secret } => CardError::LastTryRefused {
+                secret: secret.into(),
+            },
+            E::TriesUnknown { secret } => CardError::TriesUnknown {
+                secret: secret.into(),
+            },
             // A PinFormatError's message names the rule, never the characters.
             E::InvalidPin(format) => CardError::InvalidFormat {
                 reason: format.to_string(),

@@ -27,7 +27,7 @@ mod transport;
 mod types;
 
 pub use card::{access_code_b, MyNumberCard};
-pub use error::CardError;
+pub use error::{CardError, SecretName};
 pub use secret::Secret;
 #[cfg(feature = "test-card")]
 pub use test_card::{VirtualCard, VirtualCardConfig};

@@ -384,8 +384,6 @@ pub struct CertificateInfo {
     pub not_after: SystemTime,
     /// The public key.
     pub key: KeyInfo,
-    /// The J-LIS root generation it was issued under (2015, 2019, 2023), when known.
-    pub root_generation: Option<u16>,
     /// SHA-256 of the DER.
     pub fingerprint_sha256: Vec<u8>,
     /// The holder's attributes (signature certificate only).
@@ -421,18 +419,17 @@ impl From<&JpkiCertificate> for CertificateInfo {
             not_before: certificate.not_before(),
             not_after: certificate.not_after(),
             key: certificate.key().into(),
-            root_generation: certificate.root_generation(),
             fingerprint_sha256: certificate.fingerprint().to_vec(),
             holder: certificate
                 .attributes()
                 .filter(|a| !a.is_empty())
                 .map(|a| HolderAttributes {
-                    name: a.name.clone(),
-                    sex: a.sex.clone().map(Sex::from),
-                    birth_date: a.birth_date.map(|b| b.date().into()),
-                    address: a.address.clone(),
-                    name_substitutes: positions(a.name_substitutes.as_ref()),
-                    address_substitutes: positions(a.address_substitutes.as_ref()),
+                    name: a.name().map(str::to_owned),
+                    sex: a.sex().cloned().map(Sex::from),
+                    birth_date: a.birth_date().map(|b| b.date().into()),
+                    address: a.address().map(str::to_owned),
+                    name_substitutes: positions(a.name_substitutes()),
+                    address_substitutes: positions(a.address_substitutes()),
                 }),
         }
     }

@@ -8,8 +8,8 @@ use std::sync::{Arc, Mutex};
 use mynumbercard_ffi::{
     access_code_b, CardError, CardFaceSecret, CardInfoSecret, CardInterface, CardKind,
     CardTransport, CertificateKind, ChangeablePin, Date, DigestAlgorithm, KeyInfo, KeyKind,
-    LastTry, MyNumberCard, Secret, SecretKind, SecretStatus, Sex, SignInput, TransportCapabilities,
-    TransportError, VirtualCard, VirtualCardConfig,
+    LastTry, MyNumberCard, Secret, SecretKind, SecretName, SecretStatus, Sex, SignInput,
+    TransportCapabilities, TransportError, VirtualCard, VirtualCardConfig,
 };
 use rsa::{Pkcs1v15Sign, RsaPublicKey};
 use sha2::{Digest, Sha256};
@@ -274,13 +274,33 @@ fn wrong_pin_then_the_guard_refuses_the_last_try() {
     // One try left: refused, the PIN not sent, even the right one.
     assert_eq!(
         sign("1234", LastTry::Refuse),
-        Err(CardError::LastTryRefused)
+        Err(CardError::LastTryRefused {
+            secret: SecretName::AuthPin
+        })
     );
     assert_eq!(verifies_sent(&card), 1);
     assert_eq!(card.tries_left(SecretKind::AuthPin), 1);
     // Allowed explicitly, the right PIN goes through and the tries come back.
     assert!(sign("1234", LastTry::Allow).is_ok());
     assert_eq!(card.tries_left(SecretKind::AuthPin), 3);
+
+    // A wrong PIN on an allowed last try blocks it, and says this attempt did.
+    let (card, _, session) = setup(VirtualCardConfig {
+        auth_tries_left: Some(1),
+        ..Default::default()
+    });
+    assert_eq!(
+        session.verify_and_sign(
+            KeyKind::Auth,
+            secret("9999"),
+            SignInput::Message { message: vec![] },
+            LastTry::Allow
+        ),
+        Err(CardError::BlockedByThisAttempt {
+            secret: SecretName::AuthPin
+        })
+    );
+    assert_eq!(card.tries_left(SecretKind::AuthPin), 0);
 }
 
 #[test]
@@ -295,7 +315,12 @@ fn blocked_and_invalid_format_send_nothing() {
         SignInput::Message { message: vec![] },
         LastTry::Allow,
     );
-    assert_eq!(result, Err(CardError::PinBlocked));
+    assert_eq!(
+        result,
+        Err(CardError::Blocked {
+            secret: SecretName::AuthPin
+        })
+    );
     assert_eq!(verifies_sent(&card), 0);
 
     let before = card.apdu_count();
@@ -459,7 +484,10 @@ fn card_info_with_each_secret() {
             secret("02010120359999"),
             LastTry::Refuse
         ),
-        Err(CardError::WrongPin { tries_left: 2 })
+        Err(CardError::WrongAccessCode {
+            secret: SecretName::AccessCodeB,
+            tries_left: 2
+        })
     );
 }
 

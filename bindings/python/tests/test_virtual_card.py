@@ -20,6 +20,7 @@ from mynumbercard import (
     LastTry,
     MyNumberCard,
     SecretKind,
+    SecretName,
     SecretStatus,
     Sex,
     SignInput,
@@ -115,17 +116,26 @@ def test_wrong_pin_then_the_guard_refuses_the_last_try(setup):
         s.session.verify_and_sign(KeyKind.AUTH, b"9999", message(), LastTry.REFUSE)
     assert wrong.value.tries_left == 1
     assert s.card.tries_left(SecretKind.AUTH_PIN) == 1
-    with pytest.raises(CardError.LastTryRefused):
+    with pytest.raises(CardError.LastTryRefused) as refused:
         s.session.verify_and_sign(KeyKind.AUTH, b"1234", message(), LastTry.REFUSE)
+    assert refused.value.secret == SecretName.AUTH_PIN
     assert s.verifies_sent() == 1, "the last try was not sent"
     assert s.card.tries_left(SecretKind.AUTH_PIN) == 1
     s.session.verify_and_sign(KeyKind.AUTH, b"1234", message(), LastTry.ALLOW)
     assert s.card.tries_left(SecretKind.AUTH_PIN) == 3
 
 
+def test_an_allowed_last_try_that_fails_blocks(setup):
+    s = setup(auth_tries_left=1)
+    with pytest.raises(CardError.BlockedByThisAttempt) as blocked:
+        s.session.verify_and_sign(KeyKind.AUTH, b"9999", message(), LastTry.ALLOW)
+    assert blocked.value.secret == SecretName.AUTH_PIN
+    assert s.card.tries_left(SecretKind.AUTH_PIN) == 0
+
+
 def test_blocked_and_invalid_formats_send_nothing(setup):
     s = setup(auth_tries_left=0)
-    with pytest.raises(CardError.PinBlocked):
+    with pytest.raises(CardError.Blocked):
         s.session.verify_and_sign(KeyKind.AUTH, b"1234", message(), LastTry.ALLOW)
     assert s.verifies_sent() == 0
     before = s.card.apdu_count()
@@ -203,9 +213,10 @@ def test_card_info(virtual):
     with pytest.raises(CardError.InvalidFormat):
         virtual.session.read_card_info(CardInfoSecret.ACCESS_CODE_A, b"123456789010", LastTry.REFUSE)
     assert virtual.card.apdu_count() == before
-    with pytest.raises(CardError.WrongPin) as wrong:
+    with pytest.raises(CardError.WrongAccessCode) as wrong:
         virtual.session.read_card_info(CardInfoSecret.ACCESS_CODE_B, b"02010120359999", LastTry.REFUSE)
     assert wrong.value.tries_left == 2
+    assert wrong.value.secret == SecretName.ACCESS_CODE_B
 
 
 def test_card_face(virtual):

@@ -105,9 +105,10 @@ class MyNumberCardTest {
         }
         assertEquals(1.toUByte(), wrong.triesLeft)
         assertEquals(1.toUByte(), s.card.triesLeft(SecretKind.AUTH_PIN))
-        assertThrows<CardException.LastTryRefused> {
+        val refused = assertThrows<CardException.LastTryRefused> {
             s.session.verifyAndSign(KeyKind.AUTH, pin("1234"), message(), LastTry.REFUSE)
         }
+        assertEquals(SecretName.AUTH_PIN, refused.secret)
         assertEquals(1, s.card.verifiesSent(), "the last try was not sent")
         assertEquals(1.toUByte(), s.card.triesLeft(SecretKind.AUTH_PIN))
         s.session.verifyAndSign(KeyKind.AUTH, pin("1234"), message(), LastTry.ALLOW)
@@ -115,9 +116,19 @@ class MyNumberCardTest {
     }
 
     @Test
+    fun anAllowedLastTryThatFailsBlocks() {
+        val s = Setup(config(authTriesLeft = 1u))
+        val blocked = assertThrows<CardException.BlockedByThisAttempt> {
+            s.session.verifyAndSign(KeyKind.AUTH, pin("9999"), message(), LastTry.ALLOW)
+        }
+        assertEquals(SecretName.AUTH_PIN, blocked.secret)
+        assertEquals(0.toUByte(), s.card.triesLeft(SecretKind.AUTH_PIN))
+    }
+
+    @Test
     fun blockedAndInvalidFormatsSendNothing() {
         val s = Setup(config(authTriesLeft = 0u))
-        assertThrows<CardException.PinBlocked> {
+        assertThrows<CardException.Blocked> {
             s.session.verifyAndSign(KeyKind.AUTH, pin("1234"), message(), LastTry.ALLOW)
         }
         assertEquals(0, s.card.verifiesSent())
@@ -212,10 +223,11 @@ class MyNumberCardTest {
             s.session.readCardInfo(CardInfoSecret.ACCESS_CODE_A, pin("123456789010"), LastTry.REFUSE)
         }
         assertEquals(before, s.card.apduCount(), "a wrong check digit is refused before sending")
-        val wrong = assertThrows<CardException.WrongPin> {
+        val wrong = assertThrows<CardException.WrongAccessCode> {
             s.session.readCardInfo(CardInfoSecret.ACCESS_CODE_B, pin("02010120359999"), LastTry.REFUSE)
         }
         assertEquals(2.toUByte(), wrong.triesLeft)
+        assertEquals(SecretName.ACCESS_CODE_B, wrong.secret)
     }
 
     @Test
