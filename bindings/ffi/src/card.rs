@@ -16,8 +16,9 @@ use crate::error::CardError;
 use crate::secret::Secret;
 use crate::transport::{CardTransport, ForeignTransport};
 use crate::types::{
-    CardFace, CardFaceSecret, CardInfo, CardInfoSecret, CardKind, CertificateInfo, ChangeablePin,
-    Date, Eligibility, KeyKind, LastTry, SecretKind, SecretStatus, SecretStatuses, SignInput,
+    CalendarDate, CardFace, CardFaceSecret, CardInfo, CardInfoSecret, CardKind, CertificateInfo,
+    ChangeablePin, Eligibility, KeyKind, LastTry, SecretKind, SecretStatus, SecretStatuses,
+    SignInput,
 };
 
 /// The transport a card object runs over: the app's foreign transport, or (for the bindings'
@@ -477,7 +478,7 @@ fn status_of(
 /// bytes the caller wipes after use.
 #[uniffi::export]
 pub fn access_code_b(
-    birth_date: Date,
+    birth_date: CalendarDate,
     expiry_year: u16,
     security_code: Secret,
 ) -> Result<Vec<u8>, CardError> {

@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-use mynumbercard::calendar::CalendarDate;
+use mynumbercard::calendar::CalendarDate as CoreDate;
 use mynumbercard::certificate::{JpkiCertificate, PublicKey, Sex as CoreSex};
 use mynumbercard::{CardKind as CoreCardKind, PinStatus};
 
@@ -251,9 +251,9 @@ pub enum CardFaceSecret {
     AccessCodeB,
 }
 
-/// A Gregorian date.
+/// A Gregorian date (not `Date`: Swift has one).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, uniffi::Record)]
-pub struct Date {
+pub struct CalendarDate {
     /// Year.
     pub year: u16,
     /// Month, 1–12.
@@ -262,8 +262,8 @@ pub struct Date {
     pub day: u8,
 }
 
-impl From<CalendarDate> for Date {
-    fn from(date: CalendarDate) -> Self {
+impl From<CoreDate> for CalendarDate {
+    fn from(date: CoreDate) -> Self {
         Self {
             year: date.year(),
             month: date.month(),
@@ -272,9 +272,9 @@ impl From<CalendarDate> for Date {
     }
 }
 
-impl Date {
-    pub(crate) fn to_core(self) -> Option<CalendarDate> {
-        CalendarDate::new(self.year, self.month, self.day)
+impl CalendarDate {
+    pub(crate) fn to_core(self) -> Option<CoreDate> {
+        CoreDate::new(self.year, self.month, self.day)
     }
 }
 
@@ -355,7 +355,7 @@ pub struct HolderAttributes {
     /// Sex (性別).
     pub sex: Option<Sex>,
     /// Birth date (生年月日).
-    pub birth_date: Option<Date>,
+    pub birth_date: Option<CalendarDate>,
     /// Address (住所).
     pub address: Option<String>,
     /// 1-based positions of substitute characters in the name (characters the certificate
@@ -454,7 +454,7 @@ pub struct BasicAttributes {
     /// Address.
     pub address: String,
     /// Birth date.
-    pub birth_date: Date,
+    pub birth_date: CalendarDate,
     /// Sex.
     pub sex: Sex,
 }
@@ -474,11 +474,11 @@ impl From<mynumbercard::card_info::BasicAttributes> for BasicAttributes {
 #[derive(Clone, PartialEq, Eq, uniffi::Record)]
 pub struct CardFace {
     /// Birth date.
-    pub birth_date: Date,
+    pub birth_date: CalendarDate,
     /// Sex.
     pub sex: Sex,
     /// The card's expiry date.
-    pub expiry: Date,
+    pub expiry: CalendarDate,
     /// The name as printed, PNG.
     pub name_image: Vec<u8>,
     /// The address as printed, PNG.

@@ -6,8 +6,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use mynumbercard_ffi::{
-    access_code_b, CardError, CardFaceSecret, CardInfoSecret, CardInterface, CardKind,
-    CardTransport, CertificateKind, ChangeablePin, Date, DigestAlgorithm, KeyInfo, KeyKind,
+    access_code_b, CalendarDate, CardError, CardFaceSecret, CardInfoSecret, CardInterface,
+    CardKind, CardTransport, CertificateKind, ChangeablePin, DigestAlgorithm, KeyInfo, KeyKind,
     LastTry, MyNumberCard, Secret, SecretKind, SecretName, SecretStatus, Sex, SignInput,
     TransportCapabilities, TransportError, VirtualCard, VirtualCardConfig,
 };
@@ -150,7 +150,7 @@ fn identify_and_certificates() {
     assert_eq!(holder.sex, Some(Sex::Male));
     assert_eq!(
         holder.birth_date,
-        Some(Date {
+        Some(CalendarDate {
             year: 1990,
             month: 1,
             day: 1
@@ -419,7 +419,7 @@ fn eligibility_check_both_modes() {
     assert!(visual.signature.is_none() && visual.card_face.is_none());
 
     let code = access_code_b(
-        Date {
+        CalendarDate {
             year: 1990,
             month: 1,
             day: 1,

@@ -13,7 +13,7 @@ from mynumbercard import (
     CardKind,
     CertificateKind,
     ChangeablePin,
-    Date,
+    CalendarDate,
     DigestAlgorithm,
     KeyInfo,
     KeyKind,
@@ -64,7 +64,7 @@ def test_certificates(virtual):
     sign = virtual.session.read_certificate(CertificateKind.SIGN, bytearray(b"abc123"), LastTry.REFUSE)
     assert sign.holder.name == "仮想　太郎"
     assert sign.holder.sex == Sex.MALE()
-    assert sign.holder.birth_date == Date(year=1990, month=1, day=1)
+    assert sign.holder.birth_date == CalendarDate(year=1990, month=1, day=1)
     assert sign.holder.address.startswith("東京都")
 
 
@@ -192,7 +192,7 @@ def test_eligibility_check_both_modes(virtual):
     visual = virtual.session.eligibility_check_visual(None)
     assert visual.signature is None and visual.card_face is None
 
-    code = access_code_b(Date(year=1990, month=1, day=1), 2035, b"1234")
+    code = access_code_b(CalendarDate(year=1990, month=1, day=1), 2035, b"1234")
     assert code == b"02010120351234"
     visual = virtual.session.eligibility_check_visual(code)
     assert visual.card_face.face_photo.startswith(JP2)
@@ -223,7 +223,7 @@ def test_card_face(virtual):
     face = virtual.session.read_card_face(CardFaceSecret.ACCESS_CODE_A, b"123456789018", True, LastTry.REFUSE)
     assert face.my_number_image.startswith(PNG)
     assert face.name_image.startswith(PNG)
-    assert face.birth_date == Date(year=1990, month=1, day=1)
+    assert face.birth_date == CalendarDate(year=1990, month=1, day=1)
     face = virtual.session.read_card_face(CardFaceSecret.ACCESS_CODE_B, b"02010120351234", False, LastTry.REFUSE)
     assert face.my_number_image is None
     with pytest.raises(CardError.InvalidFormat):

@@ -55,7 +55,7 @@ class MyNumberCardTest {
         val holder = sign.holder!!
         assertEquals("仮想　太郎", holder.name)
         assertEquals(Sex.Male, holder.sex)
-        assertEquals(Date(1990u, 1u, 1u), holder.birthDate)
+        assertEquals(CalendarDate(1990u, 1u, 1u), holder.birthDate)
         assertTrue(holder.address!!.startsWith("東京都"))
     }
 
@@ -195,7 +195,7 @@ class MyNumberCardTest {
         assertNull(plain.signature)
         assertNull(plain.cardFace)
 
-        val code = accessCodeB(Date(1990u, 1u, 1u), 2035u, pin("1234"))
+        val code = accessCodeB(CalendarDate(1990u, 1u, 1u), 2035u, pin("1234"))
         assertArrayEquals("02010120351234".toByteArray(), code)
         val visual = s.session.eligibilityCheckVisual(code)
         code.fill(0)
@@ -236,7 +236,7 @@ class MyNumberCardTest {
         val face = s.session.readCardFace(CardFaceSecret.ACCESS_CODE_A, pin("123456789018"), true, LastTry.REFUSE)
         assertTrue(face.myNumberImage!!.startsWith(png))
         assertTrue(face.nameImage.startsWith(png))
-        assertEquals(Date(1990u, 1u, 1u), face.birthDate)
+        assertEquals(CalendarDate(1990u, 1u, 1u), face.birthDate)
         val b = s.session.readCardFace(CardFaceSecret.ACCESS_CODE_B, pin("02010120351234"), false, LastTry.REFUSE)
         assertNull(b.myNumberImage)
         assertThrows<CardException.InvalidFormat> {
