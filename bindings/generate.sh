@@ -3,9 +3,9 @@
 # bindings with the workspace's own uniffi-bindgen (bindings/uniffi-bindgen, the pinned
 # uniffi version; nothing installed globally).
 #
-#   bindings/generate.sh [--release] [--test-card] [kotlin] [python] [swift]
+#   bindings/generate.sh [--release | --profile debug|release] [--test-card] [kotlin] [python] [swift]
 #
-#   --release    build the library in release mode (the benchmarks)
+#   --release    build the library in release mode (the benchmarks); --profile release too
 #   --test-card  export the virtual card (feature test-card; the bindings' tests)
 #   languages    default: all three
 #
@@ -21,10 +21,11 @@ cargo_args=(-p mynumbercard-ffi)
 languages=()
 for arg in "$@"; do
     case "$arg" in
-        --release) profile=release; cargo_args+=(--release) ;;
+        --release | --profile=release) profile=release; cargo_args+=(--release) ;;
+        --profile=debug) ;;
         --test-card) cargo_args+=(--features test-card) ;;
         kotlin | python | swift) languages+=("$arg") ;;
-        *) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+        *) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
 done
 [[ ${#languages[@]} -gt 0 ]] || languages=(kotlin python swift)
