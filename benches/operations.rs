@@ -212,8 +212,11 @@ fn virtual_card_rsa(c: &mut Criterion) {
     card.transport_mut()
         .handle(&[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x17]);
     let mut sign = vec![0x80, 0x2A, 0x00, 0x80, 0x33];
-    sign.extend_from_slice(&mynumbercard::jpki::SHA256_DIGEST_INFO_PREFIX);
-    sign.extend_from_slice(&budget::DIGEST);
+    sign.extend(
+        mynumbercard::HashAlgorithm::Sha256
+            .digest_info(&budget::DIGEST)
+            .expect("a SHA-256 digest"),
+    );
     sign.push(0x00);
     let mut group = c.benchmark_group("virtual_card");
     group.sample_size(10);

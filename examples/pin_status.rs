@@ -40,6 +40,7 @@ fn run() -> Result<(), Box<dyn std::error::Error>> {
             PinStatus::Blocked => "blocked (reset it at the municipal office)".to_owned(),
             PinStatus::Verified => "verified".to_owned(),
             PinStatus::NotReported => "tries not reported by the card".to_owned(),
+            other => format!("{other:?}"),
         };
         println!("{name}: {text}");
     }

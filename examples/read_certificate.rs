@@ -62,7 +62,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     };
     if let Some(path) = &args.out {
         if common::is_pem_path(path) {
-            let pem = der::pem::encode_string("CERTIFICATE", der::pem::LineEnding::LF, &der)
+            let pem = pem_rfc7468::encode_string("CERTIFICATE", pem_rfc7468::LineEnding::LF, &der)
                 .map_err(|e| format!("cannot encode the certificate as PEM: {e}"))?;
             common::write_file(path, pem)?;
         } else {
@@ -94,7 +94,7 @@ fn read_file(path: &Path) -> Result<(Vec<u8>, JpkiCertificate), Box<dyn Error>> 
     let bytes = common::read_file(path)?;
     let shown = path.display();
     let der = if bytes.trim_ascii_start().starts_with(b"-----BEGIN") {
-        let (label, der) = der::pem::decode_vec(bytes.trim_ascii())
+        let (label, der) = pem_rfc7468::decode_vec(bytes.trim_ascii())
             .map_err(|e| format!("{shown} is not a valid PEM file: {e}"))?;
         if label != "CERTIFICATE" {
             return Err(format!("{shown} holds a PEM {label}, not a CERTIFICATE").into());

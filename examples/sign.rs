@@ -59,6 +59,7 @@ fn run() -> Result<(), Box<dyn Error>> {
                 .map_err(common::explain)?;
             (signature, CertificateKind::Sign, card)
         }
+        other => return Err(format!("no signing flow for the {other:?} key").into()),
     };
     println!("{}", hex::encode(&signature));
 

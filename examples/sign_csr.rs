@@ -12,10 +12,10 @@ use std::error::Error;
 use std::str::FromStr;
 
 use clap::Parser;
-use der::EncodePem;
+use mynumbercard::der::Encode;
+use mynumbercard::x509_cert::builder::{Builder, RequestBuilder};
+use mynumbercard::x509_cert::name::Name;
 use mynumbercard::{AuthPin, KeyKind, SignPin};
-use x509_cert::builder::{Builder, RequestBuilder};
-use x509_cert::name::Name;
 
 /// Sign a certificate request with the card's signature (or auth) key.
 #[derive(Parser)]
@@ -58,6 +58,7 @@ fn run() -> Result<(), Box<dyn Error>> {
     let pin = match args.key {
         KeyKind::Sign => Pin::Sign(args.pin.read(common::SIGN_PIN, SignPin::new)?),
         KeyKind::Auth => Pin::Auth(args.pin.read(common::AUTH_PIN, AuthPin::new)?),
+        other => return Err(format!("no PIN flow for the {other:?} key").into()),
     };
     let mut card = common::open(&args.card)?;
     let mut jpki = card.jpki();
@@ -68,7 +69,11 @@ fn run() -> Result<(), Box<dyn Error>> {
     .map_err(common::explain)?;
     let signer = jpki.signer(args.key).map_err(common::explain)?;
     let request = RequestBuilder::new(subject, &signer)?.build()?;
-    let pem = request.to_pem(der::pem::LineEnding::LF)?;
+    let pem = pem_rfc7468::encode_string(
+        "CERTIFICATE REQUEST",
+        pem_rfc7468::LineEnding::LF,
+        &request.to_der()?,
+    )?;
     drop(signer);
     // Ends the session; a verified one by unpowering the card.
     card.close().map_err(common::explain)?;

@@ -65,6 +65,7 @@ pub mod ef {
 
 /// The access codes of the card-face application.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CardFaceKey {
     /// Access code A: opens the card face and the my-number image.
     AccessCodeA,

@@ -1,5 +1,8 @@
 //! Reads the DER header of a certificate file (`30 82 LL LL …`) so that the file's length is
-//! known from the first READ BINARY, with no separate header read.
+//! known from the first READ BINARY, with no separate header read. The `der` crate decodes the
+//! header (DER rules: definite, minimal lengths); this module caps what it may claim.
+
+use der::{Decode, ErrorKind, Length, Reader, SliceReader, Tag};
 
 /// Why a DER header was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -11,7 +14,7 @@ pub enum DerHeaderError {
     /// Not a SEQUENCE (`30`).
     #[error("not a DER SEQUENCE")]
     NotASequence,
-    /// Indefinite length, non-minimal length, or a length of more than 3 bytes.
+    /// Indefinite length, non-minimal length, or a length of more than 4 bytes or 256 MiB.
     #[error("invalid DER length")]
     InvalidLength,
     /// The whole element would be longer than allowed.
@@ -34,30 +37,24 @@ pub enum DerHeaderError {
 /// assert!(sequence_len(&[0x30, 0x82, 0xEA, 0x60], 8192).is_err()); // claims 60 KB
 /// ```
 pub fn sequence_len(prefix: &[u8], max: usize) -> Result<usize, DerHeaderError> {
-    let (tag, first, rest) = match prefix {
-        [tag, first, rest @ ..] => (*tag, *first, rest),
-        _ => return Err(DerHeaderError::Truncated),
+    // A header is at most 6 bytes (tag, `84`, 4 length bytes): never hand `der` more.
+    let head = prefix.get(..6).unwrap_or(prefix);
+    let mut reader = SliceReader::new(head).map_err(|_| DerHeaderError::Truncated)?;
+    let truncated_or = |e: der::Error, other: DerHeaderError| match e.kind() {
+        ErrorKind::Incomplete { .. } => DerHeaderError::Truncated,
+        _ => other,
     };
-    if tag != 0x30 {
+    let tag =
+        Tag::decode(&mut reader).map_err(|e| truncated_or(e, DerHeaderError::NotASequence))?;
+    if tag != Tag::Sequence {
         return Err(DerHeaderError::NotASequence);
     }
-    let (header, content) = match first {
-        0x00..=0x7F => (2, usize::from(first)),
-        0x81..=0x83 => {
-            let n = usize::from(first & 0x7F);
-            let bytes = rest.get(..n).ok_or(DerHeaderError::Truncated)?;
-            let content = bytes
-                .iter()
-                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
-            // DER: the long form only when needed, with no leading zero byte.
-            if content < 0x80 || bytes.first() == Some(&0) {
-                return Err(DerHeaderError::InvalidLength);
-            }
-            (2 + n, content)
-        }
-        _ => return Err(DerHeaderError::InvalidLength),
-    };
-    let len = header + content;
+    let content =
+        Length::decode(&mut reader).map_err(|e| truncated_or(e, DerHeaderError::InvalidLength))?;
+    let len = (reader.position() + content)
+        .ok()
+        .and_then(|len| usize::try_from(u32::from(len)).ok())
+        .ok_or(DerHeaderError::InvalidLength)?;
     if len > max {
         return Err(DerHeaderError::TooLong { len, max });
     }
@@ -88,7 +85,27 @@ mod tests {
         assert_eq!(sequence_len(&[0x30, 0x80], 10), Err(InvalidLength));
         assert_eq!(
             sequence_len(&[0x30, 0x84, 1, 0, 0, 0], 10),
+            Err(TooLong {
+                len: 0x0100_0006,
+                max: 10
+            })
+        );
+        assert_eq!(
+            sequence_len(&[0x30, 0x84, 0x10, 0, 0, 0], usize::MAX),
+            Err(InvalidLength) // beyond der's 256 MiB
+        );
+        assert_eq!(
+            sequence_len(&[0x30, 0x85, 1, 0, 0, 0, 0], usize::MAX),
             Err(InvalidLength)
+        );
+        assert_eq!(
+            sequence_len(&[0x30, 0x84, 0, 1, 0, 0], usize::MAX),
+            Err(InvalidLength) // not minimal
+        );
+        assert_eq!(sequence_len(&[0x31, 0x82, 0x01], 10), Err(NotASequence));
+        assert_eq!(
+            sequence_len(&[0x1F, 0x82, 0x01, 0x00], 10),
+            Err(NotASequence)
         );
         assert_eq!(sequence_len(&[0x30, 0x81, 0x05], 10), Err(InvalidLength));
         assert_eq!(

@@ -11,8 +11,17 @@ use crate::commands;
 use crate::error::{Error, Result};
 use crate::transport::{Capabilities, Transport};
 
-/// Bounds on what the exchange accepts from a card.
+/// Bounds on what the exchange accepts from a card. Build them from `default()` and the
+/// `with_*` methods (new bounds may come):
+///
+/// ```
+/// use mynumbercard::exchange::Limits;
+/// let limits = Limits::default().with_max_response_data(4096);
+/// assert_eq!(limits.max_get_response, 16);
+/// assert_eq!(limits, Limits::new(16, 4096));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Most GET RESPONSE commands sent for one command (`61xx` chain).
     pub max_get_response: usize,
@@ -20,18 +29,40 @@ pub struct Limits {
     pub max_response_data: usize,
 }
 
-impl Default for Limits {
-    /// 16 GET RESPONSE rounds, 65,536 bytes.
-    fn default() -> Self {
+impl Limits {
+    /// At most `max_get_response` GET RESPONSE commands and `max_response_data` data bytes
+    /// for one command.
+    pub const fn new(max_get_response: usize, max_response_data: usize) -> Self {
         Self {
-            max_get_response: 16,
-            max_response_data: MAX_NE,
+            max_get_response,
+            max_response_data,
         }
+    }
+
+    /// With another bound on the GET RESPONSE commands sent for one command.
+    pub const fn with_max_get_response(mut self, max: usize) -> Self {
+        self.max_get_response = max;
+        self
+    }
+
+    /// With another bound on the data bytes accepted for one command.
+    pub const fn with_max_response_data(mut self, max: usize) -> Self {
+        self.max_response_data = max;
+        self
     }
 }
 
-/// What crossed the wire, for benches and reports.
+impl Default for Limits {
+    /// 16 GET RESPONSE rounds, 65,536 bytes.
+    fn default() -> Self {
+        Self::new(16, MAX_NE)
+    }
+}
+
+/// What crossed the wire, for benches and reports. More counts may come; compare with
+/// [`Stats::new`] or read the fields.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Stats {
     /// Command APDUs sent (GET RESPONSE and resends included).
     pub commands: u64,
@@ -41,8 +72,20 @@ pub struct Stats {
     pub bytes_received: u64,
 }
 
+impl Stats {
+    /// `commands` command APDUs of `bytes_sent` bytes in all, answered with `bytes_received`.
+    pub const fn new(commands: u64, bytes_sent: u64, bytes_received: u64) -> Self {
+        Self {
+            commands,
+            bytes_sent,
+            bytes_received,
+        }
+    }
+}
+
 /// One line of an APDU trace: hex, with the data of a command carrying a PIN masked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Trace<'a> {
     /// A command sent (hex, sensitive data as `*`).
     Command(&'a str),

@@ -113,6 +113,7 @@ pub(crate) fn digits(
 
 /// What the card says of a PIN, asked by an empty VERIFY that spends no try.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PinStatus {
     /// `63Cx`: x tries left (x ≥ 1).
     Remaining(u8),

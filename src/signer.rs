@@ -25,7 +25,7 @@ use crate::transport::Transport;
 /// ```
 /// # #[cfg(feature = "virtual-card")] {
 /// use mynumbercard::{AuthPin, Card, KeyKind, VirtualCard};
-/// use rsa::signature::{Keypair, Signer, Verifier};
+/// use mynumbercard::signature::{Keypair, Signer, Verifier};
 ///
 /// let mut card = Card::new(VirtualCard::default());
 /// let mut jpki = card.jpki();

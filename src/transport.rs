@@ -7,7 +7,25 @@
 use std::fmt;
 
 /// What a transport can carry.
+///
+/// New fields may come (with a default that keeps today's behaviour), so a transport outside
+/// this crate builds its capabilities from [`Capabilities::new`] or `default()` and the `with_*`
+/// methods:
+///
+/// ```
+/// use mynumbercard::transport::{Capabilities, Interface};
+///
+/// // An Android IsoDep tag session: contactless, extended length, nobody else on the tag.
+/// let nfc = Capabilities::new(Interface::Contactless)
+///     .with_max_command_len(65_544)
+///     .with_max_response_len(65_538)
+///     .with_extended_length(true)
+///     .with_exclusive(true);
+/// assert!(nfc.exclusive && nfc.extended_length);
+/// assert_eq!(Capabilities::default(), Capabilities::new(Interface::Contact));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Capabilities {
     /// The longest command APDU the transport accepts, in bytes.
     pub max_command_len: usize,
@@ -25,22 +43,61 @@ pub struct Capabilities {
     pub exclusive: bool,
 }
 
-impl Default for Capabilities {
-    /// A short-APDU contact reader shared with other programs: 261-byte commands, 258-byte
-    /// responses.
-    fn default() -> Self {
+impl Capabilities {
+    /// A short-APDU transport over `interface`, shared with other programs: 261-byte commands,
+    /// 258-byte responses, no extended length, not exclusive.
+    pub const fn new(interface: Interface) -> Self {
         Self {
             max_command_len: 261,
             max_response_len: 258,
             extended_length: false,
-            interface: Interface::Contact,
+            interface,
             exclusive: false,
         }
+    }
+
+    /// With the longest command APDU the transport accepts, in bytes.
+    pub const fn with_max_command_len(mut self, len: usize) -> Self {
+        self.max_command_len = len;
+        self
+    }
+
+    /// With the longest response APDU (data + SW1 SW2) the transport returns, in bytes.
+    pub const fn with_max_response_len(mut self, len: usize) -> Self {
+        self.max_response_len = len;
+        self
+    }
+
+    /// With or without extended-length APDUs.
+    pub const fn with_extended_length(mut self, extended_length: bool) -> Self {
+        self.extended_length = extended_length;
+        self
+    }
+
+    /// Over another interface.
+    pub const fn with_interface(mut self, interface: Interface) -> Self {
+        self.interface = interface;
+        self
+    }
+
+    /// Declares (`true`) or withdraws exclusive access: see [`Capabilities::exclusive`].
+    pub const fn with_exclusive(mut self, exclusive: bool) -> Self {
+        self.exclusive = exclusive;
+        self
+    }
+}
+
+impl Default for Capabilities {
+    /// A short-APDU contact reader shared with other programs: 261-byte commands, 258-byte
+    /// responses.
+    fn default() -> Self {
+        Self::new(Interface::Contact)
     }
 }
 
 /// How the card is reached.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Interface {
     /// Through the card's contacts.
     Contact,

@@ -96,10 +96,7 @@ fn bounds_the_61xx_chain() {
     let max = 3;
     let replies = vec!["016101"; max + 2];
     let mut ex = script(&replies);
-    ex.set_limits(Limits {
-        max_get_response: max,
-        ..Limits::default()
-    });
+    ex.set_limits(Limits::default().with_max_get_response(max));
     let err = ex.transmit(&read_256()).unwrap_err();
     assert!(matches!(err, Error::MalformedResponse(_)), "{err:?}");
     assert_eq!(sent(&ex).len(), max + 1);
@@ -111,10 +108,7 @@ fn bounds_the_total_response_data() {
     let first = "11".repeat(200) + "6164";
     let second = "22".repeat(100) + "9000";
     let mut ex = script(&[&first, &second]);
-    ex.set_limits(Limits {
-        max_response_data: 255,
-        ..Limits::default()
-    });
+    ex.set_limits(Limits::default().with_max_response_data(255));
     let err = ex.transmit(&read_256()).unwrap_err();
     assert!(matches!(err, Error::MalformedResponse(_)), "{err:?}");
     assert_eq!(sent(&ex), ["00B0000000", "00C0000064"]);
@@ -235,10 +229,7 @@ fn reports_card_removed() {
 
 #[test]
 fn refuses_what_the_transport_cannot_carry_before_sending() {
-    let small = Capabilities {
-        max_command_len: 10,
-        ..Capabilities::default()
-    };
+    let small = Capabilities::default().with_max_command_len(10);
     let mut ex = script_with(small, &["9000"]);
     let err = ex
         .transmit(&commands::select_application(&JPKI_AID))
@@ -253,11 +244,9 @@ fn refuses_what_the_transport_cannot_carry_before_sending() {
     assert!(sent(&ex).is_empty());
 
     // Extended on a short-only transport, though it would fit in the byte budget.
-    let roomy_short = Capabilities {
-        max_command_len: 70_000,
-        extended_length: false,
-        ..Capabilities::default()
-    };
+    let roomy_short = Capabilities::default()
+        .with_max_command_len(70_000)
+        .with_extended_length(false);
     let read_ext = Command::new(0, 0xB0, 0, 0).with_le(1000);
     let mut ex = script_with(roomy_short, &["9000"]);
     let err = ex.transmit(&read_ext).unwrap_err();
@@ -271,10 +260,7 @@ fn refuses_what_the_transport_cannot_carry_before_sending() {
     assert!(sent(&ex).is_empty());
     assert_eq!(ex.stats(), Stats::default());
 
-    let extended = Capabilities {
-        extended_length: true,
-        ..roomy_short
-    };
+    let extended = roomy_short.with_extended_length(true);
     let mut ex = script_with(extended, &["9000"]);
     ex.transmit(&read_ext).unwrap();
     assert_eq!(sent(&ex), ["00B000000003E8"]);
@@ -393,12 +379,5 @@ fn counts_what_crossed_the_wire() {
     let mut ex = script(&["AABB6102", "CCDD9000", "9000"]);
     ex.transmit(&read_256()).unwrap();
     ex.transmit(&commands::select_file(0x000A)).unwrap();
-    assert_eq!(
-        ex.stats(),
-        Stats {
-            commands: 3,
-            bytes_sent: 5 + 5 + 7,
-            bytes_received: 4 + 4 + 2,
-        }
-    );
+    assert_eq!(ex.stats(), Stats::new(3, 5 + 5 + 7, 4 + 4 + 2));
 }

@@ -105,6 +105,7 @@ impl Step {
         let jpki = |kind| match kind {
             PinKind::Auth => Secret::Auth,
             PinKind::Sign => Secret::Sign,
+            _ => unreachable!("the model draws only these PIN kinds"),
         };
         match self {
             Step::Verify(k, r, l) | Step::Change(k, r, l) | Step::StatusThenVerify(k, r, l) => {
@@ -125,12 +126,16 @@ impl Step {
             Step::Verify(PinKind::Sign, right, l) => jpki.verify_pin_with(&sign(right), l),
             Step::Change(PinKind::Auth, right, l) => jpki.change_pin(&auth(right), &auth_pin(), l),
             Step::Change(PinKind::Sign, right, l) => jpki.change_pin(&sign(right), &sign_pin(), l),
+            Step::Verify(..) | Step::Change(..) => {
+                unreachable!("the model draws only these PIN kinds")
+            }
             Step::StatusThenVerify(kind, right, l) => card.transaction(|card| {
                 let mut jpki = card.jpki();
                 jpki.pin_status(kind)?;
                 match kind {
                     PinKind::Auth => jpki.verify_pin_with(&auth(right), l),
                     PinKind::Sign => jpki.verify_pin_with(&sign(right), l),
+                    _ => unreachable!("the model draws only these PIN kinds"),
                 }
             }),
             Step::Read(kind) => jpki.read_certificate_der(kind).map(drop),

@@ -124,6 +124,7 @@ fn opensc_reads_the_same_certificates_as_the_library() {
             }
             CertificateKind::AuthCa => opensc_certificate(&reader, "03", None),
             CertificateKind::SignCa => opensc_certificate(&reader, "04", None),
+            other => panic!("OpenSC's JPKI driver lists no {other:?} certificate"),
         };
         assert_eq!(
             theirs, der,

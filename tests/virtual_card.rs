@@ -51,9 +51,9 @@ fn sign_apdu(digest_info: &[u8]) -> Vec<u8> {
 }
 
 fn digest_info(message: &[u8]) -> Vec<u8> {
-    let mut info = mynumbercard::jpki::SHA256_DIGEST_INFO_PREFIX.to_vec();
-    info.extend_from_slice(&Sha256::digest(message));
-    info
+    mynumbercard::HashAlgorithm::Sha256
+        .digest_info(&Sha256::digest(message))
+        .expect("a SHA-256 digest")
 }
 
 /// Reads a whole file in 256-byte chunks until 6B00 or a short chunk.

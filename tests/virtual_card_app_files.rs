@@ -99,7 +99,8 @@ fn card_face_files_carry_signed_images_and_dates() {
     digests.extend(Sha256::digest([objects[4].raw, objects[5].raw].concat()));
     digests.extend(Sha256::digest(objects[6].raw));
     let mut digest_info = vec![0x30, 0x71];
-    digest_info.extend_from_slice(&mynumbercard::jpki::SHA256_DIGEST_INFO_PREFIX[2..17]);
+    // The AlgorithmIdentifier of SHA-256's DigestInfo prefix (`30 0D 06 09 <oid> 05 00`).
+    digest_info.extend_from_slice(&mynumbercard::HashAlgorithm::Sha256.digest_info_prefix()[2..17]);
     digest_info.extend_from_slice(&[0x04, 0x60]);
     digest_info.extend_from_slice(&digests);
     issuer_key()
@@ -128,14 +129,12 @@ fn card_face_files_carry_signed_images_and_dates() {
 
 #[test]
 fn a_custom_holder_gets_its_own_files_and_codes() {
-    let holder = Holder {
-        name: "試験\u{3000}花子".into(),
-        birth_date: CalendarDate::new(1980, 2, 17).unwrap(),
-        sex: mynumbercard::certificate::Sex::Female,
-        my_number: "537686677188".into(),
-        security_code: "2285".into(),
-        ..Holder::default()
-    };
+    let holder = Holder::default()
+        .with_name("試験\u{3000}花子")
+        .with_birth_date(CalendarDate::new(1980, 2, 17).unwrap())
+        .with_sex(mynumbercard::certificate::Sex::Female)
+        .with_my_number("537686677188")
+        .with_security_code("2285");
     assert_eq!(
         holder.access_code_b().as_deref().map(String::as_str),
         Some("55021720352285")

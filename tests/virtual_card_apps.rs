@@ -254,10 +254,7 @@ fn the_cards_era_conversion_agrees_with_the_librarys() {
         CalendarDate::new(2118, 1, 1).unwrap(),
     ]);
     for date in days {
-        let holder = Holder {
-            birth_date: date,
-            ..Holder::default()
-        };
+        let holder = Holder::default().with_birth_date(date);
         let card = holder
             .access_code_b()
             .map(|code| AccessCodeB::new(&code).unwrap());
@@ -270,10 +267,7 @@ fn the_cards_era_conversion_agrees_with_the_librarys() {
         );
     }
     for sex in [Sex::Male, Sex::Female, Sex::Unknown, Sex::NotApplicable] {
-        let holder = Holder {
-            sex: sex.clone(),
-            ..Holder::default()
-        };
+        let holder = Holder::default().with_sex(sex.clone());
         assert_eq!(Sex::from_code(holder.certificate_sex_code()), sex);
     }
 }

@@ -158,15 +158,13 @@ fn default_sign_certificate_names_the_default_holder() {
 
 #[test]
 fn a_custom_holder_gets_a_fresh_sign_certificate() {
-    let holder = Holder {
-        name: "試験\u{3000}花子".into(),
-        name_substitute: None,
-        sex: Sex::Female,
-        birth_date: CalendarDate::new(1975, 6, 30).unwrap(),
-        address: "大阪府仮想市試験町４丁目５番６号".into(),
-        address_substitute: Some("0000001000000000".into()),
-        ..Holder::default()
-    };
+    let holder = Holder::default()
+        .with_name("試験\u{3000}花子")
+        .with_name_substitute(None)
+        .with_sex(Sex::Female)
+        .with_birth_date(CalendarDate::new(1975, 6, 30).unwrap())
+        .with_address("大阪府仮想市試験町４丁目５番６号")
+        .with_address_substitute(Some("0000001000000000".into()));
     let card = VirtualCard::builder().holder(holder.clone()).build();
     assert_eq!(card.holder(), &holder);
     let der = card.certificate_der(CertificateKind::Sign);

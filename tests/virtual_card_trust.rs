@@ -69,15 +69,13 @@ fn the_virtual_certificates_read_as_jpki_certificates() {
 
 #[test]
 fn a_custom_holder_reads_back_from_the_card() {
-    let holder = Holder {
-        name: "試験　花子".into(),
-        name_substitute: Some("01000".into()),
-        sex: Sex::Female,
-        birth_date: CalendarDate::new(2019, 5, 1).unwrap(),
-        address: "大阪府試験市１".into(),
-        address_substitute: None,
-        ..Holder::default()
-    };
+    let holder = Holder::default()
+        .with_name("試験　花子")
+        .with_name_substitute(Some("01000".into()))
+        .with_sex(Sex::Female)
+        .with_birth_date(CalendarDate::new(2019, 5, 1).unwrap())
+        .with_address("大阪府試験市１")
+        .with_address_substitute(None);
     let mut card = Card::new(VirtualCard::builder().holder(holder).build());
     let mut jpki = card.jpki();
     jpki.verify_pin(&mynumbercard::SignPin::new(VirtualCard::DEFAULT_SIGN_PIN).unwrap())

@@ -120,6 +120,9 @@ impl Op {
                 .sign_sha256_with_pin(&sign_pin(), &DIGEST, LastTry::Refuse)
                 .map(drop),
             Op::Eligibility(mode) => eligibility(card, mode),
+            Op::VerifyPin(_) | Op::VerifyAndSign(_) => {
+                unreachable!("the budget lists auth and sign")
+            }
         }
     }
 
@@ -276,6 +279,7 @@ fn cert_name(kind: CertificateKind) -> &'static str {
         CertificateKind::Sign => "sign",
         CertificateKind::AuthCa => "auth_ca",
         CertificateKind::SignCa => "sign_ca",
+        _ => "other",
     }
 }
 
@@ -283,6 +287,7 @@ fn pin_name(kind: PinKind) -> &'static str {
     match kind {
         PinKind::Auth => "auth",
         PinKind::Sign => "sign",
+        _ => "other",
     }
 }
 
@@ -300,10 +305,7 @@ impl Transport for Shared {
     }
 
     fn capabilities(&self) -> mynumbercard::transport::Capabilities {
-        mynumbercard::transport::Capabilities {
-            exclusive: false,
-            ..self.0.capabilities()
-        }
+        self.0.capabilities().with_exclusive(false)
     }
 }
 

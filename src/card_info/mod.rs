@@ -79,6 +79,7 @@ const MAX_INTEGRITY_LEN: usize = 2 * 1024;
 /// number (0001) but not the attributes, access code B the attributes (0002) but not the my
 /// number, the PIN both (only myna-card reports this split).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CardInfoKey {
     /// The 4-digit card-info PIN (券面事項入力補助用暗証番号), 3 tries.
     Pin,

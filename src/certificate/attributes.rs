@@ -160,6 +160,7 @@ impl<T> fmt::Debug for Attribute<T> {
 
 /// Sex as the certificate records it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum Sex {
     /// `1` (男).
     Male,

@@ -32,7 +32,7 @@ pub use attributes::{
     PERSONAL_DATA_ARC,
 };
 pub use key::PublicKey;
-pub use kind::CertificateKind;
+pub use kind::{CertificateKind, ParseKindError};
 
 use crate::error::{Error, Result};
 
@@ -55,6 +55,7 @@ pub const OU_SIGN: &str = "JPKI for digital signature";
 
 /// The organisation that issued a certificate, from the issuer's `O`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum IssuerOrganization {
     /// `O=JPKI`: J-LIS production.
     Jpki,

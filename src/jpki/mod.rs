@@ -8,7 +8,9 @@ mod pin;
 mod sign;
 
 use crate::card::{Application, Card, OnReset};
+use crate::certificate::ParseKindError;
 use crate::commands;
+use crate::digest_info::HashAlgorithm;
 use crate::error::{Error, Result};
 use crate::transport::Transport;
 
@@ -72,12 +74,6 @@ pub mod token {
     pub const LEN: usize = 32;
 }
 
-/// DigestInfo prefix for SHA-256 (RFC 8017 §9.2, note 1).
-pub const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
-    0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
-    0x00, 0x04, 0x20,
-];
-
 /// What kind of JPKI token answered.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -96,8 +92,9 @@ pub enum CardKind {
     NotJpki,
 }
 
-/// The two JPKI keys.
+/// The two JPKI keys. `FromStr` reads `auth` and `sign`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum KeyKind {
     /// User-authentication key (利用者証明用), unlocked by the 4-digit PIN.
     Auth,
@@ -119,6 +116,18 @@ impl KeyKind {
         match self {
             KeyKind::Auth => PinKind::Auth,
             KeyKind::Sign => PinKind::Sign,
+        }
+    }
+}
+
+impl std::str::FromStr for KeyKind {
+    type Err = ParseKindError;
+    /// `auth` or `sign`.
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "auth" => Ok(Self::Auth),
+            "sign" => Ok(Self::Sign),
+            _ => Err(ParseKindError::new("key", "auth or sign")),
         }
     }
 }
@@ -197,10 +206,7 @@ impl<'a, T: Transport> Jpki<'a, T> {
     /// ([`Error::SecurityStatusNotSatisfied`] otherwise). Sends SELECT of the key file
     /// (unless selected) and COMPUTE DIGITAL SIGNATURE, once each.
     pub fn sign_sha256(&mut self, key: KeyKind, digest: &[u8; 32]) -> Result<Vec<u8>> {
-        let mut digest_info = Vec::with_capacity(SHA256_DIGEST_INFO_PREFIX.len() + 32);
-        digest_info.extend_from_slice(&SHA256_DIGEST_INFO_PREFIX);
-        digest_info.extend_from_slice(digest);
-        self.sign_digest_info(key, &digest_info)
+        self.sign_digest(key, HashAlgorithm::Sha256, digest)
     }
 
     /// Signs a DER DigestInfo with `key` (the card adds PKCS#1 v1.5 type-1 padding).

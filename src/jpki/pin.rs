@@ -3,13 +3,15 @@
 use super::APPLICATION;
 use super::{ef, Jpki, KeyKind};
 use crate::card::OnReset;
+use crate::certificate::ParseKindError;
 use crate::error::Result;
 use crate::guard::Guarded;
 use crate::pin::{AuthPin, LastTry, Pin, PinStatus, Secret, SignPin};
 use crate::transport::Transport;
 
-/// The two JPKI PINs.
+/// The two JPKI PINs. `FromStr` reads `auth` and `sign`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum PinKind {
     /// User-authentication PIN: 4 digits, 3 tries.
     Auth,
@@ -48,6 +50,18 @@ impl PinKind {
         match self {
             PinKind::Auth => 3,
             PinKind::Sign => 5,
+        }
+    }
+}
+
+impl std::str::FromStr for PinKind {
+    type Err = ParseKindError;
+    /// `auth` or `sign`.
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        match s {
+            "auth" => Ok(Self::Auth),
+            "sign" => Ok(Self::Sign),
+            _ => Err(ParseKindError::new("PIN", "auth or sign")),
         }
     }
 }

@@ -32,6 +32,7 @@ pub use verdict::{Trusted, Untrusted};
 
 /// Where an anchor comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum AnchorOrigin {
     /// A bundled J-LIS production root.
     Jlis,

@@ -56,6 +56,7 @@ fn yyyymmdd(date: CalendarDate) -> String {
 ///
 /// `Debug` never prints the my number or the security code: they are access codes A and B.
 #[derive(Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub struct Holder {
     /// Name (氏名), UTF-8.
     pub name: String,
@@ -218,6 +219,72 @@ fn my_number_check_digit(first_eleven: &str) -> Option<u8> {
         0 | 1 => 0,
         r => (11 - r) as u8,
     })
+}
+
+/// Builds a holder from [`Holder::default`], field by field (new fields may come):
+///
+/// ```
+/// use mynumbercard::calendar::CalendarDate;
+/// use mynumbercard::virtual_card::Holder;
+/// let holder = Holder::default()
+///     .with_name("試験\u{3000}花子")
+///     .with_birth_date(CalendarDate::new(1975, 6, 30).unwrap());
+/// assert_eq!(holder.card_expiry_year, 2035);
+/// ```
+impl Holder {
+    /// With another name (氏名).
+    pub fn with_name(mut self, name: impl Into<String>) -> Self {
+        self.name = name.into();
+        self
+    }
+
+    /// With the name's substitute-character flags (`None`: all `0`).
+    pub fn with_name_substitute(mut self, flags: Option<String>) -> Self {
+        self.name_substitute = flags;
+        self
+    }
+
+    /// With another sex (性別).
+    pub fn with_sex(mut self, sex: Sex) -> Self {
+        self.sex = sex;
+        self
+    }
+
+    /// With another birth date (生年月日).
+    pub fn with_birth_date(mut self, birth_date: CalendarDate) -> Self {
+        self.birth_date = birth_date;
+        self
+    }
+
+    /// With another address (住所).
+    pub fn with_address(mut self, address: impl Into<String>) -> Self {
+        self.address = address.into();
+        self
+    }
+
+    /// With the address's substitute-character flags (`None`: all `0`).
+    pub fn with_address_substitute(mut self, flags: Option<String>) -> Self {
+        self.address_substitute = flags;
+        self
+    }
+
+    /// With another my number (access code A): 12 digits, the last a check digit.
+    pub fn with_my_number(mut self, my_number: impl Into<String>) -> Self {
+        self.my_number = my_number.into();
+        self
+    }
+
+    /// With another card expiry year (the middle of access code B).
+    pub fn with_card_expiry_year(mut self, year: u16) -> Self {
+        self.card_expiry_year = year;
+        self
+    }
+
+    /// With another 4-digit security code (the end of access code B).
+    pub fn with_security_code(mut self, code: impl Into<String>) -> Self {
+        self.security_code = code.into();
+        self
+    }
 }
 
 fn flags(text: &str, given: Option<&str>) -> String {

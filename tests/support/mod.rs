@@ -65,18 +65,29 @@ pub fn p384_key() -> Key {
 
 impl Key {
     pub fn spki(&self) -> SubjectPublicKeyInfoOwned {
-        let der = match self {
-            Key::Rsa(k) => k.to_public_key().to_public_key_der().unwrap().into_vec(),
-            Key::P256(k) => {
-                use p256::pkcs8::EncodePublicKey;
-                k.verifying_key().to_public_key_der().unwrap().into_vec()
-            }
-            Key::P384(k) => {
-                use p384::pkcs8::EncodePublicKey;
-                k.verifying_key().to_public_key_der().unwrap().into_vec()
-            }
+        // EC keys as RFC 5480 writes them: id-ecPublicKey, the curve's OID, the uncompressed
+        // point (by hand: the library builds p256 and p384 without their `pkcs8` feature).
+        let ec = |curve: &str, point: &[u8]| SubjectPublicKeyInfoOwned {
+            algorithm: AlgorithmIdentifierOwned {
+                oid: ObjectIdentifier::new_unwrap("1.2.840.10045.2.1"),
+                parameters: Some(Any::from(ObjectIdentifier::new_unwrap(curve))),
+            },
+            subject_public_key: BitString::from_bytes(point).unwrap(),
         };
-        der::Decode::from_der(&der).unwrap()
+        match self {
+            Key::Rsa(k) => {
+                der::Decode::from_der(&k.to_public_key().to_public_key_der().unwrap().into_vec())
+                    .unwrap()
+            }
+            Key::P256(k) => ec(
+                "1.2.840.10045.3.1.7",
+                k.verifying_key().to_encoded_point(false).as_bytes(),
+            ),
+            Key::P384(k) => ec(
+                "1.3.132.0.34",
+                k.verifying_key().to_encoded_point(false).as_bytes(),
+            ),
+        }
     }
 
     fn algorithm(&self) -> AlgorithmIdentifierOwned {
