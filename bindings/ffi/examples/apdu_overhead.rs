@@ -100,7 +100,8 @@ fn core_statuses(card: &mut Card<mynumbercard::VirtualCard>) {
 
 fn main() {
     type Call = fn(&MyNumberCard);
-    let ops: [(&str, u32, Call, fn(&mut Card<mynumbercard::VirtualCard>)); 2] = [
+    type CoreCall = fn(&mut Card<mynumbercard::VirtualCard>);
+    let ops: [(&str, u32, Call, CoreCall); 2] = [
         (
             "secret_status(AuthPin)",
             200_000,

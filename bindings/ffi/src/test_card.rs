@@ -196,7 +196,7 @@ impl CardTransport for VirtualCard {
     }
 
     fn capabilities(&self) -> TransportCapabilities {
-        TransportCapabilities::from_core(self.shared.lock().capabilities(), true)
+        TransportCapabilities::from_core(self.shared.lock().capabilities())
     }
 
     /// Power-cycles the card when asked to unpower it, as a reader does.

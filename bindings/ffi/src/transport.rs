@@ -32,8 +32,8 @@ pub struct TransportCapabilities {
     /// Contact or contactless.
     pub interface: CardInterface,
     /// Whether no other application can reach the card while this transport holds it (NFC
-    /// reader mode, a PC/SC connection in exclusive mode). The library groups each operation
-    /// into one transaction of the core; a shared PC/SC connection should say `false`.
+    /// reader mode, a PC/SC connection held in exclusive mode or in one transaction for the
+    /// session). A shared PC/SC connection says `false`.
     pub exclusive: bool,
 }
 
@@ -55,24 +55,21 @@ const MAX_DECLARED_LEN: u32 = 65_544;
 
 impl TransportCapabilities {
     /// The core's capabilities, lengths clamped to what an APDU can be.
-    // Field by field: the core's `Capabilities` is becoming `#[non_exhaustive]`.
-    #[allow(clippy::field_reassign_with_default)]
     pub(crate) fn to_core(self) -> Capabilities {
-        let mut capabilities = Capabilities::default();
-        capabilities.max_command_len = self.max_command_len.min(MAX_DECLARED_LEN) as usize;
-        capabilities.max_response_len = self.max_response_len.min(MAX_DECLARED_LEN) as usize;
-        capabilities.extended_length = self.extended_length;
-        capabilities.interface = match self.interface {
+        Capabilities::new(match self.interface {
             CardInterface::Contact => Interface::Contact,
             CardInterface::Contactless => Interface::Contactless,
             CardInterface::Unknown => Interface::Unknown,
-        };
-        capabilities
+        })
+        .with_max_command_len(self.max_command_len.min(MAX_DECLARED_LEN) as usize)
+        .with_max_response_len(self.max_response_len.min(MAX_DECLARED_LEN) as usize)
+        .with_extended_length(self.extended_length)
+        .with_exclusive(self.exclusive)
     }
 
     /// The record for the core's capabilities (the Rust-side virtual card).
     #[cfg(feature = "test-card")]
-    pub(crate) fn from_core(capabilities: Capabilities, exclusive: bool) -> Self {
+    pub(crate) fn from_core(capabilities: Capabilities) -> Self {
         Self {
             max_command_len: u32::try_from(capabilities.max_command_len).unwrap_or(u32::MAX),
             max_response_len: u32::try_from(capabilities.max_response_len).unwrap_or(u32::MAX),
@@ -82,7 +79,7 @@ impl TransportCapabilities {
                 Interface::Contactless => CardInterface::Contactless,
                 _ => CardInterface::Unknown,
             },
-            exclusive,
+            exclusive: capabilities.exclusive,
         }
     }
 }
