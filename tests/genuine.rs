@@ -16,6 +16,7 @@ use mynumbercard::card_verifiable::{
 };
 use mynumbercard::genuine::{GenuineCheck, Opener};
 use mynumbercard::transport::{self, Transport};
+use mynumbercard::virtual_card::{Profile, Reader};
 use mynumbercard::{Card, Error, LastTry, Secret, VirtualCard};
 
 const CHALLENGE: &[u8] = b"a fresh challenge from the verifier";
@@ -93,9 +94,29 @@ fn a_genuine_card_is_proven_with_its_test_keys_accepted() {
         .to_string()
         .ends_with("the card is proven genuine (a test card: test keys were accepted)"));
 
-    // SELECT AP, the certificate, the birth-date key behind the guard, the age record, the
-    // challenge: 6 + ceil(C / 256) + ceil(R / 256) on a card that takes short file identifiers
-    // in VERIFY and a transport of short APDUs, the fewest it allows.
+    // The virtual card takes extended lengths and short file identifiers behind a reader
+    // carrying extended APDUs: SELECT AP, the certificate in one READ BINARY by its short file
+    // identifier (Le = the cap, 2,048 bytes), the birth-date key's status and VERIFY by short
+    // file identifier (`80 | 11`), the age record in one READ BINARY, the challenge: 6, the
+    // fewest those forms allow.
+    let whole = |fid: u16| format!("00B0{:02X}00000800", 0x80 | fid);
+    assert_eq!(
+        log(&card),
+        [
+            SELECT_CARD_FACE.to_owned(),
+            whole(0x0004),
+            flow_support::status_sfi(0x0011),
+            flow_support::verify_sfi(0x0011, b"020101"),
+            whole(0x0001),
+            challenge_apdu(),
+        ]
+    );
+
+    // Behind a reader of short APDUs: each file after its SELECT, 256 bytes at a time:
+    // 6 + ceil(C / 256) + ceil(R / 256).
+    let mut vc = VirtualCard::builder().reader(Reader::ShortOnly).build();
+    let mut card = Card::new(&mut vc);
+    assert!(card.check_genuine(&check).unwrap().is_genuine());
     let certificate_len = card_face_file_len(0x0004, None);
     let age_len = card_face_file_len(0x0001, Some((0x0011, b"020101")));
     let mut expected = vec![SELECT_CARD_FACE.to_owned(), select_ef(0x0004)];
@@ -292,13 +313,10 @@ fn the_birth_date_key_opens_the_age_record_only() {
     assert_eq!(face.read_record().unwrap().card_key(), age.card_key());
 }
 
-/// The virtual card behind a transport that carries extended APDUs.
+/// A shared virtual card behind a transport that carries extended APDUs (as the virtual
+/// card's default reader does).
 fn extended(card: Arc<Mutex<VirtualCard>>) -> impl Transport {
-    let caps = VirtualCard::new()
-        .capabilities()
-        .with_max_command_len(65_544)
-        .with_max_response_len(65_538)
-        .with_extended_length(true);
+    let caps = VirtualCard::new().capabilities();
     transport::from_fn(move |apdu: &[u8]| Ok(card.lock().expect("card").handle(apdu)))
         .with_capabilities(caps)
 }
@@ -310,7 +328,7 @@ fn the_master_file_chain_needs_an_extended_le() {
     let check = GenuineCheck::new(Opener::BirthDate(&key), &trust).with_master_file_chain();
 
     // Short APDUs only: one GET DATA, refused with 6700, and the chain is "not checked".
-    let mut vc = VirtualCard::new();
+    let mut vc = VirtualCard::builder().reader(Reader::ShortOnly).build();
     let mut card = Card::new(&mut vc);
     let verdict = card.check_genuine(&check).unwrap();
     assert!(
@@ -322,6 +340,21 @@ fn the_master_file_chain_needs_an_extended_le() {
         Some(Err(NotProven::NotChecked(_)))
     ));
     assert_eq!(log(&card)[..2], ["00CA00F800", SELECT_CARD_FACE]);
+
+    // A card refusing extended lengths behind a reader carrying them: refused both times.
+    let mut vc = VirtualCard::builder()
+        .profile(Profile::RefusesExtendedLength)
+        .build();
+    let mut card = Card::new(&mut vc);
+    let verdict = card.check_genuine(&check).unwrap();
+    assert!(matches!(
+        verdict.master_file,
+        Some(Err(NotProven::NotChecked(_)))
+    ));
+    assert_eq!(
+        log(&card)[..3],
+        ["00CA00F800", "00CA00F8001000", SELECT_CARD_FACE]
+    );
 
     // Extended APDUs: each object asked with a short Le, then an extended one.
     let shared = Arc::new(Mutex::new(VirtualCard::new()));
@@ -583,7 +616,8 @@ fn visual_mode_carries_the_verdict() {
         Confirmed::Visual { card_face: Some(_) }
     ));
     assert!(flow_support::is_jp2(evidence.face_photo().unwrap()));
-    assert_eq!(card.stats().commands, 34);
+    // SELECT AP and the auth certificate in one read, then the check: 2 + 6.
+    assert_eq!(card.stats().commands, 8);
 
     // The photo the staff would compare was changed after signing: the evidence says so.
     let mut card = Card::new(

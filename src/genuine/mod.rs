@@ -163,9 +163,10 @@ impl<T: Transport> Card<T> {
     ///   extended length, each file in one READ BINARY);
     /// - COMPUTE DIGITAL SIGNATURE `80 2A 00 00` over the challenge's SHA-256 DigestInfo.
     ///
-    /// On a short-APDU transport: 6 + ceil(C / 256) + ceil(R / 256) APDUs for a certificate of C
-    /// bytes and a record of R bytes (12 on the virtual card with the birth-date key, 28 with
-    /// access code B); 8 + … on a card refusing short file identifiers.
+    /// 6 APDUs where card and transport take extended lengths and short file identifiers (the
+    /// virtual card); on a short-APDU transport 6 + ceil(C / 256) + ceil(R / 256) for a
+    /// certificate of C bytes and a record of R bytes (12 on the virtual card with the
+    /// birth-date key, 21 with access code B); 8 + … on a card refusing short file identifiers.
     ///
     /// Errors are the card's (a wrong or blocked opener, a removed card); what could not be
     /// proven is in the [`Genuineness`], never an error. A reset by another application fails

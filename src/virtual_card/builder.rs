@@ -10,7 +10,8 @@ use zeroize::Zeroizing;
 use super::codes::{Code, DataFile};
 use super::files::{self, Pair};
 use super::{
-    card_face, card_info, cv, fixtures, issue, Holder, PinState, VirtualCard, DEFAULT_ATR,
+    card_face, card_info, cv, fixtures, issue, Holder, PinState, Profile, Reader, VirtualCard,
+    DEFAULT_ATR,
 };
 
 /// Builds a [`VirtualCard`] with chosen PINs, tries left, holder, token label and ATR.
@@ -29,6 +30,8 @@ pub struct VirtualCardBuilder {
     holder: Holder,
     token_label: Vec<u8>,
     atr: Vec<u8>,
+    profile: Profile,
+    reader: Reader,
 }
 
 impl Default for VirtualCardBuilder {
@@ -48,6 +51,8 @@ impl Default for VirtualCardBuilder {
             holder: Holder::default(),
             token_label: files::MY_NUMBER_CARD_TOKEN.to_vec(),
             atr: DEFAULT_ATR.to_vec(),
+            profile: Profile::default(),
+            reader: Reader::default(),
         }
     }
 }
@@ -149,6 +154,20 @@ impl VirtualCardBuilder {
         self
     }
 
+    /// Which optional forms of command the card takes (default
+    /// [`Profile::ExtendedAndShortFileIds`]; the [`Profile`] docs give each one's sources).
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// What the reader in front of the card carries (default [`Reader::Extended`]),
+    /// independently of what the card takes.
+    pub fn reader(mut self, reader: Reader) -> Self {
+        self.reader = reader;
+        self
+    }
+
     /// Builds the card.
     ///
     /// # Panics
@@ -207,6 +226,8 @@ impl VirtualCardBuilder {
             data_files,
             holder: self.holder,
             card_key: self.card_key,
+            profile: self.profile,
+            reader: self.reader,
         }
     }
 }
@@ -245,6 +266,8 @@ impl fmt::Debug for VirtualCardBuilder {
             .field("holder", &self.holder)
             .field("token_label", &String::from_utf8_lossy(&self.token_label))
             .field("atr", &hex::encode_upper(&self.atr))
+            .field("profile", &self.profile)
+            .field("reader", &self.reader)
             .finish()
     }
 }
