@@ -161,9 +161,9 @@ impl<T: Transport> Card<T> {
     /// Visual mode with the genuineness check: the master file's chain first when asked for
     /// (before any application is selected), the certificate as above, then the check's steps
     /// ([`Card::check_genuine`]): 8 APDUs where card and transport take extended lengths and
-    /// short file identifiers; on a short-APDU transport 2 + ceil(L / 256) + 6 + ceil(C / 256)
-    /// + ceil(R / 256) for a card-face certificate of C bytes and a record of R bytes (30 on
-    /// the virtual card with access code B).
+    /// short file identifiers; on a short-APDU transport 8 + ceil(L / 256) + ceil(C / 256) +
+    /// ceil(R / 256) for a card-face certificate of C bytes and a record of R bytes (30 on the
+    /// virtual card with access code B).
     ///
     /// The session remembers a verified PIN and ends by unpowering the card
     /// ([`Card::close`], or on drop). A reset by another application during the check fails

@@ -809,10 +809,11 @@ fn myna_card_has_the_card_face_sign_a_challenge() {
         .verify(Pkcs1v15Sign::new::<Sha256>(), &digest_abc(), &data[11])
         .expect("the card key signs the challenge");
 
-    // The library reads the certificate first (free), names the birth-date key by its short
-    // file identifier (`80 | 11`) in the guard's empty VERIFY and in the VERIFY instead of
-    // selecting it, then sends the same reads and the same challenge command.
-    let mut vc = VirtualCard::new();
+    // The library, behind a short-APDU reader, reads the certificate first (free), names the
+    // birth-date key by its short file identifier (`80 | 11`) in the guard's empty VERIFY and
+    // in the VERIFY instead of selecting it, then sends the same reads and the same challenge
+    // command.
+    let mut vc = VirtualCard::builder().reader(Reader::ShortOnly).build();
     let key = BirthDateKey::new("020101").unwrap();
     let trust = CvTrust::jlis();
     let check = GenuineCheck::new(Opener::BirthDate(&key), &trust).with_challenge(b"abc");
