@@ -92,7 +92,7 @@ impl std::fmt::Debug for MyNumberCard {
 }
 
 /// The secret's text, or the format error that names no character of it.
-fn text(secret: &Secret) -> Result<&str, CardError> {
+pub(crate) fn text(secret: &Secret) -> Result<&str, CardError> {
     secret.as_str().ok_or_else(|| CardError::InvalidFormat {
         reason: "not ASCII text".into(),
     })
@@ -118,7 +118,7 @@ impl MyNumberCard {
     }
 
     /// Runs `op` on the open session.
-    fn with<R>(
+    pub(crate) fn with<R>(
         &self,
         op: impl FnOnce(&mut Card<Link>) -> Result<R, CardError>,
     ) -> Result<R, CardError> {
@@ -279,6 +279,7 @@ impl MyNumberCard {
                 certificate: (&evidence.certificate).into(),
                 signature: evidence.signature().map(<[u8]>::to_vec),
                 card_face: None,
+                genuineness: None,
             })
         })
     }
@@ -303,6 +304,7 @@ impl MyNumberCard {
                 card_face: evidence
                     .card_face()
                     .map(|face| CardFace::from_core(face, None)),
+                genuineness: None,
             })
         })
     }

@@ -16,6 +16,8 @@ pub enum SecretName {
     AccessCodeA,
     /// Access code B.
     AccessCodeB,
+    /// The card-face application's birth-date key (era `YYMMDD`).
+    BirthDateKey,
     /// A secret the bindings do not name yet.
     Other,
 }
@@ -29,6 +31,7 @@ impl From<mynumbercard::Secret> for SecretName {
             S::CardInfoPin => SecretName::CardInfoPin,
             S::AccessCodeA => SecretName::AccessCodeA,
             S::AccessCodeB => SecretName::AccessCodeB,
+            S::BirthDateKey => SecretName::BirthDateKey,
             _ => SecretName::Other,
         }
     }

@@ -7,7 +7,8 @@
 //! - [`MyNumberCard`]: one object per card session, `Send + Sync`, its calls serialized and
 //!   blocking, each one task in one transaction: identify, read a certificate, PIN and access
 //!   code statuses, verify-and-sign, the eligibility check in both modes, card-info and
-//!   card-face reads, PIN change, `end_session` (also on drop).
+//!   card-face reads, PIN change, the genuineness check (card-verifiable certificate, signed
+//!   record, challenge) and visual mode with it, `end_session` (also on drop).
 //! - [`CardError`]: the one error, with the cases an app branches on; no message carries a
 //!   secret.
 //!
@@ -20,6 +21,7 @@
 mod alloc;
 mod card;
 mod error;
+mod genuine;
 mod secret;
 #[cfg(feature = "test-card")]
 mod test_card;
@@ -28,6 +30,10 @@ mod types;
 
 pub use card::{access_code_b, MyNumberCard};
 pub use error::{CardError, SecretName};
+pub use genuine::{
+    age_on, birth_date_key, is_at_least, AgeRecord, GenuineOpener, GenuineVerdict, Hierarchy,
+    NotProvenReason, StepVerdict,
+};
 pub use secret::Secret;
 #[cfg(feature = "test-card")]
 pub use test_card::{VirtualCard, VirtualCardConfig};

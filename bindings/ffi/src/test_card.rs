@@ -44,6 +44,15 @@ pub struct VirtualCardConfig {
     /// Tries left of access code B (both applications).
     #[uniffi(default = None)]
     pub access_code_b_tries_left: Option<u8>,
+    /// Tries left of the card-face application's birth-date key.
+    #[uniffi(default = None)]
+    pub birth_date_key_tries_left: Option<u8>,
+    /// A card whose face photo was changed after the card face was signed.
+    #[uniffi(default = false)]
+    pub photo_replaced_after_signing: bool,
+    /// A clone: the genuine records, the challenge answered by another key.
+    #[uniffi(default = false)]
+    pub cloned: bool,
 }
 
 /// The core's virtual card behind a lock, so one card can serve several card objects (one
@@ -132,6 +141,15 @@ impl VirtualCard {
         if let Some(tries) = config.access_code_b_tries_left {
             builder = builder.access_code_b_tries_left(tries);
         }
+        if let Some(tries) = config.birth_date_key_tries_left {
+            builder = builder.birth_date_key_tries_left(tries);
+        }
+        if config.photo_replaced_after_signing {
+            builder = builder.photo_replaced_after_signing();
+        }
+        if config.cloned {
+            builder = builder.cloned();
+        }
         Arc::new(Self {
             shared: SharedVirtualCard {
                 card: Arc::new(Mutex::new(builder.build())),
@@ -153,6 +171,11 @@ impl VirtualCard {
             SecretKind::CardFaceAccessCodeB => 7,
         };
         all.get(index).copied().unwrap_or_default()
+    }
+
+    /// Tries left of the card-face application's birth-date key (sends nothing).
+    pub fn birth_date_key_tries_left(&self) -> u8 {
+        self.shared.lock().all_tries_left()[5]
     }
 
     /// Every command APDU the card received, in order (test data: VERIFY commands hold the

@@ -525,4 +525,6 @@ pub struct Eligibility {
     pub signature: Option<Vec<u8>>,
     /// Visual mode with access code B: the card face for staff to compare.
     pub card_face: Option<CardFace>,
+    /// Visual mode with the genuineness check: its verdict.
+    pub genuineness: Option<crate::GenuineVerdict>,
 }
