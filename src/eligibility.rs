@@ -139,41 +139,73 @@ impl<T: Transport> Card<T> {
     /// ([`Card::close`], or on drop). A reset by another application during the check fails
     /// it ([`Error::CardReset`](crate::Error::CardReset)); nothing is sent twice.
     pub fn eligibility_check(&mut self, confirmation: Confirmation<'_>) -> Result<Evidence> {
-        self.operation(OnReset::Fail, |card| {
-            let der = card.jpki().read_certificate_der(CertificateKind::Auth)?;
-            let certificate = JpkiCertificate::from_der(&der)?;
-            let confirmed = match confirmation {
-                Confirmation::Pin {
-                    pin,
-                    challenge,
-                    last_try,
-                } => {
-                    let mut jpki = card.jpki();
-                    jpki.verify_pin_with(pin, last_try)?;
-                    let digest = Sha256::digest(challenge);
-                    let signature = jpki.sign_digest_checked(
-                        KeyKind::Auth,
-                        HashAlgorithm::Sha256,
-                        &digest,
-                        &der,
-                    )?;
-                    Confirmed::Pin { signature }
-                }
-                Confirmation::Visual { access_code_b } => {
-                    let card_face = match access_code_b {
-                        Some(code) => {
-                            card.card_face().verify_access_code_b(code)?;
-                            Some(Box::new(card_face::read_record_in(card)?))
-                        }
-                        None => None,
-                    };
-                    Confirmed::Visual { card_face }
-                }
-            };
-            Ok(Evidence {
-                certificate,
-                confirmed,
-            })
+        self.operation(OnReset::Fail, |card| match confirmation {
+            Confirmation::Pin {
+                pin,
+                challenge,
+                last_try,
+            } => pin_mode(card, pin, challenge, last_try),
+            Confirmation::Visual { access_code_b } => visual_mode(card, access_code_b),
         })
     }
+}
+
+/// PIN mode inside the check's transaction. A token that gives its certificate only after
+/// the auth PIN (the Android credential) has the PIN verified first, then the certificate
+/// read: on the first check of a session its refused read costs SELECT EF and one READ
+/// BINARY, after which the session knows.
+fn pin_mode<T: Transport>(
+    card: &mut Card<T>,
+    pin: &AuthPin,
+    challenge: &[u8],
+    last_try: LastTry,
+) -> Result<Evidence> {
+    let mut jpki = card.jpki();
+    let before_pin = if jpki.notes().gates_auth_certificate() {
+        None
+    } else {
+        jpki.read_auth_certificate_before_pin()?
+    };
+    let (der, certificate) = match before_pin {
+        Some(der) => {
+            let certificate = JpkiCertificate::from_der(&der)?;
+            jpki.verify_pin_with(pin, last_try)?;
+            (der, certificate)
+        }
+        None => {
+            jpki.verify_pin_with(pin, last_try)?;
+            let der = jpki.read_certificate_der(CertificateKind::Auth)?;
+            let certificate = JpkiCertificate::from_der(&der)?;
+            (der, certificate)
+        }
+    };
+    let digest = Sha256::digest(challenge);
+    let signature =
+        jpki.sign_digest_checked(KeyKind::Auth, HashAlgorithm::Sha256, &digest, &der)?;
+    Ok(Evidence {
+        certificate,
+        confirmed: Confirmed::Pin { signature },
+    })
+}
+
+/// Visual mode inside the check's transaction. On a token that gives its certificate only
+/// after the auth PIN the check fails with [`Error::AuthCertificateNeedsPin`](crate::Error::AuthCertificateNeedsPin): visual
+/// mode has no PIN to give.
+fn visual_mode<T: Transport>(
+    card: &mut Card<T>,
+    access_code_b: Option<&AccessCodeB>,
+) -> Result<Evidence> {
+    let der = card.jpki().read_certificate_der(CertificateKind::Auth)?;
+    let certificate = JpkiCertificate::from_der(&der)?;
+    let card_face = match access_code_b {
+        Some(code) => {
+            card.card_face().verify_access_code_b(code)?;
+            Some(Box::new(card_face::read_record_in(card)?))
+        }
+        None => None,
+    };
+    Ok(Evidence {
+        certificate,
+        confirmed: Confirmed::Visual { card_face },
+    })
 }

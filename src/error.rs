@@ -92,6 +92,19 @@ pub enum Error {
     /// The card has no JPKI application.
     #[error("not a JPKI card")]
     NotJpkiCard,
+    /// The card holds no signature certificate (署名用電子証明書): the file was not found and
+    /// the card's certificate list (JPKI EF 0008) does not show one. Holders under 15 get
+    /// none; others may have declined or revoked it. Nothing was signed and no PIN try spent.
+    #[error("the card holds no signature certificate (holders under 15 get none)")]
+    NoSignatureCertificate,
+    /// This token gives its user-authentication certificate only after the auth PIN: the
+    /// smartphone credential on Android (`JPKIAPGPSETOKEN`) does, unlike the plastic card.
+    /// Verify the auth PIN first, or use the eligibility check's PIN mode.
+    #[error(
+        "this token (the Android smartphone credential) gives its user-authentication \
+         certificate only after the auth PIN: verify the PIN first, or use PIN mode"
+    )]
+    AuthCertificateNeedsPin,
     /// The card left the reader; no partial data is returned.
     #[error("card removed")]
     CardRemoved,

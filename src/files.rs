@@ -5,7 +5,7 @@
 
 use zeroize::Zeroizing;
 
-use crate::apdu::StatusWord;
+use crate::apdu::{Command, StatusWord};
 use crate::card::{status_error, Application, Card};
 use crate::commands;
 use crate::der_header;
@@ -168,6 +168,77 @@ impl<T: Transport> Card<T> {
             }
         }
         Ok(SizedFile { content, tail })
+    }
+}
+
+/// The longest record READ RECORD asks for: a short Le (`00`, 256 bytes).
+const MAX_RECORD_LEN: usize = 256;
+
+/// That the card refused READ RECORD by short file identifier in this session, so the
+/// session selects the EF instead.
+#[derive(Default)]
+struct RecordsBySelect(bool);
+
+/// The short file identifier of EF `fid`: its low five bits, for the ids 0001–001E.
+fn short_file_id(fid: u16) -> Option<u8> {
+    u8::try_from(fid)
+        .ok()
+        .filter(|sfi| (1..=0x1E).contains(sfi))
+}
+
+/// Whether `status` refuses the form of a READ RECORD (its short file identifier or P2)
+/// rather than answering it.
+fn refuses_record_form(status: StatusWord) -> bool {
+    matches!(
+        status,
+        StatusWord::INCORRECT_P1_P2
+            | StatusWord::FILE_NOT_FOUND
+            | StatusWord::REFERENCED_DATA_NOT_FOUND
+            | StatusWord::COMMAND_NOT_ALLOWED
+            | StatusWord::WRONG_P1_P2
+    ) || matches!(status.to_u16(), 0x6981 | 0x6A81)
+}
+
+impl<T: Transport> Card<T> {
+    /// Reads record `record` of the record-structured EF `fid` of `application` (a record of
+    /// at most 256 bytes): SELECT AP (unless selected), then READ RECORD naming the EF by its
+    /// short file identifier, `00 B2 <record> <SFI << 3 | 04> 00`, as jpki/myna reads the common
+    /// application's EF 0001: 2 APDUs from a fresh session. If the card refuses that form
+    /// (`6A86`, `6A82`, `6981`, …), SELECT EF and READ RECORD of the current EF,
+    /// `00 B2 <record> 04 00`, as myna-card reads it; the session then selects for every
+    /// later record. `content` says whether traces mask the record. Call inside one
+    /// operation.
+    pub(crate) fn read_record(
+        &mut self,
+        application: Application,
+        fid: u16,
+        record: u8,
+        content: Content,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        let mark = |command: Command| match content {
+            Content::Personal => command.sensitive_response(),
+            Content::Public => command,
+        };
+        self.select_application(application)?;
+        let by_select = self.note::<RecordsBySelect>().is_some_and(|note| note.0);
+        if let Some(sfi) = short_file_id(fid).filter(|_| !by_select) {
+            let command = mark(commands::read_record_sfi(sfi, record, MAX_RECORD_LEN));
+            let response = self.transmit(&command)?;
+            self.forget_file();
+            match response.status() {
+                StatusWord::SUCCESS => return Ok(response.into_data_zeroizing()),
+                status if refuses_record_form(status) => {
+                    log::debug!(
+                        "EF {fid:04X}: READ RECORD by short file identifier refused ({status})"
+                    );
+                    self.update_note(|note: &mut RecordsBySelect| note.0 = true);
+                }
+                status => return Err(status_error(status, &command)),
+            }
+        }
+        self.select_file(application, fid)?;
+        let command = mark(commands::read_record(record, MAX_RECORD_LEN));
+        Ok(self.transmit_ok(&command)?.into_data_zeroizing())
     }
 }
 

@@ -11,6 +11,8 @@ pub mod card_face;
 pub mod card_info;
 pub mod certificate;
 pub mod commands;
+pub mod common;
+mod data_object;
 pub mod der_header;
 mod digest_info;
 pub mod eligibility;
@@ -19,7 +21,10 @@ pub mod exchange;
 mod files;
 mod guard;
 pub mod jpki;
+pub mod juki;
 pub mod latency;
+pub mod master_file;
+pub mod municipality;
 #[doc = include_str!("../PERFORMANCE.md")]
 pub mod performance {}
 #[cfg(feature = "pcsc")]

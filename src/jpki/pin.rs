@@ -91,7 +91,10 @@ impl<T: Transport> Jpki<'_, T> {
 
     fn pin_status_in_transaction(&mut self, kind: PinKind) -> Result<PinStatus> {
         self.select()?;
-        self.card().reference_status(APPLICATION, kind.file())
+        match self.card().reference_status(APPLICATION, kind.file()) {
+            Err(error) if kind == PinKind::Sign => Err(self.signature_side(error)),
+            other => other,
+        }
     }
 
     /// Verifies a PIN (its kind follows from its type), refusing the last try.
@@ -120,7 +123,10 @@ impl<T: Transport> Jpki<'_, T> {
             file: P::KIND.file(),
             value: pin.secret_bytes(),
         };
-        self.card().verify_reference(&guarded, last_try)
+        match self.card().verify_reference(&guarded, last_try) {
+            Err(error) if P::KIND == PinKind::Sign => Err(self.signature_side(error)),
+            other => other,
+        }
     }
 
     /// Changes a PIN: VERIFY with `current` behind the guard (refusing the last try unless

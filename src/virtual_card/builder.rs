@@ -9,7 +9,9 @@ use zeroize::Zeroizing;
 
 use super::codes::{Code, DataFile};
 use super::files::{self, Pair};
-use super::{card_face, card_info, fixtures, issue, Holder, PinState, VirtualCard, DEFAULT_ATR};
+use super::{
+    card_face, card_info, extras, fixtures, issue, Holder, PinState, VirtualCard, DEFAULT_ATR,
+};
 
 /// Builds a [`VirtualCard`] with chosen PINs, tries left, holder, token label and ATR.
 pub struct VirtualCardBuilder {
@@ -24,6 +26,8 @@ pub struct VirtualCardBuilder {
     holder: Holder,
     token_label: Vec<u8>,
     atr: Vec<u8>,
+    /// The options of `extras` (the other applications, the kind of credential).
+    pub(super) extras: extras::Settings,
 }
 
 impl Default for VirtualCardBuilder {
@@ -40,6 +44,7 @@ impl Default for VirtualCardBuilder {
             holder: Holder::default(),
             token_label: files::MY_NUMBER_CARD_TOKEN.to_vec(),
             atr: DEFAULT_ATR.to_vec(),
+            extras: extras::Settings::default(),
         }
     }
 }
@@ -165,7 +170,8 @@ impl VirtualCardBuilder {
             sign_pin: pin(self.sign_pin.as_bytes(), self.sign_tries),
             codes,
             sign_cert,
-            token: files::token_file(&self.token_label),
+            token: self.extras.token_file(&self.token_label),
+            extras: self.extras.build(&self.holder),
             data_files,
             holder: self.holder,
         }
@@ -203,6 +209,7 @@ impl fmt::Debug for VirtualCardBuilder {
             .field("holder", &self.holder)
             .field("token_label", &String::from_utf8_lossy(&self.token_label))
             .field("atr", &hex::encode_upper(&self.atr))
+            .field("extras", &self.extras)
             .finish()
     }
 }

@@ -31,6 +31,8 @@ const INS_READ_BINARY: u8 = 0xB0;
 const INS_VERIFY: u8 = 0x20;
 const INS_CHANGE_REFERENCE_DATA: u8 = 0x24;
 const INS_COMPUTE_DIGITAL_SIGNATURE: u8 = 0x2A;
+const INS_READ_RECORD: u8 = 0xB2;
+const INS_GET_DATA: u8 = 0xCA;
 
 fn status(sw: u16) -> Reply {
     Reply::status(sw)
@@ -63,11 +65,14 @@ impl VirtualCard {
             (0x00, INS_VERIFY) => Self::verify,
             (0x00, INS_CHANGE_REFERENCE_DATA) => Self::change_reference_data,
             (0x80, INS_COMPUTE_DIGITAL_SIGNATURE) => Self::compute_digital_signature,
+            (0x00, INS_READ_RECORD) => Self::read_record,
+            (0x00, INS_GET_DATA) => Self::get_master_file_data,
             _ => return status(sw::INS_NOT_SUPPORTED),
         };
-        // The virtual card refuses every extended command (a choice: it declares a short-APDU
-        // reader; real cards of some generations accept extended READ BINARY).
-        if command.extended {
+        // The virtual card refuses every extended command but GET DATA (a choice: it declares
+        // a short-APDU reader; real cards of some generations accept extended READ BINARY, and
+        // myna-card saw GET DATA need an extended Le; see `master_file`).
+        if command.extended && command.ins != INS_GET_DATA {
             return status(sw::WRONG_LENGTH);
         }
         handler(self, &command)
@@ -112,7 +117,7 @@ impl VirtualCard {
         };
         let found = self
             .app
-            .and_then(|app| Ef::find(app, u16::from_be_bytes([hi, lo])));
+            .and_then(|app| self.find_ef(app, u16::from_be_bytes([hi, lo])));
         match found {
             Some(ef) => {
                 self.ef = Some(ef);
@@ -151,8 +156,12 @@ impl VirtualCard {
         };
         let read = match self.ef {
             None => return status(sw::NO_CURRENT_EF),
-            Some(Ef::Key(_) | Ef::Pin(_) | Ef::Code(_)) => {
+            Some(Ef::Key(_) | Ef::Pin(_) | Ef::Code(_) | Ef::OtherPin(_) | Ef::CommonRecord) => {
                 return status(sw::INCOMPATIBLE_FILE_STRUCTURE)
+            }
+            Some(Ef::Availability) => {
+                let file = self.extras.availability;
+                files::read(&file, 0x00, file.len(), offset, ne)
             }
             Some(Ef::Data(file)) => {
                 let rule = file.opened_by();
@@ -173,6 +182,10 @@ impl VirtualCard {
             Some(Ef::Certificate(cert)) => {
                 // The signature certificate needs the signature PIN (OpenSC and jpki/myna).
                 if cert == Cert::Sign && !self.sign_pin.verified {
+                    return status(sw::SECURITY_STATUS_NOT_SATISFIED);
+                }
+                // The Android credential's, only after the auth PIN (see `credential`).
+                if cert == Cert::Auth && self.auth_certificate_locked() {
                     return status(sw::SECURITY_STATUS_NOT_SATISFIED);
                 }
                 let der = self.certificate(cert);
@@ -234,6 +247,7 @@ impl VirtualCard {
         match ef {
             Ef::Pin(pair) => Some((self.pin_mut(pair), pair.max_tries())),
             Ef::Code(code) => Some((self.code_mut(code)?, code.max_tries())),
+            Ef::OtherPin(pin) => Some(self.other_pin(pin)),
             _ => None,
         }
     }
@@ -246,11 +260,11 @@ impl VirtualCard {
     /// The EF a short file identifier names in the current application: SFI x (1–30) is
     /// EF 00xx, as every EF of the card's applications lies in 0001–001E (jsapdu and myna-card
     /// address EFs so).
-    fn ef_by_sfi(&self, sfi: u8) -> Option<Ef> {
+    pub(super) fn ef_by_sfi(&self, sfi: u8) -> Option<Ef> {
         if !(1..=30).contains(&sfi) {
             return None;
         }
-        Ef::find(self.app?, u16::from(sfi))
+        self.find_ef(self.app?, u16::from(sfi))
     }
 
     /// The EF a VERIFY or COMPUTE DIGITAL SIGNATURE works on, from P1 = `00` and P2: `80` the

@@ -1,6 +1,8 @@
-//! A virtual My Number Card: the JPKI, card-info input helper and card-face applications
-//! answering APDUs in process, for tests and examples. The facts modelled and their public
-//! sources are in the comments of `handler`, `files`, `codes`, `card_info` and `card_face`.
+//! A virtual My Number Card: the JPKI, card-info input helper, card-face, common and
+//! resident-registry applications and the master file's data objects answering APDUs in
+//! process, for tests and examples. The facts modelled and their public sources are in the
+//! comments of `handler`, `files`, `codes`, `card_info`, `card_face`, `common`, `credential`
+//! and `master_file`.
 //!
 //! The card is a model independent of the library it tests: it reads APDUs with its own parser
 //! and holds its own AIDs, file ids, try counts, token labels, era conversion and status words.
@@ -29,12 +31,16 @@ mod builder;
 mod card_face;
 mod card_info;
 mod codes;
+mod common;
+mod credential;
+mod extras;
 mod files;
 pub mod fixtures;
 mod handler;
 mod holder;
 #[doc(hidden)]
 pub mod issue;
+mod master_file;
 mod tlv;
 
 use std::fmt;
@@ -82,6 +88,9 @@ pub struct VirtualCard {
     /// The card-info and card-face data files, indexed by `DataFile::index`.
     data_files: Vec<Vec<u8>>,
     holder: Holder,
+    /// The common and resident-registry applications, the master file's objects, the kind
+    /// of credential (see `extras`).
+    extras: extras::Extras,
 }
 
 /// One PIN: its value, tries left and whether it is verified in this card session.
@@ -245,6 +254,7 @@ impl VirtualCard {
         for code in &mut self.codes {
             code.verified = false;
         }
+        self.extras.clear_security_status();
     }
 
     fn code(&self, code: Code) -> Option<&PinState> {
