@@ -22,13 +22,9 @@
 //! not modelled (`6A82`).
 
 use super::apdu::{sw, Command, Reply};
-use super::files::{App, Ef};
+use super::files::{Ef, OtherPin};
 use super::{Holder, PinState, VirtualCard};
 
-/// EF 0001 of the common AP.
-const COMMON_RECORD_FILE: u16 = 0x0001;
-/// EF 001C of both applications.
-const PIN_FILE: u16 = 0x001C;
 /// `6A83`: record not found.
 const RECORD_NOT_FOUND: u16 = 0x6A83;
 /// The virtual card's serial number (a choice).
@@ -39,25 +35,6 @@ pub const MUNICIPALITY_CODE: &[u8; 5] = b"13999";
 pub const PIN_TRIES: u8 = 3;
 /// Both PINs' value (a choice).
 pub const DEFAULT_PIN: &str = "1234";
-
-/// The PIN of the common or the resident-registry application.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OtherPin {
-    /// Common AP EF 001C.
-    Common,
-    /// Resident-registry AP EF 001C.
-    Juki,
-}
-
-/// The EF `fid` of the common or resident-registry application.
-pub fn find(app: App, fid: u16) -> Option<Ef> {
-    match (app, fid) {
-        (App::Common, COMMON_RECORD_FILE) => Some(Ef::CommonRecord),
-        (App::Common, PIN_FILE) => Some(Ef::OtherPin(OtherPin::Common)),
-        (App::Juki, PIN_FILE) => Some(Ef::OtherPin(OtherPin::Juki)),
-        _ => None,
-    }
-}
 
 /// The card's expiry date as the card writes it: the holder's birthday in the expiry year
 /// (the card-face record's choice).

@@ -5,9 +5,9 @@
 
 use zeroize::Zeroizing;
 
-use super::common::{self, OtherPin};
+use super::common;
 use super::credential;
-use super::files::{App, Ef};
+use super::files::{App, Ef, OtherPin};
 use super::master_file::{self, MasterFileObjects};
 use super::{Holder, PinState, VirtualCard, VirtualCardBuilder};
 

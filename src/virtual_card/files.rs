@@ -135,7 +135,16 @@ pub enum Ef {
     /// The common AP's EF 0001: a record file, read by READ RECORD.
     CommonRecord,
     /// The PIN of the common or the resident-registry AP: usable by VERIFY, never readable.
-    OtherPin(super::common::OtherPin),
+    OtherPin(OtherPin),
+}
+
+/// The PIN of the common or the resident-registry application (EF 001C of each; myna-card).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OtherPin {
+    /// Common AP EF 001C.
+    Common,
+    /// Resident-registry AP EF 001C.
+    Juki,
 }
 
 impl Ef {
@@ -147,7 +156,14 @@ impl Ef {
             App::Jpki => {}
             App::CardInfo => return codes::card_info_ef(fid).map(app_file),
             App::CardFace => return codes::card_face_ef(fid).map(app_file),
-            App::Common | App::Juki => return super::common::find(app, fid),
+            App::Common => {
+                return match fid {
+                    0x0001 => Some(Ef::CommonRecord),
+                    0x001C => Some(Ef::OtherPin(OtherPin::Common)),
+                    _ => None,
+                }
+            }
+            App::Juki => return (fid == 0x001C).then_some(Ef::OtherPin(OtherPin::Juki)),
         }
         Some(match fid {
             fid::SIGN_CERT => Ef::Certificate(Cert::Sign),
