@@ -291,8 +291,10 @@ impl<T: Transport> Card<T> {
     /// application's EF 0001: 2 APDUs from a fresh session. If the card refuses that form
     /// (`6A86`, `6A82`, `6981`, …), SELECT EF and READ RECORD of the current EF,
     /// `00 B2 <record> 04 00`, as myna-card reads it; the session then selects for every
-    /// later record. `content` says whether traces mask the record. Call inside one
-    /// operation.
+    /// later record, and counts every form not tried yet as refused (one probe per session,
+    /// as for READ BINARY and VERIFY). A card found to refuse short file identifiers in READ
+    /// BINARY is not asked this form either. `content` says whether traces mask the record.
+    /// Call inside one operation.
     pub(crate) fn read_record(
         &mut self,
         application: Application,
@@ -305,7 +307,10 @@ impl<T: Transport> Card<T> {
             Content::Public => command,
         };
         self.select_application(application)?;
-        let by_select = self.note::<RecordsBySelect>().is_some_and(|note| note.0);
+        // A card found to refuse short file identifiers (in any command) is not asked again.
+        let by_select = self.note::<RecordsBySelect>().is_some_and(|note| note.0)
+            || self.addressing().read_short_file_ids == Support::Refused;
+        let before = self.addressing();
         if let Some(sfi) = commands::short_file_id(fid).filter(|_| !by_select) {
             let command = mark(commands::read_record_sfi(sfi, record, MAX_RECORD_LEN));
             let response = self.transmit(&command)?;
@@ -317,11 +322,19 @@ impl<T: Transport> Card<T> {
                         "EF {fid:04X}: READ RECORD by short file identifier refused ({status})"
                     );
                     self.update_note(|note: &mut RecordsBySelect| note.0 = true);
+                    self.addressing_mut().refuse_unknown();
                 }
                 status => return Err(status_error(status, &command)),
             }
         }
-        self.select_file(application, fid)?;
+        if let Err(error) = self.select_file(application, fid) {
+            if matches!(error, Error::FileNotFound { .. }) {
+                // The file is missing, not the form refused.
+                *self.addressing_mut() = before;
+                self.update_note(|note: &mut RecordsBySelect| note.0 = by_select);
+            }
+            return Err(error);
+        }
         let command = mark(commands::read_record(record, MAX_RECORD_LEN));
         Ok(self.transmit_ok(&command)?.into_data_zeroizing())
     }

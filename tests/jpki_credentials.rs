@@ -9,7 +9,7 @@ mod flow_support;
 use std::sync::{Arc, Mutex};
 
 use flow_support::{
-    edited, log, reads, secrets_sent, select_ef, shared_log, strict, verify, EMPTY_VERIFY,
+    edited, log, reads, secrets_sent, select_ef, shared_log, status_sfi, strict, verify_sfi,
     SELECT_CARD_FACE, SELECT_JPKI,
 };
 use mynumbercard::access_code::AccessCodeB;
@@ -70,12 +70,18 @@ fn a_card_without_a_signature_certificate_says_so_and_spends_no_try() {
         log(&card),
         [
             SELECT_JPKI,
+            &status_sfi(0x001B),
             &select_ef(0x001B),
             &select_ef(0x0008),
             READ_AVAILABILITY
         ],
-        "the guard selects the PIN file itself, not found; EF 0008 tells why; no VERIFY"
+        "the PIN file is found neither by short identifier nor by SELECT; EF 0008 tells why"
     );
+    // A missing file is no refusal of short file identifiers: the auth PIN is still asked so.
+    card.transport_mut().clear_log();
+    card.jpki().pin_status(PinKind::Auth).unwrap();
+    assert_eq!(log(&card), [status_sfi(0x0018)]);
+    card.transport_mut().clear_log();
     no_certificate(card.jpki().pin_status(PinKind::Sign).map(drop));
     no_certificate(
         card.jpki()
@@ -111,7 +117,9 @@ fn a_card_without_a_signature_certificate_says_so_and_spends_no_try() {
 fn a_missing_file_on_a_card_that_shows_the_certificate_stays_a_missing_file() {
     let vc = Arc::new(Mutex::new(VirtualCard::new()));
     let missing = edited(vc.clone(), |command, _, response| match command {
-        [0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x1B] => vec![0x6A, 0x82],
+        [0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x1B] | [0x00, 0x20, 0x00, 0x9B, ..] => {
+            vec![0x6A, 0x82]
+        }
         _ => response,
     });
     let mut card = Card::new(missing);
@@ -123,6 +131,7 @@ fn a_missing_file_on_a_card_that_shows_the_certificate_stays_a_missing_file() {
         shared_log(&vc),
         [
             SELECT_JPKI,
+            &status_sfi(0x001B),
             &select_ef(0x001B),
             &select_ef(0x0008),
             READ_AVAILABILITY
@@ -283,6 +292,20 @@ fn visual_mode_on_the_android_credential_is_a_distinct_error_and_sends_no_code()
     assert_eq!(vc.all_tries_left(), tries);
 }
 
+/// The APDUs of one PIN-mode check on a fresh plastic virtual card.
+fn plastic_pin_mode_apdus() -> usize {
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let pin = auth_pin();
+    card.eligibility_check(Confirmation::Pin {
+        pin: &pin,
+        challenge: b"nonce",
+        last_try: LastTry::Refuse,
+    })
+    .unwrap();
+    log(&card).len()
+}
+
 #[test]
 fn pin_mode_on_the_android_credential_verifies_the_pin_before_reading_the_certificate() {
     let mut vc = VirtualCard::builder().android_credential().build();
@@ -300,23 +323,15 @@ fn pin_mode_on_the_android_credential_verifies_the_pin_before_reading_the_certif
     let evidence = check(&mut card);
     assert_eq!(evidence.certificate_der(), der);
     assert_eq!(evidence.signature().map(<[u8]>::len), Some(256));
-    // The guard selects the application and the PIN file itself, in its transaction.
-    let mut pin_then_read = vec![
-        SELECT_JPKI.to_owned(),
-        select_ef(0x0018),
-        EMPTY_VERIFY.to_owned(),
-        verify(b"1234"),
-        select_ef(0x000A),
-    ];
+    // The PIN (by short file identifier), then the certificate, then the signature.
+    let mut pin_then_read = vec![status_sfi(0x0018), verify_sfi(0x0018, b"1234")];
+    pin_then_read.push(select_ef(0x000A));
     pin_then_read.extend(reads(der.len()));
-    pin_then_read.push(select_ef(0x0017));
     let mut first = vec![
         SELECT_JPKI.to_owned(),
         select_ef(0x000A),
         "00B0000000".to_owned(),
     ];
-    // The JPKI application is selected in this transaction already.
-    pin_then_read.remove(0);
     first.extend(pin_then_read.clone());
     let sent = log(&card);
     assert_eq!(
@@ -324,10 +339,16 @@ fn pin_mode_on_the_android_credential_verifies_the_pin_before_reading_the_certif
         first[..],
         "one refused read, no label read"
     );
-    assert!(sent[sent.len() - 1].starts_with("802A0080"));
-    assert_eq!(sent.len(), der.len().div_ceil(256) + 9);
+    assert!(sent[sent.len() - 1].starts_with("802A00"));
+    assert_eq!(
+        sent.len(),
+        plastic_pin_mode_apdus() + 2,
+        "the refused read costs 2"
+    );
+    assert_eq!(secrets_sent(&sent), 1);
 
-    // The session knows now: the next check verifies first, at the plastic card's cost.
+    // The session knows now: the next check verifies first, at the plastic card's cost (the
+    // guard selects the application in its own transaction).
     card.transport_mut().clear_log();
     check(&mut card);
     let sent = log(&card);
@@ -335,16 +356,14 @@ fn pin_mode_on_the_android_credential_verifies_the_pin_before_reading_the_certif
     assert_eq!(sent[..sent.len() - 1], pin_then_read[..]);
     assert_eq!(
         sent.len(),
-        der.len().div_ceil(256) + 7,
+        plastic_pin_mode_apdus(),
         "the plastic card's count"
     );
-    assert_eq!(secrets_sent(&sent), 1);
 }
 
 #[test]
 fn after_identify_pin_mode_wastes_nothing_on_the_android_credential() {
     let mut vc = VirtualCard::builder().android_credential().build();
-    let der_len = vc.certificate_der(CertificateKind::Auth).len();
     let mut card = Card::new(&mut vc);
     assert_eq!(card.jpki().identify().unwrap(), CardKind::AndroidToken);
     card.transport_mut().clear_log();
@@ -356,10 +375,10 @@ fn after_identify_pin_mode_wastes_nothing_on_the_android_credential() {
     })
     .unwrap();
     let sent = log(&card);
-    assert_eq!(sent[..2], [SELECT_JPKI.to_owned(), select_ef(0x0018)]);
+    assert_eq!(sent[..2], [SELECT_JPKI.to_owned(), status_sfi(0x0018)]);
     assert_eq!(
         sent.len(),
-        der_len.div_ceil(256) + 7,
+        plastic_pin_mode_apdus(),
         "the plastic card's count"
     );
 }

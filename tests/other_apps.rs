@@ -7,7 +7,9 @@ mod flow_support;
 
 use std::sync::{Arc, Mutex};
 
-use flow_support::{edited, log, select_ef, shared_log, EMPTY_VERIFY, SELECT_JPKI};
+use flow_support::{
+    edited, log, select_ef, shared_log, status_sfi, Wire, EMPTY_VERIFY, SELECT_JPKI,
+};
 use mynumbercard::apdu::StatusWord;
 use mynumbercard::calendar::CalendarDate;
 use mynumbercard::master_file::DataObject;
@@ -94,15 +96,14 @@ fn the_pins_of_the_common_and_resident_registry_applications_report_their_tries(
     let mut card = Card::new(&mut vc);
     assert_eq!(card.common().pin_status().unwrap(), PinStatus::Remaining(1));
     assert_eq!(card.juki().pin_status().unwrap(), PinStatus::Blocked);
+    // `00 20 00 9C`: EF 001C named by its short file identifier, no SELECT of the EF.
     assert_eq!(
         log(&card),
         [
             SELECT_COMMON,
-            &select_ef(0x001C),
-            EMPTY_VERIFY,
+            &status_sfi(0x001C),
             SELECT_JUKI,
-            &select_ef(0x001C),
-            EMPTY_VERIFY
+            &status_sfi(0x001C)
         ]
     );
     drop(card);
@@ -113,6 +114,37 @@ fn the_pins_of_the_common_and_resident_registry_applications_report_their_tries(
     let mut card = Card::new(&mut fresh);
     assert_eq!(card.juki().pin_status().unwrap(), PinStatus::Remaining(3));
     assert_eq!(card.common().pin_status().unwrap(), PinStatus::Remaining(3));
+}
+
+#[test]
+fn on_a_card_refusing_short_file_identifiers_the_pin_files_are_selected() {
+    let mut card = Card::new(Wire::refusing_sfi(VirtualCard::new()));
+    assert_eq!(card.common().pin_status().unwrap(), PinStatus::Remaining(3));
+    assert_eq!(card.juki().pin_status().unwrap(), PinStatus::Remaining(3));
+    // One probe per session, then SELECT EF and the empty VERIFY of the current EF.
+    assert_eq!(
+        card.transport().log(),
+        [
+            SELECT_COMMON.to_owned(),
+            status_sfi(0x001C),
+            select_ef(0x001C),
+            EMPTY_VERIFY.to_owned(),
+            SELECT_JUKI.to_owned(),
+            select_ef(0x001C),
+            EMPTY_VERIFY.to_owned()
+        ]
+    );
+    // READ RECORD is not asked by short file identifier either.
+    card.transport_mut().clear_log();
+    card.common().read_card_record().unwrap();
+    assert_eq!(
+        card.transport().log(),
+        [
+            SELECT_COMMON.to_owned(),
+            select_ef(0x0001),
+            READ_RECORD_CURRENT.to_owned()
+        ]
+    );
 }
 
 #[test]
