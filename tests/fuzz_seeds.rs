@@ -311,3 +311,21 @@ fn write_virtual_card_seeds() {
         fs::write(dir.join(name), data).unwrap();
     }
 }
+
+#[test]
+fn common_record_seeds() {
+    replay("common_record", mynumbercard::fuzzing::common_record);
+}
+
+#[test]
+fn master_file_objects_seeds() {
+    replay(
+        "master_file_objects",
+        mynumbercard::fuzzing::master_file_objects,
+    );
+}
+
+#[test]
+fn token_info_seeds() {
+    replay("token_info", mynumbercard::fuzzing::token_info);
+}
