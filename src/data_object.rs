@@ -2,12 +2,12 @@
 //! My Number Card answering `6700` (wrong length) to a short Le for its larger objects and
 //! the object itself to the same command with an extended Le. The session sends the short
 //! form first; only on `6700`, and only where the transport carries extended APDUs, it asks
-//! again with an extended Le. Over a short-only transport the object is reported as needing
-//! one, not as an error.
+//! again with an extended Le, and remembers for the session that this card wants one. Over a
+//! short-only transport the object is reported as needing one, not as an error.
 
 use zeroize::Zeroizing;
 
-use crate::apdu::{StatusWord, MAX_SHORT_NE};
+use crate::apdu::{Command, StatusWord, MAX_SHORT_NE};
 use crate::card::{status_error, Card};
 use crate::commands;
 use crate::error::{Error, Result};
@@ -28,27 +28,46 @@ pub(crate) enum DataObjectRead {
     NotFound(StatusWord),
 }
 
+/// That a GET DATA in this session answered `6700` to a short Le and the object to an
+/// extended one: later objects are asked with an extended Le first.
+#[derive(Default)]
+struct WantsExtendedLe(bool);
+
 impl<T: Transport> Card<T> {
     /// GET DATA `00 CA P1 P2 00` of the object `tag`; on `6700`, once more with an extended Le
     /// of `max` bytes (bounded by the transport) where the transport carries extended APDUs:
-    /// 1 APDU, or 2 with the retry. `content` says whether traces mask the value. Call inside
-    /// one operation.
+    /// 1 APDU, or 2 with the retry. Once an object of this session needed the retry, the
+    /// next ones are asked with the extended Le first (1 APDU each), and with the short one
+    /// should the card answer `6700` to that. `content` says whether traces mask the value.
+    /// Call inside one operation.
     pub(crate) fn get_data_object(
         &mut self,
         tag: u16,
         max: usize,
         content: Content,
     ) -> Result<DataObjectRead> {
-        let mark = |command: crate::apdu::Command| match content {
+        let mark = |command: Command| match content {
             Content::Personal => command.sensitive_response(),
             Content::Public => command,
         };
-        let mut command = mark(commands::get_data(tag, MAX_SHORT_NE));
-        let mut response = self.transmit(&command)?;
-        if response.status() == StatusWord::WRONG_LENGTH {
-            let caps = self.capabilities();
-            let ne = max.min(caps.max_response_len.saturating_sub(2));
-            if !caps.extended_length || ne <= MAX_SHORT_NE {
+        let caps = self.capabilities();
+        let extended_ne = max.min(caps.max_response_len.saturating_sub(2));
+        let can_extend = caps.extended_length && extended_ne > MAX_SHORT_NE;
+        let extended = mark(commands::get_data(tag, extended_ne));
+        let short = mark(commands::get_data(tag, MAX_SHORT_NE));
+        let wants_extended = self.note::<WantsExtendedLe>().is_some_and(|note| note.0);
+        let (mut command, mut response) = if can_extend && wants_extended {
+            let response = self.transmit(&extended)?;
+            if response.status() == StatusWord::WRONG_LENGTH {
+                (short.clone(), self.transmit(&short)?)
+            } else {
+                (extended.clone(), response)
+            }
+        } else {
+            (short.clone(), self.transmit(&short)?)
+        };
+        if response.status() == StatusWord::WRONG_LENGTH && command == short {
+            if !can_extend {
                 log::debug!(
                     "GET DATA {tag:04X}: 6700 to a short Le; the transport carries no extended one"
                 );
@@ -57,8 +76,11 @@ impl<T: Transport> Card<T> {
             log::debug!(
                 "GET DATA {tag:04X}: 6700 to a short Le, asking again with an extended one"
             );
-            command = mark(commands::get_data(tag, ne));
+            command = extended;
             response = self.transmit(&command)?;
+            if response.status() == StatusWord::SUCCESS {
+                self.update_note(|note: &mut WantsExtendedLe| note.0 = true);
+            }
         }
         match response.status() {
             StatusWord::SUCCESS if response.data().len() > max => {

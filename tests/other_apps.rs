@@ -209,7 +209,7 @@ fn extended(card: Arc<Mutex<VirtualCard>>) -> impl Transport {
 }
 
 #[test]
-fn a_6700_is_retried_once_with_an_extended_le_where_the_transport_carries_it() {
+fn a_6700_is_retried_with_an_extended_le_where_the_transport_carries_it_then_remembered() {
     let vc = Arc::new(Mutex::new(
         VirtualCard::builder()
             .master_file_needs_extended_le()
@@ -227,11 +227,10 @@ fn a_6700_is_retried_once_with_an_extended_le_where_the_transport_carries_it() {
         [
             "00CA004500",
             "00CA0045001000",
-            "00CA00F000",
             "00CA00F0001000",
-            "00CA00F200",
             "00CA00F2001000"
-        ]
+        ],
+        "after one retry the session asks with the extended Le first"
     );
     // A card answering only the short Le gets no extended APDU.
     let plain = Arc::new(Mutex::new(VirtualCard::new()));
@@ -278,4 +277,29 @@ fn a_get_data_status_no_one_expects_is_an_error() {
         card.master_file().read_card_data(),
         Err(Error::UnexpectedStatus { status, .. }) if status.to_u16() == 0x6985
     ));
+}
+
+#[test]
+fn an_object_refusing_the_extended_le_is_asked_with_the_short_one_again() {
+    // The identification number wants an extended Le; the other two refuse one.
+    let vc = Arc::new(Mutex::new(VirtualCard::new()));
+    let inner = vc.clone();
+    let mixed = transport::from_fn(move |command: &[u8]| -> Result<Vec<u8>, TransportError> {
+        let response = inner.lock().expect("card").handle(command);
+        Ok(match command {
+            [0x00, 0xCA, 0x00, 0x45, 0x00] => vec![0x67, 0x00],
+            [0x00, 0xCA, 0x00, 0xF0 | 0xF2, 0x00, _, _] => vec![0x67, 0x00],
+            _ => response,
+        })
+    })
+    .with_capabilities(
+        Capabilities::default()
+            .with_extended_length(true)
+            .with_max_response_len(65_538),
+    );
+    let mut card = Card::new(mixed);
+    let data = card.master_file().read_card_data().unwrap();
+    assert_eq!(data.card_identification_number(), Some("VIRTUALCARD00001"));
+    assert_eq!(data.expiry(), CalendarDate::new(2035, 1, 1));
+    assert_eq!(card.stats().commands, 6, "2 + 2 + 2");
 }

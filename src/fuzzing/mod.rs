@@ -12,8 +12,8 @@ mod parsers;
 #[cfg(feature = "virtual-card")]
 pub use cards::{operations, virtual_card};
 pub use parsers::{
-    card_face_record, card_info_record, certificate_view, common_record, master_file_objects,
-    tlv, token_info,
+    card_face_record, card_info_record, certificate_view, common_record, master_file_objects, tlv,
+    token_info,
 };
 
 use crate::apdu::{ApduError, Command, LengthEncoding, Response, MAX_DATA_LEN, MAX_NE};

@@ -153,15 +153,18 @@ fn read_in<T: Transport>(card: &mut Card<T>, tag: u16) -> Result<DataObject> {
 
 impl<T: Transport> MasterFile<'_, T> {
     /// One data object, selecting nothing: GET DATA `00 CA P1 P2 00`; on `6700`, once more
-    /// with an extended Le where the transport carries one. 1 APDU, 2 with the retry.
+    /// with an extended Le where the transport carries one. 1 APDU, 2 with the retry; once a
+    /// retry succeeded, the session asks with the extended Le first (1 APDU).
     pub fn read_data_object(&mut self, tag: u16) -> Result<DataObject> {
         self.card
             .operation(OnReset::Repeat, |card| read_in(card, tag))
     }
 
     /// The card identification number, the municipality code and the expiry date, in one
-    /// transaction, selecting nothing: 3 GET DATA on a card answering a short Le, plus one
-    /// per object that answers `6700` where the transport carries an extended Le.
+    /// transaction, selecting nothing: 3 GET DATA on a card answering a short Le; 4 on a card
+    /// wanting an extended Le over a transport carrying one (the first object's retry, then
+    /// the extended Le first); 3 over a transport that cannot, each object then
+    /// [`DataObject::NeedsExtendedLength`].
     pub fn read_card_data(&mut self) -> Result<MasterFileData> {
         self.card.operation(OnReset::Repeat, |card| {
             Ok(MasterFileData {
