@@ -141,7 +141,8 @@ fn a_missing_file_on_a_card_that_shows_the_certificate_stays_a_missing_file() {
 
 #[test]
 fn token_info_reads_the_label_or_the_whole_pkcs11_record_in_one_read() {
-    let builders: [(fn() -> VirtualCardBuilder, CardKind, &str); 3] = [
+    type Builder = fn() -> VirtualCardBuilder;
+    let builders: [(Builder, CardKind, &str); 3] = [
         (
             VirtualCard::builder,
             CardKind::MyNumberCard,
