@@ -140,6 +140,14 @@ impl<T: Transport> Card<T> {
     /// 256) on a card refusing short file identifiers: the refused probe and the SELECT EF of
     /// the code).
     ///
+    /// The Android smartphone credential gives its certificate only after the auth PIN (only
+    /// jpki/myna reports it): PIN mode then verifies the PIN first and reads the certificate
+    /// after it (the first check of a session spends 2 APDUs on the refused read, later ones
+    /// none); visual mode fails with
+    /// [`Error::AuthCertificateNeedsPin`](crate::Error::AuthCertificateNeedsPin), having sent
+    /// no access code (the first time in a session after the refused read and the token label,
+    /// later without sending anything).
+    ///
     /// The session remembers a verified PIN and ends by unpowering the card
     /// ([`Card::close`], or on drop). A reset by another application during the check fails
     /// it ([`Error::CardReset`](crate::Error::CardReset)); nothing is sent twice.

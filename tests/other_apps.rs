@@ -303,3 +303,30 @@ fn an_object_refusing_the_extended_le_is_asked_with_the_short_one_again() {
     assert_eq!(data.expiry(), CalendarDate::new(2035, 1, 1));
     assert_eq!(card.stats().commands, 6, "2 + 2 + 2");
 }
+
+#[test]
+fn traces_show_the_serial_number_and_the_identification_number_as_lengths() {
+    let lines = Arc::new(Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    card.set_tracer(move |line| sink.lock().unwrap().push(line.to_string()));
+    card.master_file().read_card_data().unwrap();
+    card.common().read_card_record().unwrap();
+    let lines = lines.lock().unwrap().clone();
+    assert_eq!(
+        lines,
+        [
+            "> 00CA004500",
+            "< <16 bytes of personal data>9000",
+            "> 00CA00F000",
+            "< 31333939399000",
+            "> 00CA00F200",
+            "< 32303335303130319000",
+            &format!("> {SELECT_COMMON}"),
+            "< 9000",
+            "> 00B2010C00",
+            "< <30 bytes of personal data>9000",
+        ]
+    );
+}
