@@ -10,7 +10,8 @@ use zeroize::Zeroizing;
 use super::codes::{Code, DataFile};
 use super::files::{self, Pair};
 use super::{
-    card_face, card_info, extras, fixtures, issue, Holder, PinState, VirtualCard, DEFAULT_ATR,
+    card_face, card_info, extras, fixtures, issue, Holder, PinState, Profile, Reader, VirtualCard,
+    DEFAULT_ATR,
 };
 
 /// Builds a [`VirtualCard`] with chosen PINs, tries left, holder, token label and ATR.
@@ -28,6 +29,8 @@ pub struct VirtualCardBuilder {
     atr: Vec<u8>,
     /// The options of `extras` (the other applications, the kind of credential).
     pub(super) extras: extras::Settings,
+    profile: Profile,
+    reader: Reader,
 }
 
 impl Default for VirtualCardBuilder {
@@ -45,6 +48,8 @@ impl Default for VirtualCardBuilder {
             token_label: files::MY_NUMBER_CARD_TOKEN.to_vec(),
             atr: DEFAULT_ATR.to_vec(),
             extras: extras::Settings::default(),
+            profile: Profile::default(),
+            reader: Reader::default(),
         }
     }
 }
@@ -121,6 +126,20 @@ impl VirtualCardBuilder {
         self
     }
 
+    /// Which optional forms of command the card takes (default
+    /// [`Profile::ExtendedAndShortFileIds`]; the [`Profile`] docs give each one's sources).
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// What the reader in front of the card carries (default [`Reader::Extended`]),
+    /// independently of what the card takes.
+    pub fn reader(mut self, reader: Reader) -> Self {
+        self.reader = reader;
+        self
+    }
+
     /// Builds the card.
     ///
     /// # Panics
@@ -174,6 +193,8 @@ impl VirtualCardBuilder {
             extras: self.extras.build(&self.holder),
             data_files,
             holder: self.holder,
+            profile: self.profile,
+            reader: self.reader,
         }
     }
 }
@@ -210,6 +231,8 @@ impl fmt::Debug for VirtualCardBuilder {
             .field("token_label", &String::from_utf8_lossy(&self.token_label))
             .field("atr", &hex::encode_upper(&self.atr))
             .field("extras", &self.extras)
+            .field("profile", &self.profile)
+            .field("reader", &self.reader)
             .finish()
     }
 }
