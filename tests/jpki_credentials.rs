@@ -15,7 +15,7 @@ use flow_support::{
 use mynumbercard::access_code::AccessCodeB;
 use mynumbercard::eligibility::Confirmation;
 use mynumbercard::jpki::Presence;
-use mynumbercard::virtual_card::VirtualCardBuilder;
+use mynumbercard::virtual_card::{Reader, VirtualCardBuilder};
 use mynumbercard::{
     AuthPin, Card, CardKind, CertificateKind, Error, KeyKind, LastTry, PinKind, SignPin,
     VirtualCard,
@@ -219,47 +219,72 @@ fn nul_padding_is_trimmed_like_spaces() {
     assert_eq!(card.jpki().token_info().unwrap().label, "JPKIAPGPSETOKEN");
 }
 
+/// The commands that read the auth certificate (EF 000A, the application selected) behind
+/// `reader`: one READ BINARY by short file identifier asking for the 16 KiB cap, or SELECT EF
+/// and one READ BINARY per 256 bytes.
+fn auth_certificate_reads(reader: Reader, len: usize) -> Vec<String> {
+    match reader {
+        Reader::Extended => vec!["00B08A00004000".to_owned()],
+        _ => {
+            let mut sent = vec![select_ef(0x000A)];
+            sent.extend(reads(len));
+            sent
+        }
+    }
+}
+
+/// The first of those, which the Android credential refuses (`6982`) before the auth PIN.
+fn refused_auth_certificate_read(reader: Reader) -> Vec<String> {
+    let mut sent = auth_certificate_reads(reader, 256);
+    sent.truncate(if reader == Reader::Extended { 1 } else { 2 });
+    sent
+}
+
+fn android(reader: Reader) -> VirtualCard {
+    VirtualCard::builder()
+        .android_credential()
+        .reader(reader)
+        .build()
+}
+
 #[test]
 fn the_android_credentials_auth_certificate_needs_the_pin_and_says_so() {
-    let mut vc = VirtualCard::builder().android_credential().build();
-    let der = vc.certificate_der(CertificateKind::Auth).to_vec();
-    let mut card = Card::new(&mut vc);
-    let needs_pin = |result: Result<Vec<u8>, Error>| {
-        assert!(
-            matches!(result, Err(Error::AuthCertificateNeedsPin)),
-            "{result:?}"
+    for reader in Reader::ALL {
+        let mut vc = android(reader);
+        let der = vc.certificate_der(CertificateKind::Auth).to_vec();
+        let mut card = Card::new(&mut vc);
+        let needs_pin = |result: Result<Vec<u8>, Error>| {
+            assert!(
+                matches!(result, Err(Error::AuthCertificateNeedsPin)),
+                "{result:?}"
+            );
+        };
+        needs_pin(card.jpki().read_certificate_der(CertificateKind::Auth));
+        let mut expected = vec![SELECT_JPKI.to_owned()];
+        expected.extend(refused_auth_certificate_read(reader));
+        expected.extend([select_ef(0x0006), READ_LABEL.to_owned()]);
+        assert_eq!(
+            log(&card),
+            expected,
+            "the refused read, then the label once, {reader:?}"
         );
-    };
-    needs_pin(card.jpki().read_certificate_der(CertificateKind::Auth));
-    assert_eq!(
-        log(&card),
-        [
-            SELECT_JPKI,
-            &select_ef(0x000A),
-            "00B0000000",
-            &select_ef(0x0006),
-            READ_LABEL
-        ],
-        "the refused read, then the label once"
-    );
-    card.transport_mut().clear_log();
-    needs_pin(card.jpki().read_certificate_der(CertificateKind::Auth));
-    assert!(log(&card).is_empty(), "known for the session: nothing sent");
-    // The CA certificates are free, as on the plastic card.
-    card.jpki()
-        .read_certificate_der(CertificateKind::AuthCa)
-        .unwrap();
-    card.jpki().verify_pin(&auth_pin()).unwrap();
-    card.transport_mut().clear_log();
-    assert_eq!(
+        card.transport_mut().clear_log();
+        needs_pin(card.jpki().read_certificate_der(CertificateKind::Auth));
+        assert!(log(&card).is_empty(), "known for the session: nothing sent");
+        // The CA certificates are free, as on the plastic card.
         card.jpki()
-            .read_certificate_der(CertificateKind::Auth)
-            .unwrap(),
-        der
-    );
-    let mut expected = vec![select_ef(0x000A)];
-    expected.extend(reads(der.len()));
-    assert_eq!(log(&card), expected);
+            .read_certificate_der(CertificateKind::AuthCa)
+            .unwrap();
+        card.jpki().verify_pin(&auth_pin()).unwrap();
+        card.transport_mut().clear_log();
+        assert_eq!(
+            card.jpki()
+                .read_certificate_der(CertificateKind::Auth)
+                .unwrap(),
+            der
+        );
+        assert_eq!(log(&card), auth_certificate_reads(reader, der.len()));
+    }
     assert!(Error::AuthCertificateNeedsPin
         .to_string()
         .contains("auth PIN"));
@@ -267,35 +292,30 @@ fn the_android_credentials_auth_certificate_needs_the_pin_and_says_so() {
 
 #[test]
 fn visual_mode_on_the_android_credential_is_a_distinct_error_and_sends_no_code() {
-    let mut vc = VirtualCard::builder().android_credential().build();
-    let tries = vc.all_tries_left();
-    let mut card = Card::new(&mut vc);
-    let code = AccessCodeB::new("02010120351234").unwrap();
-    for access_code_b in [None, Some(&code)] {
-        assert!(matches!(
-            card.eligibility_check(Confirmation::Visual { access_code_b }),
-            Err(Error::AuthCertificateNeedsPin)
-        ));
+    for reader in Reader::ALL {
+        let mut vc = android(reader);
+        let tries = vc.all_tries_left();
+        let mut card = Card::new(&mut vc);
+        let code = AccessCodeB::new("02010120351234").unwrap();
+        for access_code_b in [None, Some(&code)] {
+            assert!(matches!(
+                card.eligibility_check(Confirmation::Visual { access_code_b }),
+                Err(Error::AuthCertificateNeedsPin)
+            ));
+        }
+        let mut expected = vec![SELECT_JPKI.to_owned()];
+        expected.extend(refused_auth_certificate_read(reader));
+        expected.extend([select_ef(0x0006), READ_LABEL.to_owned()]);
+        assert_eq!(log(&card), expected, "the second check sends nothing");
+        assert!(!log(&card).iter().any(|c| c == SELECT_CARD_FACE));
+        drop(card);
+        assert_eq!(vc.all_tries_left(), tries);
     }
-    assert_eq!(
-        log(&card),
-        [
-            SELECT_JPKI,
-            &select_ef(0x000A),
-            "00B0000000",
-            &select_ef(0x0006),
-            READ_LABEL
-        ],
-        "the second check sends nothing"
-    );
-    assert!(!log(&card).iter().any(|c| c == SELECT_CARD_FACE));
-    drop(card);
-    assert_eq!(vc.all_tries_left(), tries);
 }
 
-/// The APDUs of one PIN-mode check on a fresh plastic virtual card.
-fn plastic_pin_mode_apdus() -> usize {
-    let mut vc = VirtualCard::new();
+/// The APDUs of one PIN-mode check on a fresh plastic virtual card behind `reader`.
+fn plastic_pin_mode_apdus(reader: Reader) -> usize {
+    let mut vc = VirtualCard::builder().reader(reader).build();
     let mut card = Card::new(&mut vc);
     let pin = auth_pin();
     card.eligibility_check(Confirmation::Pin {
@@ -309,77 +329,78 @@ fn plastic_pin_mode_apdus() -> usize {
 
 #[test]
 fn pin_mode_on_the_android_credential_verifies_the_pin_before_reading_the_certificate() {
-    let mut vc = VirtualCard::builder().android_credential().build();
-    let der = vc.certificate_der(CertificateKind::Auth).to_vec();
-    let mut card = Card::new(&mut vc);
-    let pin = auth_pin();
-    let check = |card: &mut Card<&mut VirtualCard>| {
+    for reader in Reader::ALL {
+        let mut vc = android(reader);
+        let der = vc.certificate_der(CertificateKind::Auth).to_vec();
+        let mut card = Card::new(&mut vc);
+        let pin = auth_pin();
+        let check = |card: &mut Card<&mut VirtualCard>| {
+            card.eligibility_check(Confirmation::Pin {
+                pin: &pin,
+                challenge: b"nonce",
+                last_try: LastTry::Refuse,
+            })
+            .unwrap()
+        };
+        let evidence = check(&mut card);
+        assert_eq!(evidence.certificate_der(), der);
+        assert_eq!(evidence.signature().map(<[u8]>::len), Some(256));
+        // The PIN (by short file identifier), then the certificate, then the signature.
+        let mut pin_then_read = vec![status_sfi(0x0018), verify_sfi(0x0018, b"1234")];
+        pin_then_read.extend(auth_certificate_reads(reader, der.len()));
+        let refused = refused_auth_certificate_read(reader);
+        let mut first = vec![SELECT_JPKI.to_owned()];
+        first.extend(refused.clone());
+        first.extend(pin_then_read.clone());
+        let sent = log(&card);
+        assert_eq!(
+            sent[..sent.len() - 1],
+            first[..],
+            "no label read, {reader:?}"
+        );
+        assert!(sent[sent.len() - 1].starts_with("802A00"));
+        assert_eq!(
+            sent.len(),
+            plastic_pin_mode_apdus(reader) + refused.len(),
+            "the refused read is the only extra"
+        );
+        assert_eq!(secrets_sent(&sent), 1);
+
+        // The session knows now: the next check verifies first, at the plastic card's cost
+        // (the guard selects the application in its own transaction).
+        card.transport_mut().clear_log();
+        check(&mut card);
+        let sent = log(&card);
+        pin_then_read.insert(0, SELECT_JPKI.to_owned());
+        assert_eq!(sent[..sent.len() - 1], pin_then_read[..]);
+        assert_eq!(
+            sent.len(),
+            plastic_pin_mode_apdus(reader),
+            "the plastic card's count"
+        );
+    }
+}
+
+#[test]
+fn after_identify_pin_mode_wastes_nothing_on_the_android_credential() {
+    for reader in Reader::ALL {
+        let mut vc = android(reader);
+        let mut card = Card::new(&mut vc);
+        assert_eq!(card.jpki().identify().unwrap(), CardKind::AndroidToken);
+        card.transport_mut().clear_log();
+        let pin = auth_pin();
         card.eligibility_check(Confirmation::Pin {
             pin: &pin,
             challenge: b"nonce",
             last_try: LastTry::Refuse,
         })
-        .unwrap()
-    };
-    let evidence = check(&mut card);
-    assert_eq!(evidence.certificate_der(), der);
-    assert_eq!(evidence.signature().map(<[u8]>::len), Some(256));
-    // The PIN (by short file identifier), then the certificate, then the signature.
-    let mut pin_then_read = vec![status_sfi(0x0018), verify_sfi(0x0018, b"1234")];
-    pin_then_read.push(select_ef(0x000A));
-    pin_then_read.extend(reads(der.len()));
-    let mut first = vec![
-        SELECT_JPKI.to_owned(),
-        select_ef(0x000A),
-        "00B0000000".to_owned(),
-    ];
-    first.extend(pin_then_read.clone());
-    let sent = log(&card);
-    assert_eq!(
-        sent[..sent.len() - 1],
-        first[..],
-        "one refused read, no label read"
-    );
-    assert!(sent[sent.len() - 1].starts_with("802A00"));
-    assert_eq!(
-        sent.len(),
-        plastic_pin_mode_apdus() + 2,
-        "the refused read costs 2"
-    );
-    assert_eq!(secrets_sent(&sent), 1);
-
-    // The session knows now: the next check verifies first, at the plastic card's cost (the
-    // guard selects the application in its own transaction).
-    card.transport_mut().clear_log();
-    check(&mut card);
-    let sent = log(&card);
-    pin_then_read.insert(0, SELECT_JPKI.to_owned());
-    assert_eq!(sent[..sent.len() - 1], pin_then_read[..]);
-    assert_eq!(
-        sent.len(),
-        plastic_pin_mode_apdus(),
-        "the plastic card's count"
-    );
-}
-
-#[test]
-fn after_identify_pin_mode_wastes_nothing_on_the_android_credential() {
-    let mut vc = VirtualCard::builder().android_credential().build();
-    let mut card = Card::new(&mut vc);
-    assert_eq!(card.jpki().identify().unwrap(), CardKind::AndroidToken);
-    card.transport_mut().clear_log();
-    let pin = auth_pin();
-    card.eligibility_check(Confirmation::Pin {
-        pin: &pin,
-        challenge: b"nonce",
-        last_try: LastTry::Refuse,
-    })
-    .unwrap();
-    let sent = log(&card);
-    assert_eq!(sent[..2], [SELECT_JPKI.to_owned(), status_sfi(0x0018)]);
-    assert_eq!(
-        sent.len(),
-        plastic_pin_mode_apdus(),
-        "the plastic card's count"
-    );
+        .unwrap();
+        let sent = log(&card);
+        assert_eq!(sent[..2], [SELECT_JPKI.to_owned(), status_sfi(0x0018)]);
+        assert_eq!(
+            sent.len(),
+            plastic_pin_mode_apdus(reader),
+            "the plastic card's count"
+        );
+    }
 }

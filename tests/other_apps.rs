@@ -14,6 +14,7 @@ use mynumbercard::apdu::StatusWord;
 use mynumbercard::calendar::CalendarDate;
 use mynumbercard::master_file::DataObject;
 use mynumbercard::transport::{self, Capabilities, Transport, TransportError};
+use mynumbercard::virtual_card::Reader;
 use mynumbercard::{Card, Error, PinStatus, VirtualCard};
 
 const SELECT_COMMON: &str = "00A4040C0AD3921000310001010100";
@@ -182,6 +183,7 @@ fn with_an_application_selected_the_objects_are_not_available() {
 fn a_short_only_transport_reports_the_objects_need_an_extended_le() {
     let mut vc = VirtualCard::builder()
         .master_file_needs_extended_le()
+        .reader(Reader::ShortOnly)
         .build();
     let mut card = Card::new(&mut vc);
     let data = card.master_file().read_card_data().unwrap();

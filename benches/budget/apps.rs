@@ -1,12 +1,13 @@
 //! The APDU budget of the reads beyond the JPKI operations: the common and resident-registry
 //! applications, the master file's objects, the JPKI token files, and what a card without a
 //! signature certificate and the Android credential cost. Each runs from a fresh session on
-//! its virtual card over a short-APDU transport (unless it says otherwise), with the count
-//! the library sends and the fewest the operation allows, and why the two differ where they
-//! do.
+//! the default virtual card (it takes extended length and short file identifiers, behind a
+//! reader carrying extended APDUs) unless it says otherwise, with the count the library sends
+//! and the fewest the operation allows, and why the two differ where they do.
 
 use mynumbercard::eligibility::Confirmation;
-use mynumbercard::transport::{Capabilities, Transport, TransportError};
+use mynumbercard::transport::Transport;
+use mynumbercard::virtual_card::Reader;
 use mynumbercard::{AuthPin, Card, CertificateKind, LastTry, Result, SignPin, VirtualCard};
 
 /// One read, from a session that has sent nothing yet.
@@ -59,23 +60,6 @@ pub const APP_OPS: [AppOp; 13] = [
     AppOp::PlasticPinMode,
 ];
 
-/// The virtual card behind a transport carrying extended APDUs.
-struct Extended(VirtualCard);
-
-impl Transport for Extended {
-    fn transmit(&mut self, command: &[u8]) -> std::result::Result<Vec<u8>, TransportError> {
-        self.0.transmit(command)
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        self.0
-            .capabilities()
-            .with_max_command_len(65_544)
-            .with_max_response_len(65_538)
-            .with_extended_length(true)
-    }
-}
-
 fn pin_mode<T: Transport>(card: &mut Card<T>) -> Result<()> {
     let pin = AuthPin::new("1234")?;
     card.eligibility_check(Confirmation::Pin {
@@ -84,14 +68,6 @@ fn pin_mode<T: Transport>(card: &mut Card<T>) -> Result<()> {
         last_try: LastTry::Refuse,
     })
     .map(drop)
-}
-
-/// The auth certificate's READ BINARY count on the default card.
-fn auth_certificate_reads() -> u64 {
-    VirtualCard::new()
-        .certificate_der(CertificateKind::Auth)
-        .len()
-        .div_ceil(256) as u64
 }
 
 impl AppOp {
@@ -120,9 +96,10 @@ impl AppOp {
     pub fn apdus(self) -> u64 {
         let builder = VirtualCard::builder();
         let vc = match self {
-            AppOp::MasterFileDataExtended | AppOp::MasterFileDataShortOnly => {
-                builder.master_file_needs_extended_le()
-            }
+            AppOp::MasterFileDataExtended => builder.master_file_needs_extended_le(),
+            AppOp::MasterFileDataShortOnly => builder
+                .master_file_needs_extended_le()
+                .reader(Reader::ShortOnly),
             AppOp::NoSignatureCertificate => builder.without_signature_certificate(),
             AppOp::AndroidAuthCertificate
             | AppOp::AndroidAuthCertificateAgain
@@ -130,21 +107,14 @@ impl AppOp {
             _ => builder,
         }
         .build();
-        if self == AppOp::MasterFileDataExtended {
-            let mut card = Card::new(Extended(vc));
-            card.master_file()
-                .read_card_data()
-                .expect("reads on the virtual card");
-            return card.stats().commands;
-        }
         let mut card = Card::new(vc);
         let ran = match self {
             AppOp::CommonRecord => card.common().read_card_record().map(drop),
             AppOp::CommonPinStatus => card.common().pin_status().map(drop),
             AppOp::JukiPinStatus => card.juki().pin_status().map(drop),
-            AppOp::MasterFileData | AppOp::MasterFileDataShortOnly => {
-                card.master_file().read_card_data().map(drop)
-            }
+            AppOp::MasterFileData
+            | AppOp::MasterFileDataExtended
+            | AppOp::MasterFileDataShortOnly => card.master_file().read_card_data().map(drop),
             AppOp::TokenInfo => card.jpki().token_info().map(drop),
             AppOp::CertificateAvailability => card.jpki().certificate_availability().map(drop),
             AppOp::NoSignatureCertificate => {
@@ -171,7 +141,6 @@ impl AppOp {
                 Ok(())
             }
             AppOp::AndroidPinMode | AppOp::PlasticPinMode => pin_mode(&mut card),
-            AppOp::MasterFileDataExtended => unreachable!("run above"),
         };
         ran.expect("runs on the virtual card");
         card.stats().commands
@@ -180,7 +149,6 @@ impl AppOp {
     /// The fewest APDUs the read allows, and what the library's count is made of where it is
     /// more.
     pub fn lower_bound(self) -> (u64, String) {
-        let n = auth_certificate_reads();
         match self {
             AppOp::CommonRecord => (2, "SELECT AP + READ RECORD by SFI".into()),
             AppOp::CommonPinStatus | AppOp::JukiPinStatus => {
@@ -193,32 +161,30 @@ impl AppOp {
                 3,
                 "3 GET DATA; sent 4: the first short Le answers 6700, then extended first".into(),
             ),
-            AppOp::TokenInfo | AppOp::CertificateAvailability => {
-                (3, "SELECT AP + SELECT EF + 1 READ BINARY".into())
-            }
+            AppOp::TokenInfo | AppOp::CertificateAvailability => (
+                2,
+                "SELECT AP + READ BINARY by SFI; sent 3: SELECT EF + READ, as for identify".into(),
+            ),
             AppOp::NoSignatureCertificate => (
-                3,
-                "SELECT AP + SELECT EF 0008 + READ; sent 5: the PIN is looked for first \
-                 (by SFI, then by SELECT), no try spent"
+                2,
+                "SELECT AP + EF 0008 by SFI; sent 5: the PIN is looked for first (by SFI, \
+                 then by SELECT), then SELECT EF 0008 + READ; no try spent"
                     .into(),
             ),
             AppOp::AndroidAuthCertificate => (
-                3,
-                "SELECT AP + SELECT EF 0006 + READ; sent 5: the refused read comes first, so \
-                 the plastic card pays nothing"
+                2,
+                "SELECT AP + the label by SFI; sent 4: the refused read comes first, so the \
+                 plastic card pays nothing, then SELECT EF 0006 + READ"
                     .into(),
             ),
             AppOp::AndroidAuthCertificateAgain => (0, "known for the session".into()),
             AppOp::AndroidPinMode => (
-                n + 5,
-                format!(
-                    "SELECT AP + status + VERIFY + SELECT EF + ⌈cert/256⌉ ({n}) + SIGN; sent \
-                     2 more: the refused read, once per session"
-                ),
+                5,
+                "the plastic card's; sent 1 more: the refused read, once per session".into(),
             ),
             AppOp::PlasticPinMode => (
-                n + 5,
-                format!("SELECT AP + SELECT EF + {n} READ + status + VERIFY + SIGN (by SFI)"),
+                5,
+                "SELECT AP + 1 extended READ by SFI + status + VERIFY + SIGN".into(),
             ),
         }
     }
@@ -227,9 +193,12 @@ impl AppOp {
     pub fn expected(self) -> u64 {
         let (bound, _) = self.lower_bound();
         match self {
-            AppOp::MasterFileDataExtended => bound + 1,
-            AppOp::NoSignatureCertificate | AppOp::AndroidAuthCertificate => bound + 2,
-            AppOp::AndroidPinMode => bound + 2,
+            AppOp::MasterFileDataExtended
+            | AppOp::TokenInfo
+            | AppOp::CertificateAvailability
+            | AppOp::AndroidPinMode => bound + 1,
+            AppOp::AndroidAuthCertificate => bound + 2,
+            AppOp::NoSignatureCertificate => bound + 3,
             _ => bound,
         }
     }
