@@ -118,7 +118,7 @@ impl MyNumberCard {
     }
 
     /// Runs `op` on the open session.
-    fn with<R>(
+    pub(crate) fn with<R>(
         &self,
         op: impl FnOnce(&mut Card<Link>) -> Result<R, CardError>,
     ) -> Result<R, CardError> {

@@ -7,7 +7,9 @@
 //! - [`MyNumberCard`]: one object per card session, `Send + Sync`, its calls serialized and
 //!   blocking, each one task in one transaction: identify, read a certificate, PIN and access
 //!   code statuses, verify-and-sign, the eligibility check in both modes, card-info and
-//!   card-face reads, PIN change, `end_session` (also on drop).
+//!   card-face reads, PIN change, the common and resident-registry applications' record and
+//!   PIN tries, the master file's objects, the token info and certificate list,
+//!   `end_session` (also on drop).
 //! - [`CardError`]: the one error, with the cases an app branches on; no message carries a
 //!   secret.
 //!
@@ -18,6 +20,7 @@
 
 #[cfg(feature = "zeroize-on-free")]
 mod alloc;
+mod apps;
 mod card;
 mod error;
 mod secret;
@@ -26,6 +29,10 @@ mod test_card;
 mod transport;
 mod types;
 
+pub use apps::{
+    CertificateAvailability, CertificatePresence, CommonRecord, DataObject, MasterFileData,
+    TokenInfo,
+};
 pub use card::{access_code_b, MyNumberCard};
 pub use error::{CardError, SecretName};
 pub use secret::Secret;

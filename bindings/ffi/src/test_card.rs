@@ -44,6 +44,22 @@ pub struct VirtualCardConfig {
     /// Tries left of access code B (both applications).
     #[uniffi(default = None)]
     pub access_code_b_tries_left: Option<u8>,
+    /// Plays the Android smartphone credential (token `JPKIAPGPSETOKEN`, the auth
+    /// certificate behind the auth PIN).
+    #[uniffi(default = false)]
+    pub android_credential: bool,
+    /// Plays a card without a signature certificate (a holder under 15).
+    #[uniffi(default = false)]
+    pub without_signature_certificate: bool,
+    /// EF 0006 as the 160-byte PKCS #11 record instead of the 32-byte label.
+    #[uniffi(default = false)]
+    pub token_record: bool,
+    /// The master file's objects answer `6700` to a short Le.
+    #[uniffi(default = false)]
+    pub master_file_needs_extended_le: bool,
+    /// Behind a reader carrying short APDUs only (the default reader carries extended ones).
+    #[uniffi(default = false)]
+    pub short_only_reader: bool,
 }
 
 /// The core's virtual card behind a lock, so one card can serve several card objects (one
@@ -131,6 +147,19 @@ impl VirtualCard {
         }
         if let Some(tries) = config.access_code_b_tries_left {
             builder = builder.access_code_b_tries_left(tries);
+        }
+        if config.android_credential {
+            builder = builder.android_credential();
+        }
+        if config.without_signature_certificate {
+            builder = builder.without_signature_certificate();
+        }
+        if config.master_file_needs_extended_le {
+            builder = builder.master_file_needs_extended_le();
+        }
+        builder = builder.token_record(config.token_record);
+        if config.short_only_reader {
+            builder = builder.reader(mynumbercard::virtual_card::Reader::ShortOnly);
         }
         Arc::new(Self {
             shared: SharedVirtualCard {
