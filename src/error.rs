@@ -130,6 +130,13 @@ pub enum Error {
         /// The file that does not match (0001 my number, 0002 attributes).
         file: u16,
     },
+    /// The key's certificate holds a key the library does not sign with (it signs with RSA
+    /// and ECDSA P-384); nothing was sent.
+    #[error("unsupported key {key:?}: the library signs with RSA and ECDSA P-384 keys")]
+    UnsupportedKey {
+        /// The certificate's key.
+        key: crate::certificate::PublicKey,
+    },
     /// A command could not be encoded (a bug, or data too long for the transport).
     #[error("invalid command: {0}")]
     InvalidCommand(#[from] ApduError),

@@ -29,6 +29,7 @@ mod builder;
 mod card_face;
 mod card_info;
 mod codes;
+mod ecdsa;
 mod files;
 pub mod fixtures;
 mod handler;
@@ -82,6 +83,8 @@ pub struct VirtualCard {
     /// The card-info and card-face data files, indexed by `DataFile::index`.
     data_files: Vec<Vec<u8>>,
     holder: Holder,
+    /// Which keys the card holds (RSA-2048 by default).
+    credential: ecdsa::Credential,
 }
 
 /// One PIN: its value, tries left and whether it is verified in this card session.
@@ -197,7 +200,7 @@ impl VirtualCard {
     fn certificate(&self, cert: Cert) -> &[u8] {
         match cert {
             Cert::Sign => &self.sign_cert,
-            other => fixtures::certificate_of(other),
+            other => ecdsa::certificate_of(self.credential, other),
         }
     }
 
@@ -205,13 +208,20 @@ impl VirtualCard {
     ///
     /// # Panics
     ///
-    /// Never with the committed fixtures (their keys are RSA).
+    /// On a card built with [`VirtualCardBuilder::ecdsa_p384`], whose keys are not RSA (read
+    /// its key from [`VirtualCard::certificate_der`]); never otherwise.
     pub fn public_key(&self, kind: KeyKind) -> RsaPublicKey {
         let cert = match key_pair(kind) {
             Pair::Auth => Cert::Auth,
             Pair::Sign => Cert::Sign,
         };
         public_key_of(self.certificate(cert)).expect("fixture certificates hold RSA keys")
+    }
+
+    /// Whether the card plays the ECDSA P-384 credential
+    /// ([`VirtualCardBuilder::ecdsa_p384`]).
+    pub fn is_ecdsa_p384(&self) -> bool {
+        self.credential == ecdsa::Credential::EcdsaP384
     }
 
     /// The holder the signature certificate and the card-info and card-face files name.
