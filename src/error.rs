@@ -137,6 +137,14 @@ pub enum Error {
         /// The certificate's key.
         key: crate::certificate::PublicKey,
     },
+    /// A document signature was asked of the user-authentication key: documents are signed
+    /// with the signature key (署名用電子証明書); the user-authentication key proves who logs
+    /// in. Nothing was sent.
+    #[error("documents are signed with the signature key, not the user-authentication key")]
+    NotTheSignatureKey,
+    /// The CMS structure of a signed document could not be built (feature `cms`).
+    #[error("cannot build the CMS signature: {0}")]
+    CmsBuild(String),
     /// A command could not be encoded (a bug, or data too long for the transport).
     #[error("invalid command: {0}")]
     InvalidCommand(#[from] ApduError),

@@ -11,6 +11,9 @@ mod card;
 pub mod card_face;
 pub mod card_info;
 pub mod certificate;
+#[cfg(feature = "cms")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cms")))]
+pub mod cms;
 pub mod commands;
 pub mod der_header;
 mod digest_info;

@@ -81,6 +81,12 @@ impl<T: Transport> JpkiSigner<'_, T> {
         &self.certificate
     }
 
+    /// Signs `message` hashed with the key's hash, with the library's error.
+    #[cfg_attr(not(feature = "cms"), allow(dead_code))]
+    pub(crate) fn sign_message(&self, message: &[u8]) -> Result<JpkiSignature> {
+        self.sign_digest(&self.algorithm().hash().hash(message))
+    }
+
     fn sign_digest(&self, digest: &[u8]) -> Result<JpkiSignature> {
         let mut card = self
             .card
@@ -166,6 +172,11 @@ impl JpkiSignature {
     /// The signature as X.509 and CMS carry it: RSA bytes, or ECDSA DER.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes
+    }
+
+    /// [`JpkiSignature::as_bytes`], owned.
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.bytes.clone()
     }
 
     /// The signature as the card's plain answer: RSA bytes, or ECDSA `r‖s`.
