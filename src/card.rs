@@ -44,6 +44,66 @@ impl fmt::Display for Application {
     }
 }
 
+/// Whether the card takes a form of command, as this session found out. What the card takes
+/// is a property of the card, not of its state, so it is kept for the whole session.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Support {
+    /// Not tried yet: the next command that could use it tries it, and falls back.
+    #[default]
+    Unknown,
+    /// The card answered it.
+    Works,
+    /// The card refused it (or answered short): not tried again in this session.
+    Refused,
+}
+
+/// The forms of addressing beyond SELECT and 256-byte reads that this session knows the card
+/// to take: extended-length READ BINARY (sent to real cards by Miena, c-3lab's
+/// mynumbercard-idp and jsapdu), short file identifiers in READ BINARY and in VERIFY (jsapdu,
+/// myna-card), and in COMPUTE DIGITAL SIGNATURE (only myna-card; tried only once the card
+/// answered a short file identifier in VERIFY). Each is kept apart, so that a card answering
+/// one form and refusing another is asked the refused one once per session, not once per
+/// operation.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Addressing {
+    pub(crate) extended_reads: Support,
+    pub(crate) read_short_file_ids: Support,
+    pub(crate) verify_short_file_ids: Support,
+    pub(crate) signing_short_file_id: Support,
+}
+
+impl Addressing {
+    /// A probe was refused: every form still unknown counts as refused, so that a card that
+    /// takes none of them costs one probe per session, not one per form.
+    pub(crate) fn refuse_unknown(&mut self) {
+        for support in [
+            &mut self.extended_reads,
+            &mut self.read_short_file_ids,
+            &mut self.verify_short_file_ids,
+        ] {
+            if *support == Support::Unknown {
+                *support = Support::Refused;
+            }
+        }
+    }
+}
+
+/// Whether `status` refuses the form of a command (extended Le, a short file identifier)
+/// rather than answering it: what makes a probe fall back to SELECT and 256-byte reads.
+pub(crate) fn refuses_form(status: StatusWord) -> bool {
+    matches!(
+        status,
+        StatusWord::WRONG_LENGTH
+            | StatusWord::INCORRECT_P1_P2
+            | StatusWord::WRONG_P1_P2
+            | StatusWord::INS_NOT_SUPPORTED
+            | StatusWord::COMMAND_NOT_ALLOWED
+            | StatusWord::FILE_NOT_FOUND
+            | StatusWord::REFERENCED_DATA_NOT_FOUND
+    ) || matches!(status.to_u16(), 0x6981 | 0x6A81)
+        || status.correct_le().is_some()
+}
+
 /// What is selected on the card, as far as this session knows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 struct Selection {
@@ -77,6 +137,8 @@ pub struct Card<T> {
     /// What was selected inside the current transaction (the part of `selection` the
     /// lockout guard may rely on, whatever the transport declares).
     selected_here: Selection,
+    /// What the card was found to take.
+    addressing: Addressing,
     in_transaction: bool,
     pin_verified: bool,
 }
@@ -97,6 +159,7 @@ impl<T: Transport> Card<T> {
             exchange: Exchange::new(transport),
             selection: Selection::default(),
             selected_here: Selection::default(),
+            addressing: Addressing::default(),
             in_transaction: false,
             pin_verified: false,
         }
@@ -281,6 +344,36 @@ impl<T: Transport> Card<T> {
         Ok(())
     }
 
+    /// Selects `application` unless this very transaction selected it already.
+    pub(crate) fn select_application_here(&mut self, application: Application) -> Result<()> {
+        if self.selected_here.application != Some(application) {
+            self.selection.application = None;
+        }
+        self.select_application(application)
+    }
+
+    /// A command addressed a file by its short file identifier: which EF is current is no
+    /// longer known (ISO/IEC 7816-4 lets such a command make it current).
+    pub(crate) fn forget_file(&mut self) {
+        self.selection.file = None;
+        self.selected_here.file = None;
+    }
+
+    /// What the transport can carry.
+    pub(crate) fn capabilities(&self) -> crate::transport::Capabilities {
+        self.exchange.capabilities()
+    }
+
+    /// What the card was found to take.
+    pub(crate) fn addressing(&self) -> Addressing {
+        self.addressing
+    }
+
+    /// Records what the card was found to take.
+    pub(crate) fn addressing_mut(&mut self) -> &mut Addressing {
+        &mut self.addressing
+    }
+
     /// Selects EF `fid` of `application` unless this very transaction selected it already:
     /// what the lockout guard relies on before it asks for a secret's tries and sends it,
     /// whatever the transport declares. Call inside one operation.
@@ -330,6 +423,7 @@ impl<T: fmt::Debug> fmt::Debug for Card<T> {
             .field("exchange", &self.exchange)
             .field("selection", &self.selection)
             .field("selected_here", &self.selected_here)
+            .field("addressing", &self.addressing)
             .field("in_transaction", &self.in_transaction)
             .field("pin_verified", &self.pin_verified)
             .finish()

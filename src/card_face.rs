@@ -150,8 +150,9 @@ impl<'a, T: Transport> CardFace<'a, T> {
         Self { card }
     }
 
-    /// The tries left of `key`: SELECT AP and SELECT EF (unless selected), then an empty
-    /// VERIFY, which spends no try.
+    /// The tries left of `key`: SELECT AP (unless selected), then an empty VERIFY, which
+    /// spends no try, naming the EF by its short file identifier (`00 20 00 80|SFI`), or after
+    /// SELECT EF on a card that refused that form in this session.
     pub fn code_status(&mut self, key: CardFaceKey) -> Result<PinStatus> {
         self.card.operation(OnReset::Repeat, |card| {
             card.reference_status(APPLICATION, key.file())
@@ -198,7 +199,9 @@ impl<'a, T: Transport> CardFace<'a, T> {
     }
 
     /// Reads the card face (EF 0002; after access code A or B): SELECT AP and SELECT EF
-    /// (unless selected), then ceil(L / 256) READ BINARY for a file of L bytes.
+    /// (unless selected), then ceil(L / 256) READ BINARY for a file of L bytes; or, where the
+    /// transport carries extended length, one READ BINARY of the whole file (see
+    /// [`Jpki::read_certificate_der`](crate::jpki::Jpki::read_certificate_der)).
     pub fn read_record(&mut self) -> Result<CardFaceRecord> {
         self.card
             .operation(OnReset::Repeat, |card| read_record_in(card))

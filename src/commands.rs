@@ -29,6 +29,45 @@ pub fn read_binary(offset: usize, ne: usize) -> Result<Command, ApduError> {
     Ok(Command::new(0x00, 0xB0, p1, p2).with_le(ne))
 }
 
+/// The short file identifier (ISO/IEC 7816-4) of EF `fid`: its low five bits, for the ids
+/// 0001–001E that the card's files use; `None` for any other id.
+pub const fn short_file_id(fid: u16) -> Option<u8> {
+    if fid >= 1 && fid <= 0x1E {
+        Some(fid as u8)
+    } else {
+        None
+    }
+}
+
+/// READ BINARY of `ne` bytes (1–65,536; over 256 is extended) at `offset` (at most 255) of
+/// the EF with short file identifier `sfi`, no SELECT: `00 B0 80|SFI offset Le` (jsapdu and
+/// myna-card read this way).
+pub fn read_binary_sfi(sfi: u8, offset: u8, ne: usize) -> Command {
+    Command::new(0x00, 0xB0, 0x80 | (sfi & 0x1F), offset).with_le(ne)
+}
+
+/// VERIFY with no data for the PIN in the EF with short file identifier `sfi`, no SELECT:
+/// `00 20 00 80|SFI`, spending no try (jsapdu and myna-card ask this way).
+pub fn verify_status_sfi(sfi: u8) -> Command {
+    Command::new(0x00, 0x20, 0x00, 0x80 | (sfi & 0x1F))
+}
+
+/// VERIFY of the PIN in the EF with short file identifier `sfi`: `00 20 00 80|SFI Lc <PIN>`.
+/// The lockout guard's alone.
+pub(crate) fn verify_sfi(sfi: u8, pin: &[u8]) -> Command {
+    Command::new(0x00, 0x20, 0x00, 0x80 | (sfi & 0x1F))
+        .with_data(pin)
+        .sensitive()
+}
+
+/// COMPUTE DIGITAL SIGNATURE with the key in the EF with short file identifier `sfi`, no
+/// SELECT: `80 2A 00 80|SFI Lc <DigestInfo> 00` (only myna-card signs this way).
+pub fn compute_digital_signature_sfi(sfi: u8, digest_info: &[u8]) -> Command {
+    Command::new(0x80, 0x2A, 0x00, 0x80 | (sfi & 0x1F))
+        .with_data(digest_info)
+        .with_le(256)
+}
+
 /// VERIFY with no data: asks for the tries left of the selected PIN without spending one
 /// (`00 20 00 80`); independent implementations agree (OpenSC, jpki/myna, myna-card).
 pub fn verify_status() -> Command {

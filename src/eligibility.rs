@@ -134,13 +134,18 @@ impl<T: Transport> Card<T> {
     /// VERIFY), verifies the PIN behind the lockout guard (sent once; refused when blocked, or
     /// on the last try unless `last_try` allows it), signs SHA-256 of the challenge with the
     /// authentication key and verifies the signature against the certificate just read. The
-    /// JPKI application stays selected throughout: SELECT AP, SELECT EF, ceil(L / 256) READ
-    /// BINARY, SELECT PIN EF, empty VERIFY, VERIFY, SELECT key EF, COMPUTE DIGITAL SIGNATURE:
-    /// ceil(L / 256) + 7 APDUs for a certificate of L bytes (11 on the virtual card).
+    /// JPKI application stays selected throughout. On a short-APDU transport and a card taking
+    /// short file identifiers: SELECT AP, SELECT EF, ceil(L / 256) READ BINARY, empty VERIFY
+    /// and VERIFY naming the PIN's EF, COMPUTE DIGITAL SIGNATURE naming the key's EF:
+    /// ceil(L / 256) + 5 APDUs for a certificate of L bytes (9 on the virtual card). On a card
+    /// refusing short file identifiers, one refused probe, then SELECT PIN EF, empty VERIFY,
+    /// VERIFY, SELECT key EF, COMPUTE DIGITAL SIGNATURE: ceil(L / 256) + 8.
     ///
     /// Visual mode: reads the certificate without any PIN; with access code B, then selects the
     /// card-face application, verifies the code behind the guard and reads the card face:
-    /// 2 + ceil(L / 256) APDUs, plus 5 + ceil(F / 256) for a card face of F bytes.
+    /// 2 + ceil(L / 256) APDUs, plus 4 + ceil(F / 256) for a card face of F bytes (6 + ceil(F /
+    /// 256) on a card refusing short file identifiers: the refused probe and the SELECT EF of
+    /// the code).
     ///
     /// The session remembers a verified PIN and ends by unpowering the card
     /// ([`Card::close`], or on drop). A reset by another application during the check fails

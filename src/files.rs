@@ -5,8 +5,8 @@
 
 use zeroize::Zeroizing;
 
-use crate::apdu::StatusWord;
-use crate::card::{status_error, Application, Card};
+use crate::apdu::{Command, StatusWord, MAX_NE};
+use crate::card::{refuses_form, status_error, Application, Card, Support};
 use crate::commands;
 use crate::der_header;
 use crate::error::{Error, Result};
@@ -90,7 +90,8 @@ impl<T: Transport> Card<T> {
     /// Reads EF `fid` of `application`: SELECT AP and SELECT EF (unless selected), READ BINARY
     /// of 256 bytes at offset 0, then READ BINARY of `min(256, left)` bytes until `length`
     /// (given the bytes read so far, capped at `max` ≤ 32 KiB) is reached: ceil(L / 256)
-    /// READ BINARY for L bytes.
+    /// READ BINARY for L bytes. Where the transport carries extended length, first one READ
+    /// BINARY of the whole file ([`Card::read_whole`]).
     ///
     /// A file shorter than 256 bytes: the card may answer the 256-byte read with the bytes up
     /// to the end and `9000` (so says the JICSAP IC card specification as myna-card cites it;
@@ -108,17 +109,111 @@ impl<T: Transport> Card<T> {
         max: usize,
     ) -> Result<SizedFile> {
         let max = max.min(MAX_FILE_LEN);
-        let personal = content == Content::Personal;
-        let read = |offset, ne| -> Result<crate::apdu::Command> {
-            let command = commands::read_binary(offset, ne)?;
-            Ok(if personal {
-                command.sensitive_response()
-            } else {
-                command
-            })
+        let mark = |command: Command| match content {
+            Content::Personal => command.sensitive_response(),
+            Content::Public => command,
         };
-        self.select_file(application, fid)?;
-        let first = read(0, CHUNK)?;
+        let (head, total) = match self.read_whole(application, fid, mark, length, max)? {
+            Whole::File(file) => return Ok(file),
+            Whole::Part { head, total } => {
+                // The rest in 256-byte reads of the selected EF, from where the card stopped.
+                self.select_file(application, fid)?;
+                (head, total)
+            }
+            Whole::NotTried => {
+                self.select_file(application, fid)?;
+                self.read_head(fid, mark, length, max)?
+            }
+        };
+        self.read_rest(head, total, mark)
+    }
+
+    /// The whole file in one extended-length READ BINARY, where the transport carries it and
+    /// the card was not found to refuse it: Le asks for the cap (bounded by the transport),
+    /// the card answers with what the file holds. The EF is addressed by its short file
+    /// identifier unless the card refused that form (then it is selected). A refusal falls
+    /// back to 256-byte reads; so does a short answer, continuing from where it stopped. Both
+    /// are remembered for the session.
+    fn read_whole(
+        &mut self,
+        application: Application,
+        fid: u16,
+        mark: impl Fn(Command) -> Command,
+        length: fn(&[u8], usize) -> Length,
+        max: usize,
+    ) -> Result<Whole> {
+        let caps = self.capabilities();
+        let ne = max.min(caps.max_response_len.saturating_sub(2)).min(MAX_NE);
+        if !caps.extended_length
+            || ne <= CHUNK
+            || self.addressing().extended_reads == Support::Refused
+        {
+            return Ok(Whole::NotTried);
+        }
+        let sfi = commands::short_file_id(fid)
+            .filter(|_| self.addressing().read_short_file_ids != Support::Refused);
+        let command = match sfi {
+            Some(sfi) => {
+                self.select_application(application)?;
+                mark(commands::read_binary_sfi(sfi, 0, ne))
+            }
+            None => {
+                self.select_file(application, fid)?;
+                mark(commands::read_binary(0, ne)?)
+            }
+        };
+        let response = self.transmit(&command)?;
+        if sfi.is_some() {
+            self.forget_file();
+        }
+        let status = response.status();
+        let data = match status {
+            StatusWord::SUCCESS => response.into_data_zeroizing(),
+            END_OF_FILE if !response.data().is_empty() => response.into_data_zeroizing(),
+            status if refuses_form(status) || status == END_OF_FILE => {
+                log::debug!("EF {fid:04X}: the card refused an extended read ({status})");
+                // Whatever it answered before: no extended read again in this session.
+                self.addressing_mut().refuse_unknown();
+                self.addressing_mut().extended_reads = Support::Refused;
+                return Ok(Whole::NotTried);
+            }
+            status => return Err(status_error(status, &command)),
+        };
+        if sfi.is_some() {
+            self.addressing_mut().read_short_file_ids = Support::Works;
+        }
+        let total = match length(&data, max) {
+            Length::Known(total) => total,
+            Length::Truncated => {
+                // Fewer bytes than a header: read the file the plain way.
+                self.addressing_mut().extended_reads = Support::Refused;
+                return Ok(Whole::NotTried);
+            }
+            Length::Invalid(what) => return Err(Error::MalformedResponse(what)),
+        };
+        if data.len() < total {
+            log::debug!("EF {fid:04X}: extended read answered short; reading on in 256-byte reads");
+            self.addressing_mut().extended_reads = Support::Refused;
+            let mut head = Zeroizing::new(Vec::with_capacity(total));
+            head.extend_from_slice(&data);
+            return Ok(Whole::Part { head, total });
+        }
+        self.addressing_mut().extended_reads = Support::Works;
+        let content = Zeroizing::new(data.get(..total).unwrap_or_default().to_vec());
+        let tail = Zeroizing::new(data.get(total..).unwrap_or_default().to_vec());
+        Ok(Whole::File(SizedFile { content, tail }))
+    }
+
+    /// The first READ BINARY of the selected EF (256 bytes, or a small header read on a
+    /// strict card), and the length its header gives.
+    fn read_head(
+        &mut self,
+        fid: u16,
+        mark: impl Fn(Command) -> Command,
+        length: fn(&[u8], usize) -> Length,
+        max: usize,
+    ) -> Result<(Zeroizing<Vec<u8>>, usize)> {
+        let first = mark(commands::read_binary(0, CHUNK)?);
         let response = self.transmit(&first)?;
         let refused = matches!(
             response.status(),
@@ -134,16 +229,26 @@ impl<T: Transport> Card<T> {
             // Short file, strict card: the header first, with a small Le.
             log::debug!("EF {fid:04X}: 256-byte read refused or short; reading the header");
             head = self
-                .transmit_ok(&read(0, HEADER_PROBE)?)?
+                .transmit_ok(&mark(commands::read_binary(0, HEADER_PROBE)?))?
                 .into_data_zeroizing();
             head.truncate(HEADER_PROBE);
             total = length(&head, max);
         }
-        let total = match total {
-            Length::Known(total) => total,
-            Length::Truncated => return Err(Error::MalformedResponse("file header truncated")),
-            Length::Invalid(what) => return Err(Error::MalformedResponse(what)),
-        };
+        match total {
+            Length::Known(total) => Ok((head, total)),
+            Length::Truncated => Err(Error::MalformedResponse("file header truncated")),
+            Length::Invalid(what) => Err(Error::MalformedResponse(what)),
+        }
+    }
+
+    /// The rest of a file of `total` bytes whose first bytes are `head`: READ BINARY of
+    /// `min(256, left)` bytes of the selected EF until `total`.
+    fn read_rest(
+        &mut self,
+        head: Zeroizing<Vec<u8>>,
+        total: usize,
+        mark: impl Fn(Command) -> Command,
+    ) -> Result<SizedFile> {
         let split = total.min(head.len());
         let tail = Zeroizing::new(head.get(split..).unwrap_or_default().to_vec());
         // Room for the whole file at once: the chunks below never make it grow (a growing
@@ -161,7 +266,7 @@ impl<T: Transport> Card<T> {
                 return Err(Error::MalformedResponse("file read did not progress"));
             }
             let want = (total - content.len()).min(CHUNK);
-            let chunk = self.transmit_ok(&read(content.len(), want)?)?;
+            let chunk = self.transmit_ok(&mark(commands::read_binary(content.len(), want)?))?;
             match chunk.data() {
                 [] => return Err(Error::MalformedResponse("empty READ BINARY response")),
                 data => content.extend_from_slice(data.get(..want).unwrap_or(data)),
@@ -169,6 +274,19 @@ impl<T: Transport> Card<T> {
         }
         Ok(SizedFile { content, tail })
     }
+}
+
+/// What an extended-length read gave.
+enum Whole {
+    /// The whole file.
+    File(SizedFile),
+    /// Its first bytes (fewer than the header's length), room for all of it reserved.
+    Part {
+        head: Zeroizing<Vec<u8>>,
+        total: usize,
+    },
+    /// No extended read was sent, or the card refused it.
+    NotTried,
 }
 
 /// `6282`: end of file reached before Le bytes (ISO 7816-4 warning).

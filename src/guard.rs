@@ -4,8 +4,8 @@
 //! secret, refuses the last try unless the caller allows it, and sends the secret exactly
 //! once.
 
-use crate::apdu::StatusWord;
-use crate::card::{status_error, Application, Card};
+use crate::apdu::{Command, StatusWord};
+use crate::card::{refuses_form, status_error, Application, Card, Support};
 use crate::commands;
 use crate::error::{Error, Result};
 use crate::pin::{LastTry, PinStatus, Secret};
@@ -23,24 +23,86 @@ pub(crate) struct Guarded<'a> {
     pub(crate) value: &'a [u8],
 }
 
+/// How a secret's file is addressed in one transaction: by the SELECT just sent, or by its
+/// short file identifier in P2 of each VERIFY.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Form {
+    Selected,
+    ShortFileId(u8),
+}
+
+/// Which selection a status VERIFY after SELECT EF may rely on: the session's (a status
+/// alone, which sends no secret: on an exclusive transport, what an earlier transaction
+/// selected), or only this transaction's (the guard, whatever the transport declares).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Trust {
+    Session,
+    Transaction,
+}
+
 impl<T: Transport> Card<T> {
-    /// The status of the PIN or access code in EF `fid` of `application`: SELECT AP and
-    /// SELECT EF (unless selected), then an empty VERIFY, which spends no try (OpenSC,
-    /// jpki/myna and myna-card all ask this way).
+    /// The status of the PIN or access code in EF `fid` of `application`: SELECT AP (unless
+    /// selected), then an empty VERIFY, which spends no try (OpenSC, jpki/myna and myna-card
+    /// all ask this way) — by the file's short file identifier (`00 20 00 80|SFI`) unless the
+    /// card refused that form, else after SELECT EF.
     pub(crate) fn reference_status(
         &mut self,
         application: Application,
         fid: u16,
     ) -> Result<PinStatus> {
-        self.select_file(application, fid)?;
-        self.selected_reference_status()
+        self.select_application(application)?;
+        self.status_in_some_form(application, fid, Trust::Session)
+            .map(|(status, _)| status)
     }
 
-    /// The empty VERIFY for the selected file.
-    fn selected_reference_status(&mut self) -> Result<PinStatus> {
+    /// The empty VERIFY for EF `fid`, the application being selected: first by short file
+    /// identifier, the safe probe (it spends no try); if the card refuses that form, after
+    /// SELECT EF (as `trust` says).
+    fn status_in_some_form(
+        &mut self,
+        application: Application,
+        fid: u16,
+        trust: Trust,
+    ) -> Result<(PinStatus, Form)> {
+        let sfi = commands::short_file_id(fid)
+            .filter(|_| self.addressing().verify_short_file_ids != Support::Refused);
+        if let Some(sfi) = sfi {
+            let command = commands::verify_status_sfi(sfi);
+            let response = self.transmit(&command)?;
+            self.forget_file();
+            if refuses_form(response.status()) {
+                log::debug!("the card refused a short file identifier in VERIFY: selecting");
+                // Whatever it answered before: no such VERIFY again in this session.
+                self.addressing_mut().refuse_unknown();
+                self.addressing_mut().verify_short_file_ids = Support::Refused;
+            } else {
+                self.addressing_mut().verify_short_file_ids = Support::Works;
+                let status = self.pin_status_from(response.status(), &command)?;
+                return Ok((status, Form::ShortFileId(sfi)));
+            }
+        }
+        self.status_selected(application, fid, trust)
+    }
+
+    /// The empty VERIFY after SELECT EF `fid` (unless selected, as `trust` says).
+    fn status_selected(
+        &mut self,
+        application: Application,
+        fid: u16,
+        trust: Trust,
+    ) -> Result<(PinStatus, Form)> {
+        match trust {
+            Trust::Session => self.select_file(application, fid)?,
+            Trust::Transaction => self.select_file_here(application, fid)?,
+        }
         let command = commands::verify_status();
-        let response = self.transmit(&command)?;
-        Ok(match response.status() {
+        let status = self.transmit(&command)?.status();
+        Ok((self.pin_status_from(status, &command)?, Form::Selected))
+    }
+
+    /// What an empty VERIFY's answer says.
+    fn pin_status_from(&mut self, status: StatusWord, command: &Command) -> Result<PinStatus> {
+        Ok(match status {
             StatusWord::SUCCESS => {
                 // Verified by us or someone else: end the session by unpowering the card.
                 self.note_pin_verified();
@@ -53,22 +115,41 @@ impl<T: Transport> Card<T> {
             status => match status.verification_retries() {
                 Some(0) => PinStatus::Blocked,
                 Some(n) => PinStatus::Remaining(n),
-                None => return Err(status_error(status, &command)),
+                None => return Err(status_error(status, command)),
             },
         })
     }
 
     /// Verifies a secret behind the guard, in the current transaction: SELECT of its
-    /// application and file unless this transaction selected them, the empty status VERIFY,
-    /// then VERIFY with the secret exactly once. Call inside one operation.
+    /// application unless this transaction selected it, the empty status VERIFY (by short
+    /// file identifier, or after SELECT EF in this transaction), then VERIFY with the secret
+    /// exactly once, in the form the status VERIFY was answered in. Call inside one
+    /// operation.
     pub(crate) fn verify_reference(
         &mut self,
         guarded: &Guarded<'_>,
         last_try: LastTry,
     ) -> Result<()> {
+        self.verify_in(guarded, last_try, true)
+    }
+
+    /// [`Card::verify_reference`]; `short_file_id` false keeps to SELECT EF, so that the
+    /// secret's EF is the current one afterwards.
+    fn verify_in(
+        &mut self,
+        guarded: &Guarded<'_>,
+        last_try: LastTry,
+        short_file_id: bool,
+    ) -> Result<()> {
         let secret = guarded.secret;
-        self.select_file_here(guarded.application, guarded.file)?;
-        match (self.selected_reference_status()?, last_try) {
+        self.select_application_here(guarded.application)?;
+        let (application, file) = (guarded.application, guarded.file);
+        let (status, form) = if short_file_id {
+            self.status_in_some_form(application, file, Trust::Transaction)?
+        } else {
+            self.status_selected(application, file, Trust::Transaction)?
+        };
+        match (status, last_try) {
             (PinStatus::Blocked, _) => return Err(Error::Blocked { secret }),
             (PinStatus::Remaining(1), LastTry::Refuse) => {
                 return Err(Error::LastTryRefused { secret })
@@ -80,7 +161,10 @@ impl<T: Transport> Card<T> {
             // several tries.
             _ => {}
         }
-        let command = commands::verify(guarded.value);
+        let command = match form {
+            Form::Selected => commands::verify(guarded.value),
+            Form::ShortFileId(sfi) => commands::verify_sfi(sfi, guarded.value),
+        };
         // Before sending: even if the answer is lost, the session must end unpowered.
         self.note_pin_verified();
         let status = self.transmit(&command)?.status();
@@ -102,7 +186,8 @@ impl<T: Transport> Card<T> {
     }
 
     /// Verifies the current secret behind the guard, then CHANGE REFERENCE DATA to `new`
-    /// (`00 24 01 80`, as jpki/myna and myna-card send it). Each is sent once. Call inside
+    /// (`00 24 01 80`, as jpki/myna and myna-card send it), which acts on the current EF: so
+    /// the secret's EF is selected (no short file identifier). Each is sent once. Call inside
     /// one operation.
     pub(crate) fn change_reference(
         &mut self,
@@ -110,7 +195,7 @@ impl<T: Transport> Card<T> {
         new: &[u8],
         last_try: LastTry,
     ) -> Result<()> {
-        self.verify_reference(current, last_try)?;
+        self.verify_in(current, last_try, false)?;
         self.transmit_ok(&commands::change_reference_data(new))?;
         Ok(())
     }

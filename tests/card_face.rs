@@ -49,25 +49,25 @@ fn access_code_b_opens_the_card_face_not_the_my_number_image() {
     let sent = log(&card);
     let face_reads = sent
         .iter()
-        .skip(5)
+        .skip(4)
         .take_while(|c| c.starts_with("00B0"))
         .count();
     assert!(
         face_reads >= 17,
         "a card face of over 4 KB: {face_reads} reads"
     );
+    // Access code B (EF 0012) named by its short file identifier: `00 20 00 92`.
     let mut expected = vec![
         SELECT_CARD_FACE.to_owned(),
-        select_ef(0x0012),
-        EMPTY_VERIFY.to_owned(),
-        verify(b"02010120351234"),
+        status_sfi(0x0012),
+        verify_sfi(0x0012, b"02010120351234"),
         select_ef(0x0002),
     ];
-    expected.extend(sent[5..5 + face_reads].iter().cloned());
+    expected.extend(sent[4..4 + face_reads].iter().cloned());
     expected.extend([select_ef(0x0005), "00B0000000".to_owned()]);
     assert_eq!(sent, expected);
     // Every read but the last asks for 256 bytes at the next offset.
-    for (i, read) in sent[5..5 + face_reads - 1].iter().enumerate() {
+    for (i, read) in sent[4..4 + face_reads - 1].iter().enumerate() {
         assert_eq!(read, &format!("00B0{:04X}00", i * 256));
     }
 }
@@ -87,8 +87,8 @@ fn access_code_a_opens_the_card_face_and_the_my_number_image() {
     assert!(face.read_my_number_image().unwrap().starts_with(&PNG));
     assert!(is_jp2(&face.read_record().unwrap().face_photo));
     let sent = log(&card);
-    assert_eq!(sent[1], select_ef(0x0013));
-    assert_eq!(sent[3], verify(b"123456789018"));
+    assert_eq!(sent[1], status_sfi(0x0013));
+    assert_eq!(sent[2], verify_sfi(0x0013, b"123456789018"));
     assert_eq!(secrets_sent(&sent), 1);
 }
 
@@ -142,10 +142,28 @@ fn the_last_try_of_access_code_b_is_refused() {
     assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
     assert_eq!(
         log(&card),
+        [SELECT_CARD_FACE.to_owned(), status_sfi(0x0012)]
+    );
+}
+
+#[test]
+fn the_last_try_of_access_code_b_is_refused_on_a_card_refusing_short_file_identifiers() {
+    let mut card = Card::new(Wire::refusing_sfi(
+        VirtualCard::builder().access_code_b_tries_left(1).build(),
+    ));
+    let err = card
+        .card_face()
+        .verify_access_code_b(&code_b())
+        .unwrap_err();
+    assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
+    assert_eq!(
+        card.transport().log(),
         [
             SELECT_CARD_FACE.to_owned(),
+            "00200092".to_owned(),
             select_ef(0x0012),
             EMPTY_VERIFY.to_owned()
         ]
     );
+    assert_eq!(card.transport().card().all_tries_left()[7], 1);
 }

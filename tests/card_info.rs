@@ -41,11 +41,11 @@ fn the_pin_opens_both_files_and_each_is_checked_against_the_integrity_record() {
     let debug = format!("{data:?}");
     assert!(!debug.contains("123456789018"), "{debug}");
 
+    // The PIN (EF 0011) named by its short file identifier: `00 20 00 91`.
     let mut expected = vec![
         SELECT_CARD_INFO.to_owned(),
-        select_ef(0x0011),
-        EMPTY_VERIFY.to_owned(),
-        verify(b"1234"),
+        status_sfi(0x0011),
+        verify_sfi(0x0011, b"1234"),
         select_ef(0x0001),
         "00B0000000".to_owned(),
         select_ef(0x0002),
@@ -70,12 +70,11 @@ fn access_code_a_opens_the_my_number_not_the_attributes() {
     ));
     let sent = log(&card);
     assert_eq!(
-        sent[..4],
+        sent[..3],
         [
             SELECT_CARD_INFO.to_owned(),
-            select_ef(0x0014),
-            EMPTY_VERIFY.to_owned(),
-            verify(b"123456789018"),
+            status_sfi(0x0014),
+            verify_sfi(0x0014, b"123456789018"),
         ]
     );
     // The attributes read stops at the first READ BINARY, refused.
@@ -95,7 +94,8 @@ fn access_code_b_opens_the_attributes_not_the_my_number() {
         Err(Error::SecurityStatusNotSatisfied)
     ));
     assert_eq!(secrets_sent(&log(&card)), 1);
-    assert_eq!(log(&card)[1], select_ef(0x0015));
+    assert_eq!(log(&card)[1], status_sfi(0x0015));
+    assert_eq!(log(&card)[2], verify_sfi(0x0015, b"02010120351234"));
 }
 
 #[test]
@@ -115,10 +115,42 @@ fn tries_for_each_key_without_spending_one() {
         info.pin_status(CardInfoKey::AccessCodeB).unwrap(),
         PinStatus::Remaining(2)
     );
+    // One SELECT of the application, then each key's empty VERIFY by short file identifier.
     assert_eq!(
         log(&card),
         [
             SELECT_CARD_INFO.to_owned(),
+            "00200091".to_owned(),
+            "00200094".to_owned(),
+            "00200095".to_owned(),
+        ]
+    );
+}
+
+#[test]
+fn tries_for_each_key_on_a_card_refusing_short_file_identifiers() {
+    let mut card = Card::new(Wire::refusing_sfi(
+        VirtualCard::builder().access_code_b_tries_left(2).build(),
+    ));
+    let mut info = card.card_info();
+    assert_eq!(
+        info.pin_status(CardInfoKey::Pin).unwrap(),
+        PinStatus::Remaining(3)
+    );
+    assert_eq!(
+        info.pin_status(CardInfoKey::AccessCodeA).unwrap(),
+        PinStatus::Remaining(3)
+    );
+    assert_eq!(
+        info.pin_status(CardInfoKey::AccessCodeB).unwrap(),
+        PinStatus::Remaining(2)
+    );
+    // One refused probe for the session, then SELECT EF and the empty VERIFY for each.
+    assert_eq!(
+        card.transport().log(),
+        [
+            SELECT_CARD_INFO.to_owned(),
+            "00200091".to_owned(),
             select_ef(0x0011),
             EMPTY_VERIFY.to_owned(),
             select_ef(0x0014),
@@ -153,12 +185,8 @@ fn a_wrong_pin_costs_one_try_and_the_last_try_is_refused() {
     );
     assert_eq!(
         log(&card),
-        [
-            SELECT_CARD_INFO.to_owned(),
-            select_ef(0x0011),
-            EMPTY_VERIFY.to_owned()
-        ],
-        "the guard selects the PIN itself in each transaction"
+        [SELECT_CARD_INFO.to_owned(), status_sfi(0x0011)],
+        "the guard selects the application itself in each transaction"
     );
 
     // Allowed explicitly, the right PIN restores the tries.
@@ -182,12 +210,44 @@ fn a_blocked_code_is_never_sent() {
     assert!(matches!(err, Error::Blocked { .. }), "{err:?}");
     assert_eq!(
         log(&card),
+        [SELECT_CARD_INFO.to_owned(), status_sfi(0x0014)]
+    );
+}
+
+#[test]
+fn on_a_card_refusing_short_file_identifiers_the_guard_selects_the_pin_in_each_transaction() {
+    let mut card = Card::new(Wire::refusing_sfi(
+        VirtualCard::builder().card_info_pin_tries_left(2).build(),
+    ));
+    let err = card
+        .card_info()
+        .verify_pin(&CardInfoPin::new("9999").unwrap())
+        .unwrap_err();
+    assert!(matches!(err, Error::WrongPin { tries_left: 1 }), "{err:?}");
+    assert_eq!(
+        card.transport().log(),
         [
             SELECT_CARD_INFO.to_owned(),
-            select_ef(0x0014),
+            "00200091".to_owned(),
+            select_ef(0x0011),
+            EMPTY_VERIFY.to_owned(),
+            verify(b"9999"),
+        ]
+    );
+    card.transport_mut().clear_log();
+    let err = card.card_info().verify_pin(&pin()).unwrap_err();
+    assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
+    // An exclusive transport, yet the guard selects the application and the PIN again in
+    // its own transaction; the refused probe is not sent again.
+    assert_eq!(
+        card.transport().log(),
+        [
+            SELECT_CARD_INFO.to_owned(),
+            select_ef(0x0011),
             EMPTY_VERIFY.to_owned()
         ]
     );
+    assert_eq!(card.transport().card().all_tries_left()[2], 1);
 }
 
 #[test]

@@ -19,7 +19,7 @@ fn pin_mode(pin: &AuthPin) -> Confirmation<'_> {
 }
 
 #[test]
-fn pin_mode_costs_the_certificate_reads_plus_seven_apdus() {
+fn pin_mode_costs_the_certificate_reads_plus_five_apdus() {
     let mut vc = VirtualCard::new();
     let cert = vc.certificate_der(CertificateKind::Auth).to_vec();
     let key = vc.public_key(KeyKind::Auth);
@@ -37,9 +37,37 @@ fn pin_mode_costs_the_certificate_reads_plus_seven_apdus() {
     )
     .unwrap();
 
+    // The application selected once in the check's transaction; the PIN (EF 0018) and the
+    // key (EF 0017) named by their short file identifiers.
     let mut expected = vec![SELECT_JPKI.to_owned(), select_ef(0x000A)];
     expected.extend(reads(cert.len()));
     expected.extend([
+        status_sfi(0x0018),
+        verify_sfi(0x0018, b"1234"),
+        format!(
+            "802A009733{}{}00",
+            "3031300D060960864801650304020105000420",
+            hex::encode_upper(Sha256::digest(CHALLENGE))
+        ),
+    ]);
+    let sent = log(&card);
+    assert_eq!(sent, expected);
+    assert_eq!(sent.len(), cert.len().div_ceil(256) + 5);
+    assert_eq!(sent.len(), 9, "919-byte certificate: 4 reads + 5");
+    assert!(card.pin_verified(), "the session will end by unpowering");
+}
+
+#[test]
+fn pin_mode_on_a_card_refusing_short_file_identifiers_costs_seven_and_one_probe() {
+    let vc = VirtualCard::new();
+    let cert_len = vc.certificate_der(CertificateKind::Auth).len();
+    let mut card = Card::new(Wire::refusing_sfi(vc));
+    let pin = AuthPin::new("1234").unwrap();
+    card.eligibility_check(pin_mode(&pin)).unwrap();
+    let mut expected = vec![SELECT_JPKI.to_owned(), select_ef(0x000A)];
+    expected.extend(reads(cert_len));
+    expected.extend([
+        "00200098".to_owned(),
         select_ef(0x0018),
         EMPTY_VERIFY.to_owned(),
         verify(b"1234"),
@@ -50,11 +78,8 @@ fn pin_mode_costs_the_certificate_reads_plus_seven_apdus() {
             hex::encode_upper(Sha256::digest(CHALLENGE))
         ),
     ]);
-    let sent = log(&card);
-    assert_eq!(sent, expected);
-    assert_eq!(sent.len(), cert.len().div_ceil(256) + 7);
-    assert_eq!(sent.len(), 11, "919-byte certificate: 4 reads + 7");
-    assert!(card.pin_verified(), "the session will end by unpowering");
+    assert_eq!(card.transport().log(), expected);
+    assert_eq!(expected.len(), cert_len.div_ceil(256) + 7 + 1);
 }
 
 #[test]
@@ -81,7 +106,7 @@ fn pin_mode_refuses_the_last_try_without_sending_the_pin() {
     assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
     let sent = log(&card);
     assert_eq!(secrets_sent(&sent), 0);
-    assert_eq!(sent.last().unwrap(), EMPTY_VERIFY);
+    assert_eq!(sent.last().unwrap(), &status_sfi(0x0018));
     assert_eq!(card.transport().tries_left(mynumbercard::PinKind::Auth), 1);
 }
 
@@ -143,16 +168,15 @@ fn visual_mode_with_access_code_b_gives_the_photo_and_the_card_face() {
     expected.extend(reads(cert_len));
     expected.extend([
         SELECT_CARD_FACE.to_owned(),
-        select_ef(0x0012),
-        EMPTY_VERIFY.to_owned(),
-        verify(b"02010120351234"),
+        status_sfi(0x0012),
+        verify_sfi(0x0012, b"02010120351234"),
         select_ef(0x0002),
     ]);
     assert_eq!(sent[..expected.len()], expected);
     let face_reads = sent.len() - expected.len();
     assert!(sent[expected.len()..].iter().all(|c| c.starts_with("00B0")));
     println!(
-        "visual mode: {} APDUs = 2 + {reads_cert} + 5 + {face_reads}",
+        "visual mode: {} APDUs = 2 + {reads_cert} + 4 + {face_reads}",
         sent.len()
     );
 

@@ -6,7 +6,16 @@
 //! - against the library: the equivalent library operation on a fresh virtual card records
 //!   exactly the literal sequence, or, where the library differs on purpose (no header-only
 //!   read before a file, the guard's empty VERIFY before every VERIFY, a selection it
-//!   remembers), the library's own literal sequence, with the difference said.
+//!   remembers, a PIN or key named by its short file identifier instead of a SELECT of its EF),
+//!   the library's own literal sequence, with the difference said.
+//!
+//! The virtual card takes short file identifiers, so the library names each PIN's EF in its
+//! VERIFYs (`00 20 00 80|SFI`, e.g. `00 20 00 98` for EF 0018, the form jsapdu and myna-card
+//! send) and, once VERIFY answered in that form, each key's EF in COMPUTE DIGITAL SIGNATURE
+//! (`80 2A 00 97` / `9A`, myna-card's form); files are still read after a SELECT of their EF
+//! (the virtual card's transport carries short APDUs only). On a card refusing short file
+//! identifiers the library falls back to the SELECTs the peers send
+//! (`library_on_a_card_refusing_short_file_identifiers_sends_the_peers_selects`).
 //!
 //! The implementations: OpenSC's JPKI driver and PKCS #15 emulator (`card-jpki.c`,
 //! `pkcs15-jpki.c`, `jpki.h`), jpki/myna's Go library (`libmyna`), and soltia48/myna-card
@@ -164,9 +173,10 @@ fn opensc_recognises_and_binds_the_card() {
     play(&mut card, "OpenSC match", OPENSC_MATCH);
     play(&mut card, "OpenSC bind", OPENSC_BIND);
 
-    // The library: select, then the tries of both PINs. The same commands, but one SELECT of
-    // the application: the library remembers it is selected where OpenSC's driver state does
-    // not carry over from `jpki_match_card` to the bind.
+    // The library: select, then the tries of both PINs. One SELECT of the application (the
+    // library remembers it is selected where OpenSC's driver state does not carry over from
+    // `jpki_match_card` to the bind), then each empty VERIFY naming the PIN's EF by its short
+    // file identifier instead of OpenSC's SELECT of it.
     let mut vc = VirtualCard::new();
     let mut lib = Card::new(&mut vc);
     let mut jpki = lib.jpki();
@@ -181,13 +191,7 @@ fn opensc_recognises_and_binds_the_card() {
     );
     assert_log(
         &vc,
-        &[
-            "00A4040C0A D392F000260100000001",
-            "00A4020C02 0018",
-            "00200080",
-            "00A4020C02 001B",
-            "00200080",
-        ],
+        &["00A4040C0A D392F000260100000001", "00200098", "0020009B"],
         "library: select + two PIN statuses",
     );
 }
@@ -230,8 +234,10 @@ fn opensc_logs_in_and_signs_with_the_auth_key() {
     assert_signs_abc(&card, KeyKind::Auth, &data[3]);
     assert_eq!(card.tries_left(PinKind::Auth), 3);
 
-    // The library sends the same SELECTs, VERIFY and COMPUTE DIGITAL SIGNATURE, plus the
-    // guard's empty VERIFY before the VERIFY (the tries left, learnt in the same transaction).
+    // The library sends the same VERIFY and COMPUTE DIGITAL SIGNATURE, plus the guard's empty
+    // VERIFY before the VERIFY (the tries left, learnt in the same transaction), but names the
+    // PIN (EF 0018) and then the key (EF 0017) by their short file identifiers instead of
+    // OpenSC's SELECTs; and it selects the application, which OpenSC's bind did before.
     let mut vc = VirtualCard::new();
     let mut lib = Card::new(&mut vc);
     let mut jpki = lib.jpki();
@@ -242,11 +248,9 @@ fn opensc_logs_in_and_signs_with_the_auth_key() {
         &vc,
         &[
             "00A4040C0A D392F000260100000001",
-            "00A4020C02 0018",
-            "00200080",
-            "0020008004 31323334",
-            "00A4020C02 0017",
-            "802A008033 3031300D060960864801650304020105000420 \
+            "00200098",
+            "0020009804 31323334",
+            "802A009733 3031300D060960864801650304020105000420 \
              BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD 00",
         ],
         "library: verify + sign",
@@ -401,7 +405,9 @@ fn jpki_myna_reads_every_try_counter() {
     play(&mut card, "jpki/myna GetPinStatus", MYNA_GO_PIN_STATUS);
     assert_eq!(card.all_tries_left(), VirtualCard::new().all_tries_left());
 
-    // The library, asked in the same order, sends exactly the same commands.
+    // The library, asked in the same order, sends the same SELECTs of the applications and
+    // the same empty VERIFYs, each naming its EF by short file identifier (`80|SFI`) instead
+    // of after a SELECT of it: 10 APDUs for jpki/myna's 17.
     use mynumbercard::card_face::CardFaceKey;
     use mynumbercard::card_info::CardInfoKey;
     let mut vc = VirtualCard::new();
@@ -421,8 +427,22 @@ fn jpki_myna_reads_every_try_counter() {
         .unwrap();
     lib.jpki().pin_status(PinKind::Auth).unwrap();
     lib.jpki().pin_status(PinKind::Sign).unwrap();
-    let literal: Vec<&str> = MYNA_GO_PIN_STATUS.iter().map(|(c, _)| *c).collect();
-    assert_log(&vc, &literal, "library: the same seven statuses");
+    assert_log(
+        &vc,
+        &[
+            "00A4040C0A D3921000310001010402",
+            "00200093",
+            "00200092",
+            "00A4040C0A D3921000310001010408",
+            "00200091",
+            "00200094",
+            "00200095",
+            "00A4040C0A D392F000260100000001",
+            "00200098",
+            "0020009B",
+        ],
+        "library: the same seven statuses",
+    );
 }
 
 #[test]
@@ -436,8 +456,9 @@ fn jpki_myna_reads_the_sign_certificate_and_signs() {
     let data = play(&mut card, "jpki/myna Sign", MYNA_GO_SIGN);
     assert_signs_abc(&card, KeyKind::Sign, &data[4]);
 
-    // The library: the guard's empty VERIFY before the VERIFY, no 7-byte header read, and the
-    // signature in the same session (no second SELECT and VERIFY).
+    // The library: the guard's empty VERIFY before the VERIFY, both naming EF 001B by its
+    // short file identifier (`9B`), no 7-byte header read, and the signature in the same
+    // session (no second SELECT and VERIFY) naming the key EF 001A the same way (`9A`).
     let mut vc = VirtualCard::new();
     let mut lib = Card::new(&mut vc);
     let mut jpki = lib.jpki();
@@ -450,17 +471,15 @@ fn jpki_myna_reads_the_sign_certificate_and_signs() {
         &vc,
         &[
             "00A4040C0A D392F000260100000001",
-            "00A4020C02 001B",
-            "00200080",
-            "0020008006 414243313233",
+            "0020009B",
+            "0020009B06 414243313233",
             "00A4020C02 0001",
             "00B0000000",
             "00B0010000",
             "00B0020000",
             "00B0030000",
             "00B0040093",
-            "00A4020C02 001A",
-            "802A008033 3031300D060960864801650304020105000420 \
+            "802A009A33 3031300D060960864801650304020105000420 \
              BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD 00",
         ],
         "library: verify, read, sign",
@@ -472,8 +491,9 @@ fn jpki_myna_reads_the_card_info_application() {
     let mut card = VirtualCard::new();
     play(&mut card, "jpki/myna card info", MYNA_GO_CARD_INFO);
 
-    // The library: one VERIFY for all three files, each file read from 256 bytes (the card
-    // returns what is left), no header read.
+    // The library: one VERIFY for all three files, the PIN (EF 0011) named by its short file
+    // identifier (`91`), each file read from 256 bytes after its SELECT (the card returns what
+    // is left), no header read.
     let mut vc = VirtualCard::new();
     let mut lib = Card::new(&mut vc);
     let mut info = lib.card_info();
@@ -484,9 +504,8 @@ fn jpki_myna_reads_the_card_info_application() {
         &vc,
         &[
             "00A4040C0A D3921000310001010408",
-            "00A4020C02 0011",
-            "00200080",
-            "0020008004 31323334",
+            "00200091",
+            "0020009104 31323334",
             "00A4020C02 0001",
             "00B0000000",
             "00A4020C02 0002",
@@ -505,7 +524,9 @@ fn jpki_myna_reads_the_card_face() {
     let data = play(&mut card, "jpki/myna GetImageInfo", MYNA_GO_CARD_FACE);
     assert_eq!(data[5..].concat().len(), 4814);
 
-    // The library reads the same chunks, sized from the first one; no 7-byte header read.
+    // The library reads the same chunks, sized from the first one; no 7-byte header read; the
+    // access code A (EF 0013) named by its short file identifier (`93`) in the guard's empty
+    // VERIFY and the VERIFY.
     let mut vc = VirtualCard::new();
     let mut lib = Card::new(&mut vc);
     let mut face = lib.card_face();
@@ -514,9 +535,8 @@ fn jpki_myna_reads_the_card_face() {
     face.read_record().unwrap();
     let mut expected = vec![
         "00A4040C0A D3921000310001010402",
-        "00A4020C02 0013",
-        "00200080",
-        "002000800C 313233343536373839303138",
+        "00200093",
+        "002000930C 313233343536373839303138",
         "00A4020C02 0002",
     ];
     expected.extend(MYNA_GO_CARD_FACE[5..].iter().map(|(c, _)| *c));
@@ -607,10 +627,11 @@ fn myna_card_verifies_and_signs_by_short_file_identifier() {
     assert_signs_abc(&card, KeyKind::Auth, &data[4]);
     play(&mut card, "myna-card token", MYNA_CARD_TOKEN);
 
-    // The library checks the tries the same way (SELECT, empty VERIFY). Its guard then SELECTs
-    // the application and the PIN's EF again itself, in the transaction of the VERIFY, and
-    // learns the tries again there before spending one; it SELECTs the key EF instead of
-    // naming it in P2. The signature is the same bytes.
+    // The library checks the tries by naming the PIN's EF in the empty VERIFY (`00 20 00 98`)
+    // instead of this transcript's SELECT. Its guard then SELECTs the application again
+    // itself, in the transaction of the VERIFY, and learns the tries again there before
+    // spending one, in the same form; the VERIFY having answered that form, it names the key
+    // in P2 as myna-card does (`80 2A 00 97`). The signature is the same bytes.
     let mut vc = VirtualCard::new();
     let mut lib = Card::new(&mut vc);
     let mut jpki = lib.jpki();
@@ -626,14 +647,11 @@ fn myna_card_verifies_and_signs_by_short_file_identifier() {
         &vc,
         &[
             "00A4040C0A D392F000260100000001",
-            "00A4020C02 0018",
-            "00200080",
+            "00200098",
             "00A4040C0A D392F000260100000001",
-            "00A4020C02 0018",
-            "00200080",
-            "0020008004 31323334",
-            "00A4020C02 0017",
-            "802A008033 3031300D060960864801650304020105000420 \
+            "00200098",
+            "0020009804 31323334",
+            "802A009733 3031300D060960864801650304020105000420 \
              BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD 00",
         ],
         "library: status, verify, sign",
@@ -646,8 +664,10 @@ fn myna_card_reads_the_card_info_files_like_the_library() {
     let data = play(&mut card, "myna-card TextAp", MYNA_CARD_TEXT);
     assert_eq!(&data[4][3..15], b"123456789018");
 
-    // The library reads each file the same way, adds the guard's empty VERIFY, and checks each
-    // file against the integrity record (EF 0003), which myna-card reads only when asked.
+    // The library reads each file the same way, adds the guard's empty VERIFY and names the PIN
+    // (EF 0011) by its short file identifier in both instead of this transcript's SELECT, and
+    // checks each file against the integrity record (EF 0003), which myna-card reads only
+    // when asked.
     let mut vc = VirtualCard::new();
     let mut lib = Card::new(&mut vc);
     let mut info = lib.card_info();
@@ -658,9 +678,8 @@ fn myna_card_reads_the_card_info_files_like_the_library() {
         &vc,
         &[
             "00A4040C0A D3921000310001010408",
-            "00A4020C02 0011",
-            "00200080",
-            "0020008004 31323334",
+            "00200091",
+            "0020009104 31323334",
             "00A4020C02 0001",
             "00B0000000",
             "00A4020C02 0003",
@@ -674,6 +693,67 @@ fn myna_card_reads_the_card_info_files_like_the_library() {
         ],
         "library: card-info my number and attributes",
     );
+}
+
+/// The virtual card refusing short file identifiers (`6A86` to a VERIFY or COMPUTE DIGITAL
+/// SIGNATURE with P2 = `80|SFI`, which never reaches it), with the log of every command sent.
+struct RefusingShortFileIds {
+    card: VirtualCard,
+    sent: Vec<String>,
+}
+
+impl Transport for RefusingShortFileIds {
+    fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, mynumbercard::TransportError> {
+        self.sent.push(hex::encode_upper(command));
+        match command {
+            [0x00, 0x20, 0x00, p2, ..] | [0x80, 0x2A, 0x00, p2, ..]
+                if p2 & 0xE0 == 0x80 && *p2 != 0x80 =>
+            {
+                Ok(vec![0x6A, 0x86])
+            }
+            _ => self.card.transmit(command),
+        }
+    }
+
+    fn capabilities(&self) -> mynumbercard::transport::Capabilities {
+        self.card.capabilities()
+    }
+}
+
+#[test]
+fn library_on_a_card_refusing_short_file_identifiers_sends_the_peers_selects() {
+    // OpenSC's and jpki/myna's forms: SELECT of the PIN's EF, `00 20 00 80`; SELECT of the
+    // key's EF, `80 2A 00 80`. The library's probe (`00 20 00 98`) is refused once, then it
+    // sends what OpenSC does plus the guard's empty VERIFY.
+    let mut lib = Card::new(RefusingShortFileIds {
+        card: VirtualCard::new(),
+        sent: Vec::new(),
+    });
+    let mut jpki = lib.jpki();
+    jpki.verify_pin(&AuthPin::new("1234").unwrap()).unwrap();
+    jpki.sign_sha256(KeyKind::Auth, &digest_abc()).unwrap();
+    let expected: Vec<String> = [
+        "00A4040C0A D392F000260100000001",
+        "00200098",
+        "00A4020C02 0018",
+        "00200080",
+        "0020008004 31323334",
+        "00A4020C02 0017",
+        "802A008033 3031300D060960864801650304020105000420 \
+         BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD 00",
+    ]
+    .iter()
+    .map(|c| c.replace(' ', ""))
+    .collect();
+    assert_eq!(lib.transport().sent, expected);
+    // Past the SELECT of the application, the probe and the guard's empty VERIFY: OpenSC's
+    // login and signature, command for command.
+    let past_guard: Vec<&String> = expected[2..].iter().filter(|c| *c != "00200080").collect();
+    let opensc: Vec<String> = OPENSC_LOGIN_AND_SIGN
+        .iter()
+        .map(|(c, _)| c.replace(' ', ""))
+        .collect();
+    assert_eq!(past_guard, opensc.iter().collect::<Vec<_>>());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 
 mod flow_support;
 
-use flow_support::{select_ef, EMPTY_VERIFY, SELECT_JPKI};
+use flow_support::{status_sfi, SELECT_JPKI};
 use mynumbercard::card_info::CardInfoKey;
 use mynumbercard::transport::{Capabilities, Transport, TransportError};
 use mynumbercard::{AuthPin, Card, Error, LastTry, PinKind, PinStatus, Secret, VirtualCard};
@@ -58,8 +58,8 @@ fn wrong() -> AuthPin {
 
 #[test]
 fn a_verify_answered_6300_is_a_wrong_secret_with_no_count() {
-    // SELECT AP, SELECT EF, status, VERIFY (answered 6300).
-    let mut card = Card::new(Override::new(3, &[0x63, 0x00], true));
+    // SELECT AP, status (by short file identifier), VERIFY (answered 6300).
+    let mut card = Card::new(Override::new(2, &[0x63, 0x00], true));
     let err = card.jpki().verify_pin(&wrong()).unwrap_err();
     assert!(
         matches!(
@@ -81,7 +81,7 @@ fn a_verify_answered_6300_is_a_wrong_secret_with_no_count() {
 fn a_verify_that_blocks_says_this_attempt_blocked_it() {
     for answer in [[0x63, 0xC0], [0x69, 0x83], [0x69, 0x84]] {
         let answer: &'static [u8] = Box::leak(Box::new(answer));
-        let mut card = Card::new(Override::new(3, answer, true));
+        let mut card = Card::new(Override::new(2, answer, true));
         let err = card
             .jpki()
             .verify_pin_with(&wrong(), LastTry::Allow)
@@ -180,16 +180,12 @@ fn a_select_answered_6f00_is_sent_once_more() {
     );
     assert_eq!(
         card.transport().log(),
-        [
-            SELECT_JPKI.to_owned(),
-            select_ef(0x0018),
-            EMPTY_VERIFY.to_owned()
-        ]
+        [SELECT_JPKI.to_owned(), status_sfi(0x0018)]
     );
     assert_eq!(
         card.stats().commands,
-        4,
-        "the SELECT twice, then two commands"
+        3,
+        "the SELECT twice, then the status"
     );
 }
 
@@ -214,9 +210,14 @@ fn a_second_6f00_is_an_error_and_a_verify_is_never_repeated() {
         "the SELECT, once more, and nothing else"
     );
 
-    // A VERIFY answered 6F00 is not sent again.
-    let mut card = Card::new(Override::new(3, &[0x6F, 0x00], false));
+    // A VERIFY answered 6F00 is not sent again: SELECT AP, status, VERIFY.
+    let mut card = Card::new(Override::new(2, &[0x6F, 0x00], false));
     let err = card.jpki().verify_pin(&wrong()).unwrap_err();
     assert!(matches!(err, Error::UnexpectedStatus { .. }), "{err:?}");
-    assert_eq!(card.stats().commands, 4);
+    assert_eq!(card.stats().commands, 3);
+    assert_eq!(
+        card.transport().log(),
+        [SELECT_JPKI.to_owned(), status_sfi(0x0018)],
+        "the VERIFY never reached the card"
+    );
 }

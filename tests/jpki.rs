@@ -4,7 +4,9 @@ mod flow_support;
 
 use std::sync::{Arc, Mutex};
 
-use flow_support::{log, reads, secrets_sent, select_ef, EMPTY_VERIFY, SELECT_JPKI};
+use flow_support::{
+    log, reads, secrets_sent, select_ef, status_sfi, verify_sfi, Wire, EMPTY_VERIFY, SELECT_JPKI,
+};
 use mynumbercard::transport::{self, Transport};
 use mynumbercard::{
     AuthPin, Card, CardKind, CertificateKind, Error, KeyKind, LastTry, PinKind, PinStatus, SignPin,
@@ -68,17 +70,41 @@ fn parsed_certificates_are_the_virtual_cards() {
 }
 
 #[test]
-fn pin_status_sends_select_select_and_an_empty_verify() {
+fn pin_status_sends_select_and_an_empty_verify_by_short_file_identifier() {
     let mut vc = VirtualCard::new();
     let mut card = Card::new(&mut vc);
     assert_eq!(
         card.jpki().pin_status(PinKind::Auth).unwrap(),
         PinStatus::Remaining(3)
     );
+    // `00 20 00 98`: EF 0018 named by its short file identifier, no SELECT of the EF.
+    assert_eq!(log(&card), [SELECT_JPKI.to_owned(), status_sfi(0x0018)]);
+    assert_eq!(status_sfi(0x0018), "00200098");
+    card.transport_mut().clear_log();
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Sign).unwrap(),
+        PinStatus::Remaining(5)
+    );
     assert_eq!(
         log(&card),
+        ["0020009B"],
+        "no second SELECT of the application"
+    );
+}
+
+#[test]
+fn pin_status_on_a_card_refusing_short_file_identifiers_selects_the_pin_file() {
+    let mut card = Card::new(Wire::refusing_sfi(VirtualCard::new()));
+    assert_eq!(
+        card.jpki().pin_status(PinKind::Auth).unwrap(),
+        PinStatus::Remaining(3)
+    );
+    // One probe, refused; then SELECT EF and the empty VERIFY of the current EF.
+    assert_eq!(
+        card.transport().log(),
         [
             SELECT_JPKI.to_owned(),
+            "00200098".to_owned(),
             select_ef(0x0018),
             EMPTY_VERIFY.to_owned()
         ]
@@ -89,9 +115,9 @@ fn pin_status_sends_select_select_and_an_empty_verify() {
         PinStatus::Remaining(5)
     );
     assert_eq!(
-        log(&card),
+        card.transport().log(),
         [select_ef(0x001B), EMPTY_VERIFY.to_owned()],
-        "no second SELECT of the application"
+        "no second probe and no second SELECT of the application"
     );
 }
 
@@ -110,8 +136,10 @@ fn signing_sends_each_command_once_and_the_signature_verifies() {
         .expect("the card's signature verifies with the auth key");
 
     let sent = log(&card);
+    // The card answered a short file identifier in VERIFY: the key is named the same way
+    // (`80 2A 00 97`, EF 0017), no SELECT of it.
     let sign = format!(
-        "802A008033{}{}00",
+        "802A009733{}{}00",
         "3031300D060960864801650304020105000420",
         hex::encode_upper(digest)
     );
@@ -119,10 +147,8 @@ fn signing_sends_each_command_once_and_the_signature_verifies() {
         sent,
         [
             SELECT_JPKI.to_owned(),
-            select_ef(0x0018),
-            EMPTY_VERIFY.to_owned(),
-            VERIFY_1234.to_owned(),
-            select_ef(0x0017),
+            status_sfi(0x0018),
+            verify_sfi(0x0018, b"1234"),
             sign,
         ]
     );
@@ -130,6 +156,38 @@ fn signing_sends_each_command_once_and_the_signature_verifies() {
     unique.sort();
     unique.dedup();
     assert_eq!(unique.len(), sent.len(), "no command sent twice");
+}
+
+#[test]
+fn signing_on_a_card_refusing_short_file_identifiers_selects_the_pin_and_the_key() {
+    let mut card = Card::new(Wire::refusing_sfi(VirtualCard::new()));
+    let public_key = card.transport().card().public_key(KeyKind::Auth).clone();
+    let digest: [u8; 32] = Sha256::digest(b"eligibility challenge").into();
+    let mut jpki = card.jpki();
+    jpki.verify_pin(&AuthPin::new("1234").unwrap()).unwrap();
+    let signature = jpki.sign_sha256(KeyKind::Auth, &digest).unwrap();
+    public_key
+        .verify(rsa::Pkcs1v15Sign::new::<Sha256>(), &digest, &signature)
+        .expect("the card's signature verifies with the auth key");
+    let sign = format!(
+        "802A008033{}{}00",
+        "3031300D060960864801650304020105000420",
+        hex::encode_upper(digest)
+    );
+    // The refused probe, then the SELECT path; no short file identifier tried in signing,
+    // since VERIFY refused it.
+    assert_eq!(
+        card.transport().log(),
+        [
+            SELECT_JPKI.to_owned(),
+            "00200098".to_owned(),
+            select_ef(0x0018),
+            EMPTY_VERIFY.to_owned(),
+            VERIFY_1234.to_owned(),
+            select_ef(0x0017),
+            sign,
+        ]
+    );
 }
 
 #[test]
@@ -183,14 +241,7 @@ fn the_guard_refuses_the_last_try_without_sending_a_verify() {
         .verify_pin(&AuthPin::new("1234").unwrap())
         .unwrap_err();
     assert!(matches!(err, Error::LastTryRefused { .. }), "{err:?}");
-    assert_eq!(
-        log(&card),
-        [
-            SELECT_JPKI.to_owned(),
-            select_ef(0x0018),
-            EMPTY_VERIFY.to_owned()
-        ]
-    );
+    assert_eq!(log(&card), [SELECT_JPKI.to_owned(), status_sfi(0x0018)]);
     assert_eq!(card.transport().tries_left(PinKind::Auth), 1);
 
     // Explicitly allowed, the last try is spent; a wrong PIN blocks.
@@ -291,7 +342,7 @@ fn traces_mask_the_pin() {
         .unwrap();
     let lines = lines.lock().unwrap();
     assert!(
-        lines.contains(&"> 0020008004********".to_owned()),
+        lines.contains(&"> 0020009804********".to_owned()),
         "{lines:?}"
     );
     assert!(lines.contains(&"< 9000".to_owned()), "{lines:?}");

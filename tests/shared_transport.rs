@@ -11,10 +11,18 @@
 //! the library begins its next transaction. Assertions are on the virtual card's counters and
 //! on the exact transcript (the library's commands, the other program's, and the transaction
 //! boundaries).
+//!
+//! Where the card takes short file identifiers, the guard names the PIN's EF in the VERIFYs
+//! themselves (`00 20 00 80|SFI`) after selecting the application in the same transaction, so
+//! no other program's selection of an EF matters; each test runs on such a card and on one
+//! refusing short file identifiers, where the guard selects the EF itself.
 
 mod flow_support;
 
-use flow_support::{reads, select_ef, verify, EMPTY_VERIFY, SELECT_CARD_INFO, SELECT_JPKI};
+use flow_support::{
+    reads, select_ef, status_sfi, verify, verify_sfi, Wire, EMPTY_VERIFY, SELECT_CARD_INFO,
+    SELECT_JPKI,
+};
 use mynumbercard::access_code::CardInfoPin;
 use mynumbercard::card_info::CardInfoKey;
 use mynumbercard::transport::{Capabilities, TransportError};
@@ -40,12 +48,23 @@ struct SharedReader {
     /// program's as `other HEX`.
     transcript: Vec<String>,
     capabilities: Capabilities,
+    /// Whether the card refuses short file identifiers (`6A86` to a VERIFY with P2 =
+    /// `80|SFI`, which then never reaches the card).
+    refuse_sfi: bool,
 }
 
 impl SharedReader {
     /// A fresh virtual card, in a reader that declares no exclusive access.
     fn new() -> Self {
         Self::with_card(VirtualCard::new())
+    }
+
+    /// A fresh virtual card refusing short file identifiers ([`SharedReader::new`] if not
+    /// `refuse_sfi`).
+    fn refusing_sfi(refuse_sfi: bool) -> Self {
+        let mut reader = Self::new();
+        reader.refuse_sfi = refuse_sfi;
+        reader
     }
 
     fn with_card(card: VirtualCard) -> Self {
@@ -58,6 +77,7 @@ impl SharedReader {
             queued: Vec::new(),
             transcript: Vec::new(),
             capabilities,
+            refuse_sfi: false,
         }
     }
 }
@@ -65,6 +85,11 @@ impl SharedReader {
 impl Transport for SharedReader {
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
         self.transcript.push(hex::encode_upper(command));
+        if let [0x00, 0x20, 0x00, p2, ..] = command {
+            if self.refuse_sfi && p2 & 0xE0 == 0x80 && *p2 != 0x80 {
+                return Ok(vec![0x6A, 0x86]);
+            }
+        }
         Ok(self.card.handle(command))
     }
 
@@ -132,114 +157,137 @@ fn strings(items: &[&str]) -> Vec<String> {
     items.iter().map(|s| (*s).to_owned()).collect()
 }
 
-/// What the guard must send for a wrong auth PIN on a shared reader, in one transaction.
-fn auth_verify_transcript() -> Vec<String> {
-    let mut expected = strings(&["begin", SELECT_JPKI]);
-    expected.extend([select_ef(0x0018), EMPTY_VERIFY.into(), verify(b"0000")]);
+/// What the guard must send for a wrong secret of EF `fid` of the application `select`, in
+/// one transaction on a shared reader: SELECT of the application, then the status and the
+/// VERIFY by short file identifier, or (on a card that refused that form earlier in the
+/// session) SELECT EF, the status and the VERIFY of the current EF.
+fn verify_transcript(select: &str, fid: u16, secret: &[u8], refuse_sfi: bool) -> Vec<String> {
+    let mut expected = strings(&["begin", select]);
+    if refuse_sfi {
+        expected.extend([select_ef(fid), EMPTY_VERIFY.into(), verify(secret)]);
+    } else {
+        expected.extend([status_sfi(fid), verify_sfi(fid, secret)]);
+    }
     expected.push("end".into());
     expected
 }
 
+/// [`verify_transcript`] for a wrong auth PIN.
+fn auth_verify_transcript(refuse_sfi: bool) -> Vec<String> {
+    verify_transcript(SELECT_JPKI, 0x0018, b"0000", refuse_sfi)
+}
+
 #[test]
 fn another_program_selecting_the_sign_pin_does_not_make_an_auth_verify_spend_it() {
-    let mut card = Card::new(SharedReader::new());
-    let status = card.jpki().pin_status(PinKind::Auth).expect("status");
-    assert_eq!(status, PinStatus::Remaining(3));
+    for refuse_sfi in [false, true] {
+        let mut card = Card::new(SharedReader::refusing_sfi(refuse_sfi));
+        let status = card.jpki().pin_status(PinKind::Auth).expect("status");
+        assert_eq!(status, PinStatus::Remaining(3));
 
-    // Between our transactions: the JPKI application's signature PIN, EF 001B.
-    another_program_sends(&mut card, &[&select_ef(0x001B)]);
-    let from = card.transport().transcript.len();
-    let result = card.jpki().verify_pin(&wrong_auth());
+        // Between our transactions: the JPKI application's signature PIN, EF 001B.
+        another_program_sends(&mut card, &[&select_ef(0x001B)]);
+        let from = card.transport().transcript.len();
+        let result = card.jpki().verify_pin(&wrong_auth());
 
-    assert!(
-        matches!(result, Err(Error::WrongPin { tries_left: 2 })),
-        "{result:?}"
-    );
-    assert_eq!(
-        tries(&card),
-        one_try_spent(0),
-        "only the auth PIN lost a try"
-    );
-    let mut expected = vec![format!("other {}", select_ef(0x001B))];
-    expected.extend(auth_verify_transcript());
-    assert_eq!(transcript_from(&card, from), expected);
+        assert!(
+            matches!(result, Err(Error::WrongPin { tries_left: 2 })),
+            "{result:?}"
+        );
+        assert_eq!(
+            tries(&card),
+            one_try_spent(0),
+            "only the auth PIN lost a try"
+        );
+        let mut expected = vec![format!("other {}", select_ef(0x001B))];
+        expected.extend(auth_verify_transcript(refuse_sfi));
+        assert_eq!(transcript_from(&card, from), expected, "{refuse_sfi}");
+    }
 }
 
 #[test]
 fn another_program_selecting_the_card_info_pin_does_not_make_an_auth_verify_spend_it() {
-    let mut card = Card::new(SharedReader::new());
-    card.jpki().pin_status(PinKind::Auth).expect("status");
+    for refuse_sfi in [false, true] {
+        let mut card = Card::new(SharedReader::refusing_sfi(refuse_sfi));
+        card.jpki().pin_status(PinKind::Auth).expect("status");
 
-    // The card-info application and its PIN, EF 0011.
-    let theirs = [SELECT_CARD_INFO, &select_ef(0x0011)].map(str::to_owned);
-    another_program_sends(&mut card, &[&theirs[0], &theirs[1]]);
-    let from = card.transport().transcript.len();
-    let result = card.jpki().verify_pin(&wrong_auth());
+        // The card-info application and its PIN, EF 0011.
+        let theirs = [SELECT_CARD_INFO, &select_ef(0x0011)].map(str::to_owned);
+        another_program_sends(&mut card, &[&theirs[0], &theirs[1]]);
+        let from = card.transport().transcript.len();
+        let result = card.jpki().verify_pin(&wrong_auth());
 
-    assert!(
-        matches!(result, Err(Error::WrongPin { tries_left: 2 })),
-        "{result:?}"
-    );
-    assert_eq!(
-        tries(&card),
-        one_try_spent(0),
-        "the card-info PIN kept its tries"
-    );
-    let mut expected: Vec<String> = theirs.iter().map(|c| format!("other {c}")).collect();
-    expected.extend(auth_verify_transcript());
-    assert_eq!(transcript_from(&card, from), expected);
+        assert!(
+            matches!(result, Err(Error::WrongPin { tries_left: 2 })),
+            "{result:?}"
+        );
+        assert_eq!(
+            tries(&card),
+            one_try_spent(0),
+            "the card-info PIN kept its tries"
+        );
+        let mut expected: Vec<String> = theirs.iter().map(|c| format!("other {c}")).collect();
+        expected.extend(auth_verify_transcript(refuse_sfi));
+        assert_eq!(transcript_from(&card, from), expected, "{refuse_sfi}");
+    }
 }
 
 #[test]
 fn another_program_selecting_the_auth_pin_does_not_make_a_card_info_verify_spend_it() {
-    let mut card = Card::new(SharedReader::new());
-    let status = card
-        .card_info()
-        .pin_status(CardInfoKey::Pin)
-        .expect("status");
-    assert_eq!(status, PinStatus::Remaining(3));
+    for refuse_sfi in [false, true] {
+        let mut card = Card::new(SharedReader::refusing_sfi(refuse_sfi));
+        let status = card
+            .card_info()
+            .pin_status(CardInfoKey::Pin)
+            .expect("status");
+        assert_eq!(status, PinStatus::Remaining(3));
 
-    let theirs = [SELECT_JPKI, &select_ef(0x0018)].map(str::to_owned);
-    another_program_sends(&mut card, &[&theirs[0], &theirs[1]]);
-    let from = card.transport().transcript.len();
-    let result = card
-        .card_info()
-        .verify_pin(&CardInfoPin::new("0000").expect("valid"));
+        let theirs = [SELECT_JPKI, &select_ef(0x0018)].map(str::to_owned);
+        another_program_sends(&mut card, &[&theirs[0], &theirs[1]]);
+        let from = card.transport().transcript.len();
+        let result = card
+            .card_info()
+            .verify_pin(&CardInfoPin::new("0000").expect("valid"));
 
-    assert!(
-        matches!(result, Err(Error::WrongPin { tries_left: 2 })),
-        "{result:?}"
-    );
-    assert_eq!(
-        tries(&card),
-        one_try_spent(2),
-        "only the card-info PIN lost a try"
-    );
-    let mut expected: Vec<String> = theirs.iter().map(|c| format!("other {c}")).collect();
-    expected.extend(strings(&["begin", SELECT_CARD_INFO]));
-    expected.extend([select_ef(0x0011), EMPTY_VERIFY.into(), verify(b"0000")]);
-    expected.push("end".into());
-    assert_eq!(transcript_from(&card, from), expected);
+        assert!(
+            matches!(result, Err(Error::WrongPin { tries_left: 2 })),
+            "{result:?}"
+        );
+        assert_eq!(
+            tries(&card),
+            one_try_spent(2),
+            "only the card-info PIN lost a try"
+        );
+        let mut expected: Vec<String> = theirs.iter().map(|c| format!("other {c}")).collect();
+        expected.extend(verify_transcript(
+            SELECT_CARD_INFO,
+            0x0011,
+            b"0000",
+            refuse_sfi,
+        ));
+        assert_eq!(transcript_from(&card, from), expected, "{refuse_sfi}");
+    }
 }
 
 #[test]
 fn another_program_selecting_another_application_does_not_break_a_verify() {
-    let mut card = Card::new(SharedReader::new());
-    card.jpki().pin_status(PinKind::Auth).expect("status");
+    for refuse_sfi in [false, true] {
+        let mut card = Card::new(SharedReader::refusing_sfi(refuse_sfi));
+        card.jpki().pin_status(PinKind::Auth).expect("status");
 
-    // Only the card-info application: no EF of it selected.
-    another_program_sends(&mut card, &[SELECT_CARD_INFO]);
-    let from = card.transport().transcript.len();
-    let result = card.jpki().verify_pin(&wrong_auth());
+        // Only the card-info application: no EF of it selected.
+        another_program_sends(&mut card, &[SELECT_CARD_INFO]);
+        let from = card.transport().transcript.len();
+        let result = card.jpki().verify_pin(&wrong_auth());
 
-    assert!(
-        matches!(result, Err(Error::WrongPin { tries_left: 2 })),
-        "{result:?}"
-    );
-    assert_eq!(tries(&card), one_try_spent(0));
-    let mut expected = vec![format!("other {SELECT_CARD_INFO}")];
-    expected.extend(auth_verify_transcript());
-    assert_eq!(transcript_from(&card, from), expected);
+        assert!(
+            matches!(result, Err(Error::WrongPin { tries_left: 2 })),
+            "{result:?}"
+        );
+        assert_eq!(tries(&card), one_try_spent(0));
+        let mut expected = vec![format!("other {SELECT_CARD_INFO}")];
+        expected.extend(auth_verify_transcript(refuse_sfi));
+        assert_eq!(transcript_from(&card, from), expected, "{refuse_sfi}");
+    }
 }
 
 #[test]
@@ -355,33 +403,60 @@ fn status_status_verify<T: Transport>(card: &mut Card<T>) -> [u64; 3] {
 }
 
 #[test]
-fn the_guard_selects_the_secret_itself_even_on_an_exclusive_transport() {
+fn the_guard_selects_the_application_itself_even_on_an_exclusive_transport() {
     let mut vc = VirtualCard::new();
     let mut card = Card::new(&mut vc);
-    // The second status trusts the selection (1 APDU: the empty VERIFY); the guard does not
-    // (SELECT AP, SELECT EF, empty VERIFY, VERIFY).
-    assert_eq!(status_status_verify(&mut card), [3, 1, 4]);
+    // The second status trusts the selection (1 APDU: the empty VERIFY by short file
+    // identifier); the guard does not (SELECT AP, empty VERIFY, VERIFY).
+    assert_eq!(status_status_verify(&mut card), [2, 1, 3]);
     drop(card);
     let log: Vec<String> = vc.log().iter().map(hex::encode_upper).collect();
-    let mut expected = vec![
+    let expected = [
         SELECT_JPKI.to_owned(),
-        select_ef(0x0018),
-        EMPTY_VERIFY.into(),
+        status_sfi(0x0018),
+        status_sfi(0x0018),
+        SELECT_JPKI.to_owned(),
+        status_sfi(0x0018),
+        verify_sfi(0x0018, b"0000"),
     ];
-    expected.push(EMPTY_VERIFY.into());
-    expected.extend([
-        SELECT_JPKI.to_owned(),
-        select_ef(0x0018),
-        EMPTY_VERIFY.into(),
-    ]);
-    expected.push(verify(b"0000"));
     assert_eq!(log, expected);
     assert_eq!(vc.all_tries_left(), one_try_spent(0));
 }
 
 #[test]
+fn the_guard_selects_the_secret_itself_even_on_an_exclusive_transport() {
+    // A card refusing short file identifiers: the SELECT path, one refused probe per session.
+    let mut card = Card::new(Wire::refusing_sfi(VirtualCard::new()));
+    assert!(card.transport().capabilities().exclusive);
+    // The second status trusts the selection (1 APDU: the empty VERIFY); the guard does not
+    // (SELECT AP, SELECT EF, empty VERIFY, VERIFY).
+    assert_eq!(status_status_verify(&mut card), [4, 1, 4]);
+    let expected = [
+        SELECT_JPKI.to_owned(),
+        status_sfi(0x0018),
+        select_ef(0x0018),
+        EMPTY_VERIFY.into(),
+        EMPTY_VERIFY.into(),
+        SELECT_JPKI.to_owned(),
+        select_ef(0x0018),
+        EMPTY_VERIFY.into(),
+        verify(b"0000"),
+    ];
+    assert_eq!(card.transport().log(), expected);
+    assert_eq!(card.transport().card().all_tries_left(), one_try_spent(0));
+}
+
+#[test]
 fn on_a_shared_reader_every_status_selects_again() {
     let mut card = Card::new(SharedReader::new());
-    assert_eq!(status_status_verify(&mut card), [3, 3, 4]);
+    // SELECT AP and the status by short file identifier, twice; then SELECT AP, status,
+    // VERIFY.
+    assert_eq!(status_status_verify(&mut card), [2, 2, 3]);
+    assert_eq!(tries(&card), one_try_spent(0));
+
+    // Refusing short file identifiers: the first status probes once (4), then SELECT AP,
+    // SELECT EF and the status (3), and the guard adds the VERIFY (4).
+    let mut card = Card::new(SharedReader::refusing_sfi(true));
+    assert_eq!(status_status_verify(&mut card), [4, 3, 4]);
     assert_eq!(tries(&card), one_try_spent(0));
 }

@@ -147,8 +147,9 @@ impl<'a, T: Transport> CardInfo<'a, T> {
         Self { card }
     }
 
-    /// The tries left of `key`: SELECT AP and SELECT EF (unless selected), then an empty
-    /// VERIFY, which spends no try.
+    /// The tries left of `key`: SELECT AP (unless selected), then an empty VERIFY, which
+    /// spends no try, naming the EF by its short file identifier (`00 20 00 80|SFI`), or after
+    /// SELECT EF on a card that refused that form in this session.
     pub fn pin_status(&mut self, key: CardInfoKey) -> Result<PinStatus> {
         self.card.operation(OnReset::Repeat, |card| {
             card.reference_status(APPLICATION, key.file())

@@ -19,8 +19,10 @@ pub const MAX_CERTIFICATE_LEN: usize = 16 * 1024;
 
 impl<T: Transport> Jpki<'_, T> {
     /// Reads a certificate as DER: SELECT AP and SELECT EF (unless selected), then
-    /// ceil(L / 256) READ BINARY for a certificate of L bytes. The bytes are returned whole
-    /// or not at all.
+    /// ceil(L / 256) READ BINARY for a certificate of L bytes; where the transport carries
+    /// extended length, one READ BINARY of the whole file naming it by its short file
+    /// identifier (falling back to the former on a refusal or a short answer, remembered for
+    /// the session). The bytes are returned whole or not at all.
     ///
     /// The signature certificate needs the signature PIN verified first
     /// ([`Error::SecurityStatusNotSatisfied`] otherwise).

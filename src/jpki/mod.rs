@@ -7,7 +7,8 @@ mod certificate;
 mod pin;
 mod sign;
 
-use crate::card::{Application, Card, OnReset};
+use crate::apdu::StatusWord;
+use crate::card::{refuses_form, status_error, Application, Card, OnReset, Support};
 use crate::certificate::ParseKindError;
 use crate::commands;
 use crate::digest_info::HashAlgorithm;
@@ -252,12 +253,46 @@ impl<'a, T: Transport> Jpki<'a, T> {
         })
     }
 
+    /// COMPUTE DIGITAL SIGNATURE with `key`: by the key file's short file identifier
+    /// (`80 2A 00 97` / `9A`, as only myna-card sends it) once the card answered a short file
+    /// identifier in VERIFY and unless it refused this form; else after SELECT of the key
+    /// file (`80 2A 00 80`, as OpenSC and jpki/myna send it).
     fn sign_in_transaction(&mut self, key: KeyKind, digest_info: &[u8]) -> Result<Vec<u8>> {
         self.select()?;
-        self.card.select_file(APPLICATION, key.key_file())?;
-        let response = self
-            .card
-            .transmit_ok(&commands::compute_digital_signature(digest_info))?;
+        let addressing = self.card.addressing();
+        let sfi = commands::short_file_id(key.key_file()).filter(|_| {
+            addressing.verify_short_file_ids == Support::Works
+                && addressing.signing_short_file_id != Support::Refused
+        });
+        let mut answer = None;
+        if let Some(sfi) = sfi {
+            let command = commands::compute_digital_signature_sfi(sfi, digest_info);
+            let response = self.card.transmit(&command)?;
+            self.card.forget_file();
+            if refuses_form(response.status()) {
+                log::debug!(
+                    "the card refused a short file identifier in COMPUTE DIGITAL SIGNATURE"
+                );
+                self.card.addressing_mut().signing_short_file_id = Support::Refused;
+            } else {
+                answer = Some((response, command));
+            }
+        }
+        let by_sfi = answer.is_some();
+        let (response, command) = match answer {
+            Some(answer) => answer,
+            None => {
+                self.card.select_file(APPLICATION, key.key_file())?;
+                let command = commands::compute_digital_signature(digest_info);
+                (self.card.transmit(&command)?, command)
+            }
+        };
+        if response.status() != StatusWord::SUCCESS {
+            return Err(status_error(response.status(), &command));
+        }
+        if by_sfi {
+            self.card.addressing_mut().signing_short_file_id = Support::Works;
+        }
         let signature = response.into_data();
         // A bound only (RSA-2048 gives 256 bytes, ECDSA P-384 96 or a DER of at most 104):
         // callers that know the key's algorithm check the exact form

@@ -86,8 +86,10 @@ impl JpkiPin for SignPin {
 }
 
 impl<T: Transport> Jpki<'_, T> {
-    /// The tries left for `kind`: SELECT AP and SELECT EF (unless selected), then an empty
-    /// VERIFY, which spends no try (OpenSC, jpki/myna and myna-card rely on this).
+    /// The tries left for `kind`: SELECT AP (unless selected), then an empty VERIFY, which
+    /// spends no try (OpenSC, jpki/myna and myna-card rely on this), naming the PIN's EF by its
+    /// short file identifier (`00 20 00 98` / `9B`, as jsapdu and myna-card send it), or after
+    /// SELECT EF on a card that refused that form in this session.
     pub fn pin_status(&mut self, kind: PinKind) -> Result<PinStatus> {
         self.card().operation(OnReset::Repeat, |card| {
             Jpki::new(card).pin_status_in_transaction(kind)

@@ -10,6 +10,11 @@
 //! so a test that loops without end fails instead of hanging: "bounded time" is a bounded call
 //! count.
 //!
+//! The card behind it may also be another kind than the virtual card: one refusing short
+//! file identifiers ([`Hostile::refusing_short_file_ids`]), or a transport declaring extended
+//! length whose card answers an extended READ BINARY ([`Hostile::with_extended_reads`], served
+//! by [`extended_read`]).
+//!
 //! ```
 //! use mynumbercard::testing::{Fault, Hostile};
 //! use mynumbercard::{Card, CertificateKind, Error, VirtualCard};
@@ -112,6 +117,77 @@ pub struct Hostile {
     auto_reinsert: bool,
     records: Vec<Record>,
     capabilities: Capabilities,
+    /// `6A86` to every short file identifier (the command never reaches the card).
+    refuse_short_file_ids: bool,
+    /// Extended READ BINARY answered with at most this many bytes (`None`: passed to the
+    /// virtual card, which refuses it).
+    extended_reads: Option<usize>,
+}
+
+/// Whether `command` names an EF by a short file identifier: VERIFY or COMPUTE DIGITAL
+/// SIGNATURE with P2 = `80|SFI` (SFI ≠ 0), READ BINARY with b8 of P1 set.
+pub fn names_short_file_id(command: &[u8]) -> bool {
+    let sfi = |p: u8| p & 0xE0 == 0x80 && p != 0x80;
+    match command {
+        [0x00, 0x20, _, p2, ..] | [0x80, 0x2A, _, p2, ..] => sfi(*p2),
+        [0x00, 0xB0, p1, _, ..] => p1 & 0x80 != 0,
+        _ => false,
+    }
+}
+
+/// The answer of a card taking extended length to `command`, if it is an extended-length READ
+/// BINARY (`00 B0 P1 P2 00 Lh Ll`, `00 00 00` for 65,536): up to Le bytes, and at most
+/// `limit`, with `9000`, gathered from `card` with short reads of the same file — the first
+/// addressing it as `command` does (by short file identifier, making it current, or the
+/// current EF at the offset), the next reading on in the current EF. A first read the card
+/// refuses gives its status word; a later one ends the answer. `None`: not such a command.
+pub fn extended_read(card: &mut VirtualCard, command: &[u8], limit: usize) -> Option<Vec<u8>> {
+    let &[0x00, 0xB0, p1, p2, 0x00, hi, lo] = command else {
+        return None;
+    };
+    let ne = match u16::from_be_bytes([hi, lo]) {
+        0 => 65_536,
+        n => usize::from(n),
+    };
+    let want = ne.min(limit).max(1);
+    let (mut next, start) = if p1 & 0x80 != 0 {
+        (Some(vec![0x00, 0xB0, p1, p2, 0x00]), usize::from(p2))
+    } else {
+        (None, usize::from(u16::from_be_bytes([p1, p2])))
+    };
+    let mut data = Vec::with_capacity(want + 2);
+    // At most 256 short reads: 64 KiB.
+    for _ in 0..256 {
+        let chunk = (want - data.len()).min(256);
+        let read = match next.take() {
+            Some(read) => read,
+            None => {
+                let Some(offset) = u16::try_from(start + data.len())
+                    .ok()
+                    .filter(|o| *o <= 0x7FFF)
+                else {
+                    break;
+                };
+                let [h, l] = offset.to_be_bytes();
+                vec![0x00, 0xB0, h, l, (chunk % 256) as u8]
+            }
+        };
+        let answer = card.handle(&read);
+        let (body, status) = answer.split_at(answer.len().saturating_sub(2));
+        if status != [0x90, 0x00] {
+            if data.is_empty() {
+                return Some(status.to_vec());
+            }
+            break;
+        }
+        let body = body.get(..chunk).unwrap_or(body);
+        data.extend_from_slice(body);
+        if body.len() < chunk || data.len() >= want {
+            break;
+        }
+    }
+    data.extend_from_slice(&[0x90, 0x00]);
+    Some(data)
 }
 
 impl Hostile {
@@ -133,7 +209,49 @@ impl Hostile {
             auto_reinsert: false,
             records: Vec::new(),
             capabilities,
+            refuse_short_file_ids: false,
+            extended_reads: None,
         }
+    }
+
+    /// The card refuses short file identifiers: `6A86` to every command
+    /// [`names_short_file_id`] recognises, which never reaches the virtual card.
+    pub fn refusing_short_file_ids(mut self) -> Self {
+        self.refuse_short_file_ids = true;
+        self
+    }
+
+    /// The transport declares extended length (commands and responses up to 65,536 bytes of
+    /// data) and the card answers an extended READ BINARY with at most `limit` bytes
+    /// ([`extended_read`]); other extended commands go to the virtual card, which refuses
+    /// them (`6700`).
+    pub fn with_extended_reads(mut self, limit: usize) -> Self {
+        self.extended_reads = Some(limit);
+        self.capabilities.extended_length = true;
+        self.capabilities.max_command_len = 65_544;
+        self.capabilities.max_response_len = 65_538;
+        self
+    }
+
+    /// Whether the card behind answers `command` itself rather than passing it to the
+    /// virtual card as it is: a refused short file identifier, or an extended READ BINARY
+    /// served by short reads (the virtual card's log then holds those).
+    pub fn answers_itself(&self, command: &[u8]) -> bool {
+        (self.refuse_short_file_ids && names_short_file_id(command))
+            || (self.extended_reads.is_some() && matches!(command, [0x00, 0xB0, _, _, 0x00, _, _]))
+    }
+
+    /// The card's own answer to `command`, as the kind of card modelled gives it.
+    fn card_answer(&mut self, command: &[u8]) -> Vec<u8> {
+        if self.refuse_short_file_ids && names_short_file_id(command) {
+            return vec![0x6A, 0x86];
+        }
+        if let Some(limit) = self.extended_reads {
+            if let Some(answer) = extended_read(&mut self.card, command, limit) {
+                return answer;
+            }
+        }
+        self.card.handle(command)
     }
 
     /// Injects `fault` at the `call`-th `transmit` (0-based). A fault between transactions
@@ -294,7 +412,7 @@ impl Transport for Hostile {
         };
         self.calls += 1;
         let delivered = fault.as_ref().is_none_or(Fault::reaches_card);
-        let card_answer = delivered.then(|| self.card.handle(command));
+        let card_answer = delivered.then(|| self.card_answer(command));
         let returned = match (&fault, &card_answer) {
             (None, Some(answer)) => Ok(answer.clone()),
             (Some(fault), answer) => {
