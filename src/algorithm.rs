@@ -141,11 +141,10 @@ impl KeyAlgorithm {
         }
         Ok(match self {
             KeyAlgorithm::Rsa { .. } => {
-                hash.digest_info(digest)
-                    .ok_or(Error::InvalidDigestLength {
-                        expected: hash.output_len(),
-                        len: digest.len(),
-                    })?
+                hash.digest_info(digest).ok_or(Error::InvalidDigestLength {
+                    expected: hash.output_len(),
+                    len: digest.len(),
+                })?
             }
             KeyAlgorithm::EcdsaP384 => digest.to_vec(),
         })

@@ -84,10 +84,10 @@ use crate::error::{Error, Result};
 use crate::jpki::{Jpki, KeyKind};
 use crate::pin::{LastTry, SignPin};
 use crate::signer::{JpkiSignature, JpkiSigner, JpkiVerifyingKey};
-use rsa::signature::{self, Keypair, Signer};
-use x509_cert::spki::DynSignatureAlgorithmIdentifier;
 use crate::transport::Transport;
 use crate::trust::{TrustAnchors, Trusted, Untrusted};
+use rsa::signature::{self, Keypair, Signer};
+use x509_cert::spki::DynSignatureAlgorithmIdentifier;
 
 /// id-data (RFC 5652 §4).
 const ID_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
@@ -96,8 +96,7 @@ const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.1
 /// id-contentType (RFC 5652 §11.1).
 const ID_CONTENT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
 /// id-messageDigest (RFC 5652 §11.2).
-const ID_MESSAGE_DIGEST: ObjectIdentifier =
-    ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
+const ID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
 /// id-signingTime (RFC 5652 §11.3).
 const ID_SIGNING_TIME: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.5");
 /// id-aa-signingCertificateV2 (RFC 5035 §3).
@@ -190,8 +189,8 @@ pub fn sign_detached<T: Transport>(
         serial_number: certificate.tbs_certificate.serial_number.clone(),
     });
     let build = |e: ::cms::builder::Error| Error::CmsBuild(e.to_string());
-    let digest_algorithm =
-        digest_algorithm(hash).ok_or(Error::CmsBuild(format!("no digest algorithm for {hash:?}")))?;
+    let digest_algorithm = digest_algorithm(hash)
+        .ok_or(Error::CmsBuild(format!("no digest algorithm for {hash:?}")))?;
     let signer = Capturing {
         signer,
         error: Mutex::new(None),
@@ -485,7 +484,11 @@ pub fn verify_detached(
     let key = JpkiVerifyingKey::from_spki(&certificate.tbs_certificate.subject_public_key_info)
         .map_err(|_| Unsupported("the signer's key"))?;
     let key_algorithm = key.algorithm();
-    check_signature_algorithm(&signer_info.signature_algorithm, key_algorithm, digest_algorithm)?;
+    check_signature_algorithm(
+        &signer_info.signature_algorithm,
+        key_algorithm,
+        digest_algorithm,
+    )?;
     let signed = attributes.der;
     key.verify_digest(
         digest_algorithm,
@@ -606,12 +609,12 @@ fn names_signer(certificate: &Certificate, sid: &SignerIdentifier) -> bool {
             crate::certificate::same_name(&named.issuer, &tbs.issuer)
                 && named.serial_number == tbs.serial_number
         }
-        SignerIdentifier::SubjectKeyIdentifier(ski) => JpkiCertificate::from_der(
-            &certificate.to_der().unwrap_or_default(),
-        )
-        .ok()
-        .and_then(|c| c.subject_key_id().map(<[u8]>::to_vec))
-        .is_some_and(|id| id == ski.0.as_bytes()),
+        SignerIdentifier::SubjectKeyIdentifier(ski) => {
+            JpkiCertificate::from_der(&certificate.to_der().unwrap_or_default())
+                .ok()
+                .and_then(|c| c.subject_key_id().map(<[u8]>::to_vec))
+                .is_some_and(|id| id == ski.0.as_bytes())
+        }
     }
 }
 
@@ -627,12 +630,11 @@ fn check_signature_algorithm(
     let ok = match (key, algorithm.oid) {
         (KeyAlgorithm::Rsa { .. }, RSA_ENCRYPTION) => true,
         (KeyAlgorithm::Rsa { .. }, oid) => expected.is_some_and(|e| e.oid == oid),
-        (_, oid) => {
-            expected.is_some_and(|e| e.oid == oid) && algorithm.parameters.is_none()
-        }
+        (_, oid) => expected.is_some_and(|e| e.oid == oid) && algorithm.parameters.is_none(),
     };
-    ok.then_some(())
-        .ok_or(DocumentCheck::Unsupported("signature algorithm for the key and digest"))
+    ok.then_some(()).ok_or(DocumentCheck::Unsupported(
+        "signature algorithm for the key and digest",
+    ))
 }
 
 /// The ESS signing-certificate-v2 attribute must name `certificate`: its first ESSCertIDv2's

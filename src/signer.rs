@@ -94,7 +94,9 @@ impl<T: Transport> JpkiSigner<'_, T> {
             .map_err(|_| Error::MalformedResponse("signer poisoned by an earlier panic"))?;
         let algorithm = self.algorithm();
         let hash = algorithm.hash();
-        let bytes = card.jpki().sign_digest_as(self.key, algorithm, hash, digest)?;
+        let bytes = card
+            .jpki()
+            .sign_digest_as(self.key, algorithm, hash, digest)?;
         self.verifying_key.verify_digest(hash, digest, &bytes)?;
         Ok(JpkiSignature { algorithm, bytes })
     }
@@ -203,7 +205,12 @@ impl From<JpkiSignature> for Vec<u8> {
 
 impl std::fmt::Debug for JpkiSignature {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "JpkiSignature({}, {})", self.algorithm, hex::encode(&self.bytes))
+        write!(
+            f,
+            "JpkiSignature({}, {})",
+            self.algorithm,
+            hex::encode(&self.bytes)
+        )
     }
 }
 
@@ -224,13 +231,12 @@ impl JpkiVerifyingKey {
     /// The key of a DER certificate: [`Error::InvalidCertificate`] for one that does not
     /// parse, [`Error::UnsupportedKey`] for a key the library does not sign with.
     pub fn from_certificate(certificate_der: &[u8]) -> Result<Self> {
-        let certificate =
-            x509_cert::Certificate::from_der(certificate_der).map_err(|source| {
-                Error::InvalidCertificate {
-                    what: "certificate is not valid DER",
-                    source: Some(source),
-                }
-            })?;
+        let certificate = x509_cert::Certificate::from_der(certificate_der).map_err(|source| {
+            Error::InvalidCertificate {
+                what: "certificate is not valid DER",
+                source: Some(source),
+            }
+        })?;
         Self::from_spki(&certificate.tbs_certificate.subject_public_key_info)
     }
 
@@ -287,7 +293,12 @@ impl JpkiVerifyingKey {
 
     /// Verifies `signature` (RSA bytes or ECDSA DER) over `digest`, a hash made with `hash`:
     /// [`Error::SignatureMismatch`] when it does not verify.
-    pub fn verify_digest(&self, hash: HashAlgorithm, digest: &[u8], signature: &[u8]) -> Result<()> {
+    pub fn verify_digest(
+        &self,
+        hash: HashAlgorithm,
+        digest: &[u8],
+        signature: &[u8],
+    ) -> Result<()> {
         if digest.len() != hash.output_len() {
             return Err(Error::InvalidDigestLength {
                 expected: hash.output_len(),
@@ -315,7 +326,11 @@ impl JpkiVerifyingKey {
 
 impl Verifier<JpkiSignature> for JpkiVerifyingKey {
     /// Verifies a signature over `message` hashed with the key's hash.
-    fn verify(&self, message: &[u8], signature: &JpkiSignature) -> Result<(), rsa::signature::Error> {
+    fn verify(
+        &self,
+        message: &[u8],
+        signature: &JpkiSignature,
+    ) -> Result<(), rsa::signature::Error> {
         if signature.algorithm != self.algorithm() {
             return Err(rsa::signature::Error::new());
         }

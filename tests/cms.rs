@@ -14,8 +14,8 @@ use mynumbercard::cms::{self as document, DocumentCheck, VerifiedDocument, MAX_S
 use mynumbercard::trust::{AnchorOrigin, TrustAnchors, Untrusted};
 use mynumbercard::virtual_card::fixtures::{self, p384};
 use mynumbercard::{
-    AuthPin, Card, CertificateKind, Error, HashAlgorithm, KeyAlgorithm, KeyKind, LastTry,
-    SignPin, VirtualCard,
+    AuthPin, Card, CertificateKind, Error, HashAlgorithm, KeyAlgorithm, KeyKind, LastTry, SignPin,
+    VirtualCard,
 };
 use x509_cert::Certificate;
 
@@ -27,7 +27,9 @@ fn when() -> SystemTime {
 }
 
 fn rsa_anchors() -> TrustAnchors {
-    TrustAnchors::empty().with_root(fixtures::SIGN_CA_CERT).unwrap()
+    TrustAnchors::empty()
+        .with_root(fixtures::SIGN_CA_CERT)
+        .unwrap()
 }
 
 fn p384_anchors() -> TrustAnchors {
@@ -68,7 +70,11 @@ fn sign_on(vc: &mut VirtualCard) -> Vec<u8> {
     p7s
 }
 
-fn verify(p7s: &[u8], document: &[u8], anchors: &TrustAnchors) -> Result<VerifiedDocument, DocumentCheck> {
+fn verify(
+    p7s: &[u8],
+    document: &[u8],
+    anchors: &TrustAnchors,
+) -> Result<VerifiedDocument, DocumentCheck> {
     document::verify_detached(p7s, document, anchors, when())
 }
 
@@ -83,7 +89,10 @@ fn an_rsa_document_signature_verifies_with_its_attributes() {
     assert!(verified.signing_certificate_bound);
     assert_eq!(verified.trusted.kind, Some(CertificateKind::Sign));
     assert_eq!(verified.trusted.root_origin, AnchorOrigin::Caller);
-    assert_eq!(verified.signer.der(), vc.certificate_der(CertificateKind::Sign));
+    assert_eq!(
+        verified.signer.der(),
+        vc.certificate_der(CertificateKind::Sign)
+    );
 
     // One signature, over a SHA-256 DigestInfo (51 bytes), and one PIN sent, behind the guard.
     let signatures = compute_signatures(&vc);
@@ -121,7 +130,10 @@ fn the_signature_holds_both_certificates_and_the_cades_attributes() {
         .map(|a| a.oid.to_string())
         .collect();
     let digest = signer.digest_alg.oid.to_string();
-    let expected: Vec<Vec<u8>> = vec![fixtures::SIGN_CERT.to_vec(), fixtures::SIGN_CA_CERT.to_vec()];
+    let expected: Vec<Vec<u8>> = vec![
+        fixtures::SIGN_CERT.to_vec(),
+        fixtures::SIGN_CA_CERT.to_vec(),
+    ];
     for der in &expected {
         assert!(certificates.contains(der), "certificate missing");
     }
@@ -132,7 +144,10 @@ fn the_signature_holds_both_certificates_and_the_cades_attributes() {
         "1.2.840.113549.1.9.5",       // signing-time
         "1.2.840.113549.1.9.16.2.47", // signing-certificate-v2
     ] {
-        assert!(attributes.contains(&oid.to_owned()), "{oid} missing: {attributes:?}");
+        assert!(
+            attributes.contains(&oid.to_owned()),
+            "{oid} missing: {attributes:?}"
+        );
     }
     assert_eq!(attributes.len(), 4);
     assert_eq!(digest, "2.16.840.1.101.3.4.2.1", "SHA-256");
@@ -252,7 +267,10 @@ fn a_signature_by_the_auth_key_is_refused_as_a_document_signature() {
     jpki.verify_pin(&AuthPin::new("1234").unwrap()).unwrap();
     let signer = jpki.signer(KeyKind::Auth).unwrap();
     let refused = document::sign_detached(&signer, fixtures::AUTH_CA_CERT, DOCUMENT, when());
-    assert!(matches!(refused, Err(Error::NotTheSignatureKey)), "{refused:?}");
+    assert!(
+        matches!(refused, Err(Error::NotTheSignatureKey)),
+        "{refused:?}"
+    );
     drop(signer);
     assert!(compute_signatures(card.transport()).is_empty());
 }
@@ -327,7 +345,13 @@ fn hostile_signature_files_are_refused_before_decoding() {
         deep = outer;
     }
     assert_eq!(check(&deep), Some(DocumentCheck::TooLarge));
-    for bytes in [&b""[..], b"\x30", b"\x30\x80\x00\x00", b"\x30\x05\x01", b"\x30\x00\x00"] {
+    for bytes in [
+        &b""[..],
+        b"\x30",
+        b"\x30\x80\x00\x00",
+        b"\x30\x05\x01",
+        b"\x30\x00\x00",
+    ] {
         assert!(
             matches!(check(bytes), Some(DocumentCheck::Malformed(_))),
             "{bytes:02X?}: {:?}",
@@ -352,7 +376,11 @@ fn openssl_cms_verify_accepts_the_signatures() {
     std::fs::write(&changed, b"another text").unwrap();
     for (name, mut vc, ca) in [
         ("rsa", VirtualCard::new(), fixtures::SIGN_CA_CERT),
-        ("p384", VirtualCard::builder().ecdsa_p384().build(), p384::SIGN_CA_CERT),
+        (
+            "p384",
+            VirtualCard::builder().ecdsa_p384().build(),
+            p384::SIGN_CA_CERT,
+        ),
     ] {
         let p7s = dir.join(format!("{name}.p7s"));
         // Signed now: openssl checks the chain at the present time.
@@ -384,7 +412,10 @@ fn openssl_cms_verify_accepts_the_signatures() {
             "openssl refused the {name} signature: {}",
             String::from_utf8_lossy(&ok.stderr)
         );
-        assert!(!run(&changed).status.success(), "{name}: a changed document passed");
+        assert!(
+            !run(&changed).status.success(),
+            "{name}: a changed document passed"
+        );
     }
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -2,7 +2,6 @@
 //! the checked signing and the eligibility check, beside today's RSA-2048, asserted on the
 //! recorded APDUs (a bare SHA-384 hash to the card, `r‖s` back, DER out).
 
-
 use der::{Decode, Encode};
 use mynumbercard::algorithm::{ecdsa_der_to_raw, ecdsa_raw_to_der};
 use mynumbercard::certificate::{JpkiCertificate, PublicKey};
@@ -69,15 +68,27 @@ fn the_signer_sends_the_bare_hash_and_returns_der() {
     assert_eq!(signature.algorithm(), KeyAlgorithm::EcdsaP384);
     assert_eq!(signature.as_bytes().first(), Some(&0x30), "DER");
     assert_eq!(signature.to_raw().len(), 96, "r‖s");
-    assert_eq!(ecdsa_der_to_raw(signature.as_bytes()).unwrap(), signature.to_raw());
+    assert_eq!(
+        ecdsa_der_to_raw(signature.as_bytes()).unwrap(),
+        signature.to_raw()
+    );
     signer.verifying_key().verify(b"hello", &signature).unwrap();
     assert!(signer.verifying_key().verify(b"hellO", &signature).is_err());
     // SHA-384 prehashes: 48 bytes; a SHA-256 one is refused before the card.
     let prehash = HashAlgorithm::Sha384.hash(b"hello");
-    assert_eq!(signer.sign_prehash(&prehash).unwrap(), signature, "RFC 6979");
-    assert!(signer.sign_prehash(&HashAlgorithm::Sha256.hash(b"hello")).is_err());
+    assert_eq!(
+        signer.sign_prehash(&prehash).unwrap(),
+        signature,
+        "RFC 6979"
+    );
+    assert!(signer
+        .sign_prehash(&HashAlgorithm::Sha256.hash(b"hello"))
+        .is_err());
     drop(signer);
-    assert_eq!(signed_inputs(card.transport()), vec![prehash.clone(), prehash]);
+    assert_eq!(
+        signed_inputs(card.transport()),
+        vec![prehash.clone(), prehash]
+    );
 }
 
 #[test]
@@ -114,7 +125,8 @@ fn checked_signing_follows_the_certificate_and_catches_the_wrong_key() {
         .sign_digest_checked(KeyKind::Auth, HashAlgorithm::Sha384, &digest, &auth)
         .unwrap();
     let key = JpkiVerifyingKey::from_certificate(&auth).unwrap();
-    key.verify_digest(HashAlgorithm::Sha384, &digest, &der).unwrap();
+    key.verify_digest(HashAlgorithm::Sha384, &digest, &der)
+        .unwrap();
     let wrong = jpki.sign_digest_checked(KeyKind::Auth, HashAlgorithm::Sha384, &digest, &sign);
     assert!(matches!(wrong, Err(Error::SignatureMismatch)), "{wrong:?}");
     // The RSA-only call sends a DigestInfo, which the ECDSA card refuses.

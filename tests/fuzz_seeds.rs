@@ -114,7 +114,8 @@ fn write_cms_seeds() {
     // signer and the cms crate's builder, as another tool would make it.
     let mut card = Card::new(VirtualCard::new());
     let mut jpki = card.jpki();
-    jpki.verify_pin(&mynumbercard::AuthPin::new("1234").unwrap()).unwrap();
+    jpki.verify_pin(&mynumbercard::AuthPin::new("1234").unwrap())
+        .unwrap();
     let signer = jpki.signer(KeyKind::Auth).unwrap();
     let auth = auth_signed(&signer, CMS_DOCUMENT);
     fs::write(dir.join("auth_key"), auth).unwrap();
@@ -154,7 +155,8 @@ fn auth_signed<T: mynumbercard::Transport>(
         issuer: certificate.tbs_certificate.issuer.clone(),
         serial_number: certificate.tbs_certificate.serial_number.clone(),
     });
-    let info = SignerInfoBuilder::new(signer, sid, sha256.clone(), &content, Some(&digest)).unwrap();
+    let info =
+        SignerInfoBuilder::new(signer, sid, sha256.clone(), &content, Some(&digest)).unwrap();
     let mut builder = SignedDataBuilder::new(&content);
     builder
         .add_digest_algorithm(sha256)

@@ -87,7 +87,10 @@ fn main() -> Result<()> {
         ("sign_key", &sign),
     ] {
         let secret = p384::SecretKey::from(key.as_nonzero_scalar());
-        write(&format!("p384/{name}.pk8"), secret.to_pkcs8_der()?.as_bytes())?;
+        write(
+            &format!("p384/{name}.pk8"),
+            secret.to_pkcs8_der()?.as_bytes(),
+        )?;
     }
     write(
         "p384/auth_ca.der",
