@@ -5,8 +5,8 @@
 //! - **RSA** (every card so far: 2048-bit keys): the host hashes, builds the DER DigestInfo
 //!   (RFC 8017 §9.2), the card pads (PKCS#1 v1.5 type 1) and signs; the signature is as long as
 //!   the modulus (256 bytes for RSA-2048). SHA-256 by default.
-//! - **ECDSA on P-384 with SHA-384** (the next-generation card, as one of the public
-//!   task-force summaries describes it; the others name no algorithm): the card signs the bare hash, no DigestInfo. Cards and ISO 7816-8 commonly
+//! - **ECDSA on P-384 with SHA-384** (the next-generation card, as one public task-force
+//!   summary describes it): the card signs the bare hash, no DigestInfo. Cards and ISO 7816-8 commonly
 //!   answer the plain `r‖s` form (96 bytes for P-384); X.509, CMS and most verifiers want the
 //!   DER `ECDSA-Sig-Value` (RFC 5480 / RFC 3279), so the library accepts either answer and
 //!   hands back DER ([`ecdsa_raw_to_der`] and [`ecdsa_der_to_raw`] convert).
@@ -70,7 +70,7 @@ pub enum KeyAlgorithm {
         /// Modulus size in bits.
         bits: usize,
     },
-    /// ECDSA on NIST P-384 (the next-generation card, per public task-force summaries).
+    /// ECDSA on NIST P-384 (the next-generation card, per one public task-force summary).
     EcdsaP384,
 }
 
@@ -88,7 +88,7 @@ impl KeyAlgorithm {
     }
 
     /// The hash the library uses with this key: SHA-256 for RSA (what JPKI applications use),
-    /// SHA-384 for P-384 (the pairing the task-force summaries give).
+    /// SHA-384 for P-384 (the pairing the task-force summary gives).
     pub const fn hash(self) -> HashAlgorithm {
         match self {
             KeyAlgorithm::Rsa { .. } => HashAlgorithm::Sha256,

@@ -238,7 +238,6 @@ fn raw_and_der_convert_both_ways() {
         Err(Error::MalformedResponse(_))
     ));
     // The wrong digest length for the hash is refused before the card.
-    drop(jpki);
     let before = card.transport().log().len();
     let refused = card.jpki().sign_digest_as(
         KeyKind::Sign,

@@ -123,7 +123,7 @@ impl VirtualCardBuilder {
     /// keys ([`fixtures::p384`]) and COMPUTE DIGITAL SIGNATURE signs the bare hash it is
     /// given, answering `r‖s` (96 bytes). The same applications, files, PINs and commands as
     /// today's card: a model of the next generation's key algorithm (ECDSA P-384 with
-    /// SHA-384, as public task-force summaries describe it), not of its layout, which is not
+    /// SHA-384, as one public task-force summary describes it), not of its layout, which is not
     /// public.
     pub fn ecdsa_p384(mut self) -> Self {
         self.credential = ecdsa::Credential::EcdsaP384;

@@ -4,7 +4,7 @@
 //! SIGNATURE signs the bare hash it is given with ECDSA (RFC 6979 nonces, so the same hash
 //! gives the same signature) and answers the plain `r‖s`, 96 bytes.
 //!
-//! Public task-force summaries say the next-generation card signs with ECDSA on a 384-bit
+//! One public task-force summary says the next-generation card signs with ECDSA on a 384-bit
 //! curve and SHA-384; nothing public gives its applications, files or commands. So this is a
 //! model of the *key algorithm* only: the same JPKI application, files, PINs and commands as
 //! today's card, with other keys. Choices, as no source gives them: the card takes a bare hash
