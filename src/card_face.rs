@@ -187,15 +187,13 @@ impl<'a, T: Transport> CardFace<'a, T> {
     }
 
     fn verify(&mut self, key: CardFaceKey, secret: &[u8], last_try: LastTry) -> Result<()> {
-        self.card.operation(OnReset::Fail, |card| {
-            let guarded = Guarded {
-                secret: key.secret(),
-                application: APPLICATION,
-                file: key.file(),
-                value: secret,
-            };
-            card.verify_reference(&guarded, last_try)
-        })
+        let guarded = Guarded {
+            secret: key.secret(),
+            application: APPLICATION,
+            file: key.file(),
+            value: secret,
+        };
+        self.card.verify_operation(&guarded, last_try)
     }
 
     /// Reads the card face (EF 0002; after access code A or B): SELECT AP and SELECT EF

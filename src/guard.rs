@@ -120,6 +120,18 @@ impl<T: Transport> Card<T> {
         })
     }
 
+    /// [`Card::verify_reference`] as an operation of its own: one transaction, never
+    /// repeated after a reset.
+    pub(crate) fn verify_operation(
+        &mut self,
+        guarded: &Guarded<'_>,
+        last_try: LastTry,
+    ) -> Result<()> {
+        self.operation(crate::card::OnReset::Fail, |card| {
+            card.verify_reference(guarded, last_try)
+        })
+    }
+
     /// Verifies a secret behind the guard, in the current transaction: SELECT of its
     /// application unless this transaction selected it, the empty status VERIFY (by short
     /// file identifier, or after SELECT EF in this transaction), then VERIFY with the secret

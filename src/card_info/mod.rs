@@ -194,15 +194,13 @@ impl<'a, T: Transport> CardInfo<'a, T> {
     }
 
     fn verify(&mut self, key: CardInfoKey, secret: &[u8], last_try: LastTry) -> Result<()> {
-        self.card.operation(OnReset::Fail, |card| {
-            let guarded = Guarded {
-                secret: key.secret(),
-                application: APPLICATION,
-                file: key.file(),
-                value: secret,
-            };
-            card.verify_reference(&guarded, last_try)
-        })
+        let guarded = Guarded {
+            secret: key.secret(),
+            application: APPLICATION,
+            file: key.file(),
+            value: secret,
+        };
+        self.card.verify_operation(&guarded, last_try)
     }
 
     /// Changes the card-info PIN: VERIFY `current` behind the guard, then CHANGE REFERENCE
