@@ -83,7 +83,9 @@ impl KeyAlgorithm {
                 Ok(KeyAlgorithm::Rsa { bits: *bits })
             }
             PublicKey::EcP384 => Ok(KeyAlgorithm::EcdsaP384),
-            other => Err(Error::UnsupportedKey { key: other.clone() }),
+            other => Err(Error::UnsupportedKey {
+                key: describe(other),
+            }),
         }
     }
 
@@ -167,6 +169,17 @@ impl KeyAlgorithm {
                 ecdsa_raw_to_der(&ecdsa_der_to_raw(&answer)?)
             }
         }
+    }
+}
+
+/// A key the library does not sign with, in words.
+fn describe(key: &PublicKey) -> String {
+    match key {
+        PublicKey::Rsa { bits } => format!("RSA-{bits}"),
+        PublicKey::EcP256 => "ECDSA P-256".to_owned(),
+        PublicKey::EcP384 => "ECDSA P-384".to_owned(),
+        PublicKey::Ec { curve } => format!("EC curve {curve}"),
+        PublicKey::Other { algorithm } => format!("algorithm {algorithm}"),
     }
 }
 
@@ -278,14 +291,14 @@ mod tests {
 
     #[test]
     fn only_keys_the_library_signs_with_have_an_algorithm() {
-        for key in [
-            PublicKey::EcP256,
-            PublicKey::Rsa { bits: 512 },
-            PublicKey::Rsa { bits: 8192 },
+        for (key, text) in [
+            (PublicKey::EcP256, "ECDSA P-256"),
+            (PublicKey::Rsa { bits: 512 }, "RSA-512"),
+            (PublicKey::Rsa { bits: 8192 }, "RSA-8192"),
         ] {
             assert!(matches!(
                 KeyAlgorithm::of_key(&key),
-                Err(Error::UnsupportedKey { key: k }) if k == key
+                Err(Error::UnsupportedKey { key }) if key == text
             ));
         }
     }

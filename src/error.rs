@@ -132,10 +132,11 @@ pub enum Error {
     },
     /// The key's certificate holds a key the library does not sign with (it signs with RSA
     /// and ECDSA P-384); nothing was sent.
-    #[error("unsupported key {key:?}: the library signs with RSA and ECDSA P-384 keys")]
+    #[error("unsupported key ({key}): the library signs with RSA and ECDSA P-384 keys")]
     UnsupportedKey {
-        /// The certificate's key.
-        key: crate::certificate::PublicKey,
+        /// The certificate's key, described: `RSA-512`, `ECDSA P-256`, `EC curve 1.3.…`,
+        /// `algorithm 1.2.…`.
+        key: String,
     },
     /// A document signature was asked of the user-authentication key: documents are signed
     /// with the signature key (署名用電子証明書); the user-authentication key proves who logs
