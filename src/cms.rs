@@ -128,10 +128,14 @@ impl<T: Transport> Jpki<'_, T> {
     /// on the host, one COMPUTE DIGITAL SIGNATURE over the signed attributes, the signature
     /// verified against the certificate. `signing_time` goes into the signing-time attribute.
     ///
-    /// APDUs: SELECT AP, SELECT PIN EF, empty VERIFY, VERIFY, SELECT EF 0002,
-    /// ceil(C / 256) READ BINARY, SELECT EF 0001, ceil(L / 256) READ BINARY, SELECT key EF,
-    /// COMPUTE DIGITAL SIGNATURE: 8 + ceil(C / 256) + ceil(L / 256) for certificates of C and
-    /// L bytes.
+    /// APDUs: what [`Jpki::verify_pin_with`] sends (the empty VERIFY and the VERIFY), what
+    /// [`Jpki::read_certificate_der`] sends for each certificate, and what
+    /// [`Jpki::sign_digest_info`] sends (one COMPUTE DIGITAL SIGNATURE), with the session's
+    /// addressing (a SELECT of the PIN and key files unless the card takes short file
+    /// identifiers). On the virtual card behind a short-APDU reader: SELECT AP, 2 VERIFY, SELECT
+    /// and 4 READ BINARY of the CA certificate, SELECT and 5 READ BINARY of the signature
+    /// certificate, COMPUTE DIGITAL SIGNATURE: 15 APDUs (13 for the P-384 credential, whose
+    /// certificates are shorter).
     pub fn sign_document(
         &mut self,
         pin: &SignPin,

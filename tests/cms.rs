@@ -105,6 +105,15 @@ fn an_rsa_document_signature_verifies_with_its_attributes() {
         .count();
     assert_eq!(pin_verifies, 1);
     assert_eq!(vc.tries_left(mynumbercard::PinKind::Sign), 5);
+    // Besides the two certificates' reads: SELECT AP, the two VERIFYs, the signature, and at
+    // most a SELECT of each certificate, the PIN and the key file (with short file
+    // identifiers, fewer).
+    let reads = vc.log().iter().filter(|c| c[1] == 0xB0).count();
+    let others = vc.log().len() - reads;
+    assert!(
+        (4..=8).contains(&others),
+        "{others} APDUs besides {reads} reads"
+    );
 }
 
 #[test]
