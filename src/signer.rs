@@ -14,10 +14,12 @@ use rsa::signature::{hazmat::PrehashSigner, Keypair, Signer, Verifier};
 
 use crate::algorithm::{self, KeyAlgorithm};
 use crate::card::Card;
+use crate::card::OnReset;
 use crate::certificate::PublicKey;
 use crate::digest_info::HashAlgorithm;
 use crate::error::{Error, Result};
-use crate::jpki::{Jpki, KeyKind};
+use crate::jpki::{Jpki, JpkiPin, KeyKind};
+use crate::pin::LastTry;
 use crate::transport::Transport;
 
 /// One of the card's JPKI keys as a [`Signer`]; get it with [`Jpki::signer`].
@@ -65,6 +67,29 @@ impl<'a, T: Transport> Jpki<'a, T> {
     }
 }
 
+impl<T: Transport> Jpki<'_, T> {
+    /// Verifies `pin` and signs `message` with its key in ONE transaction, with the key's
+    /// algorithm from its certificate (hashed on the host with [`KeyAlgorithm::hash`]), the
+    /// signature verified against the certificate before it is returned with the certificate
+    /// (DER). Sends what
+    /// [`Jpki::verify_pin_with`], [`Jpki::read_certificate_der`] (the key's certificate) and
+    /// one COMPUTE DIGITAL SIGNATURE send; the PIN at most once.
+    pub fn sign_message_with_pin<P: JpkiPin>(
+        &mut self,
+        pin: &P,
+        message: &[u8],
+        last_try: LastTry,
+    ) -> Result<(JpkiSignature, Vec<u8>)> {
+        self.card().operation(OnReset::Fail, |card| {
+            let mut jpki = Jpki::new(card);
+            jpki.verify_pin_with(pin, last_try)?;
+            let signer = jpki.signer(P::KIND.key())?;
+            let signature = signer.sign_message(message)?;
+            Ok((signature, signer.certificate))
+        })
+    }
+}
+
 impl<T: Transport> JpkiSigner<'_, T> {
     /// Which key signs.
     pub fn key(&self) -> KeyKind {
@@ -82,7 +107,6 @@ impl<T: Transport> JpkiSigner<'_, T> {
     }
 
     /// Signs `message` hashed with the key's hash, with the library's error.
-    #[cfg_attr(not(feature = "cms"), allow(dead_code))]
     pub(crate) fn sign_message(&self, message: &[u8]) -> Result<JpkiSignature> {
         self.sign_digest(&self.algorithm().hash().hash(message))
     }

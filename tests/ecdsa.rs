@@ -288,3 +288,30 @@ fn the_committed_p384_certificates_are_what_their_keys_issue() {
     let at = cert.not_before() + std::time::Duration::from_secs(86_400);
     assert!(anchors.verify(&cert, at).is_ok());
 }
+
+#[test]
+fn sign_message_with_pin_follows_the_key_in_one_transaction() {
+    for (vc, algorithm) in [
+        (VirtualCard::new(), KeyAlgorithm::Rsa { bits: 2048 }),
+        (ecdsa_card(), KeyAlgorithm::EcdsaP384),
+    ] {
+        let mut card = Card::new(mynumbercard::testing::Hostile::new(vc));
+        let (signature, certificate) = card
+            .jpki()
+            .sign_message_with_pin(&SignPin::new("ABC123").unwrap(), b"doc", LastTry::Refuse)
+            .unwrap();
+        assert_eq!(signature.algorithm(), algorithm);
+        assert_eq!(
+            certificate,
+            card.transport()
+                .card()
+                .certificate_der(CertificateKind::Sign)
+        );
+        let key = JpkiVerifyingKey::from_certificate(&certificate).unwrap();
+        key.verify(b"doc", &signature).unwrap();
+        let records = card.transport().records();
+        assert_eq!(mynumbercard::testing::pin_verifies(records), 1);
+        mynumbercard::testing::check_guard(records, LastTry::Refuse).unwrap();
+        assert_eq!(card.transport().transactions(), 1, "{algorithm}");
+    }
+}
