@@ -1,7 +1,9 @@
 //! Speed of the library against the virtual card: the exchange's overhead per APDU,
 //! certificate parsing, each JPKI operation and each eligibility flow from a fresh session.
-//! Before measuring it prints the APDU budget: APDUs, bytes on the wire and the modeled wall
-//! time on a contact reader and over NFC at 424 kbit/s (`mynumbercard::latency`).
+//! Before measuring it prints the APDU budget of each kind of card and reader: APDUs, bytes on
+//! the wire and the modeled wall time on a contact reader and over NFC at 424 kbit/s
+//! (`mynumbercard::latency`). The timed runs are on the default virtual card (extended length
+//! and short file identifiers, behind a reader that carries extended APDUs).
 //!
 //! Throughput is reported in APDUs ("elem/s"), so host time per APDU is its inverse. The
 //! virtual card's RSA-2048 signing dominates the signing operations; the `host_only`
@@ -12,7 +14,7 @@ mod budget;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
-use budget::{measure, row, Op, FLOWS, HEADER, JPKI};
+use budget::{all_ops, measure, measure_on, row, Op, Setup, CARD_INFO, FLOWS, HEADER, JPKI};
 use criterion::{criterion_group, Criterion, Throughput};
 use der::Decode;
 use mynumbercard::transport::{Transport, TransportError};
@@ -124,7 +126,11 @@ fn certificates(c: &mut Criterion) {
 
 /// Each operation from a fresh session (the card powered off and on, untimed, before each).
 fn operations(c: &mut Criterion) {
-    for (name, ops) in [("jpki", &JPKI[..]), ("eligibility", &FLOWS[..])] {
+    for (name, ops) in [
+        ("jpki", &JPKI[..]),
+        ("eligibility", &FLOWS[..]),
+        ("card_info", &CARD_INFO[..]),
+    ] {
         let mut group = c.benchmark_group(name);
         for &op in ops {
             // The virtual card's RSA takes milliseconds: fewer samples.
@@ -141,7 +147,7 @@ fn operations(c: &mut Criterion) {
     // The signing operations with the card's RSA left out: the host's share (for the
     // eligibility check, its own RSA verification of the signature included).
     let mut group = c.benchmark_group("host_only");
-    for op in JPKI.into_iter().chain(FLOWS).filter(|op| op.signs()) {
+    for op in all_ops().filter(|op| op.signs()) {
         group.throughput(Throughput::Elements(measure(op).stats.commands));
         let mut vc = VirtualCard::new();
         let mut cache = None;
@@ -243,9 +249,11 @@ fn main() {
     println!(
         "APDU budget (virtual card, one run each; modeled wall time per mynumbercard::latency):"
     );
-    println!("{HEADER}");
-    for op in JPKI.into_iter().chain(FLOWS) {
-        println!("{}", row(op, &measure(op)));
+    for setup in Setup::ALL {
+        println!("\n{}\n\n{HEADER}", setup.name());
+        for op in all_ops() {
+            println!("{}", row(op, setup, &measure_on(op, setup)));
+        }
     }
     println!();
     benches();

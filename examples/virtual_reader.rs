@@ -10,7 +10,17 @@
 //! ```text
 //! cargo run --example virtual_reader -- --port 35963
 //! cargo run --example virtual_reader -- --port 35964 --remove-after 4   # pulls the card once
+//! cargo run --example virtual_reader -- --profile select-only          # a card refusing both forms
 //! ```
+//!
+//! vpcd carries extended-length APDUs both ways, up to the 65,535 bytes its 16-bit frame
+//! length allows (a 1,009-byte command and a 2,562-byte response pass through pcscd and
+//! vpcd 0.8 in `tests/pcsc_stack.rs`), so which forms the card takes is the card's `--profile`
+//! alone: `extended+sfi` (the default: extended length and short file identifiers, as real
+//! cards take them), `no-extended`, `no-sfi`, `select-only`. vpcd 0.8 does not say that it
+//! carries extended APDUs (it answers no PC/SC part 10 feature request; 0.9 reports
+//! `dwMaxAPDUDataSize`), so the crate's `PcscTransport` knows its slots by name. The card's
+//! answers stay within one frame: its files are at most 32 KiB.
 
 use std::io::{self, Read, Write};
 use std::net::{Shutdown, TcpStream};
@@ -19,6 +29,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clap::Parser;
+use mynumbercard::virtual_card::Profile;
 use mynumbercard::VirtualCard;
 
 /// Serves the virtual My Number Card to pcscd through vsmartcard's vpcd.
@@ -45,6 +56,10 @@ struct Args {
     /// Tries left on the signature PIN.
     #[arg(long)]
     sign_tries_left: Option<u8>,
+    /// Which optional forms of command the card takes: extended+sfi, no-extended, no-sfi or
+    /// select-only.
+    #[arg(long, default_value = "extended+sfi", value_parser = parse_profile)]
+    profile: Profile,
     /// Drop the connection after answering N APDUs, as if the card was pulled out; the card
     /// comes back (powered off) a second later. Happens once.
     #[arg(long, value_name = "N")]
@@ -52,6 +67,16 @@ struct Args {
     /// Print every APDU (PIN data masked).
     #[arg(long, short)]
     verbose: bool,
+}
+
+fn parse_profile(s: &str) -> Result<Profile, String> {
+    Profile::ALL
+        .into_iter()
+        .find(|profile| profile.name() == s)
+        .ok_or_else(|| {
+            let names: Vec<&str> = Profile::ALL.iter().map(|p| p.name()).collect();
+            format!("one of {}", names.join(", "))
+        })
 }
 
 fn parse_hex(s: &str) -> Result<Vec<u8>, String> {
@@ -75,6 +100,7 @@ enum End {
 fn main() {
     let args = Args::parse();
     let mut builder = VirtualCard::builder()
+        .profile(args.profile)
         .auth_pin(&args.auth_pin)
         .sign_pin(&args.sign_pin);
     if let Some(atr) = args.atr.clone() {
@@ -121,7 +147,10 @@ fn main() {
             }
         };
         waiting_said = false;
-        eprintln!("virtual_reader: card inserted (connected to vpcd at {address})");
+        eprintln!(
+            "virtual_reader: card inserted (connected to vpcd at {address}; profile {})",
+            card.profile().name()
+        );
         if let (Ok(clone), Ok(mut guard)) = (stream.try_clone(), current.lock()) {
             *guard = Some(clone);
         }

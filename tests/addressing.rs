@@ -3,8 +3,8 @@
 //! SIGNATURE, and one extended-length READ BINARY per file where the transport declares
 //! extended length; each falling back to SELECT and 256-byte reads when the card refuses,
 //! remembered for the session. Asserted on the wire log of a [`Wire`] around the virtual card,
-//! which refuses what a card of another kind would, or serves extended reads (the virtual card
-//! itself answers every extended command `6700`).
+//! which refuses what a card of another kind would, or serves extended reads (answering short
+//! where asked), each form chosen apart.
 
 mod flow_support;
 
@@ -176,8 +176,11 @@ fn a_pin_change_keeps_to_select_ef() {
 // (b) Extended-length reads.
 
 #[test]
-fn the_virtual_card_itself_refuses_extended_length() {
-    let mut vc = VirtualCard::new();
+fn a_virtual_card_of_the_refusing_kind_refuses_extended_length() {
+    let mut vc = VirtualCard::builder()
+        .profile(mynumbercard::virtual_card::Profile::RefusesExtendedLength)
+        .reader(mynumbercard::virtual_card::Reader::ShortOnly)
+        .build();
     let select = hex::decode(SELECT_JPKI).unwrap();
     assert_eq!(vc.handle(&select), [0x90, 0x00]);
     let read = hex::decode(read_sfi(0x000A, CERT_LE)).unwrap();
@@ -288,8 +291,8 @@ fn a_refused_extended_read_falls_back_to_256_byte_reads_once_per_session() {
 
 #[test]
 fn a_short_extended_answer_reads_on_from_where_it_stopped() {
-    // The card answers 9000 with at most 1,000 bytes: the sign certificate (1,171 bytes) goes
-    // on from offset 1000 (03E8) after a SELECT of its EF, for the 171 left.
+    // The card answers 9000 with at most 1,000 bytes: the sign certificate (1,765 bytes) goes
+    // on from offset 1000 (03E8) after a SELECT of its EF, in 256-byte reads for the 765 left.
     let mut card =
         Card::new(Wire::new(VirtualCard::new()).extended(Extended::Answered { limit: 1000 }));
     card.jpki()
@@ -301,13 +304,15 @@ fn a_short_extended_answer_reads_on_from_where_it_stopped() {
         .read_certificate_der(CertificateKind::Sign)
         .unwrap();
     assert_eq!(sign, der(CertificateKind::Sign));
-    assert_eq!(sign.len(), 1171);
+    assert_eq!(sign.len(), 1765);
     assert_eq!(
         card.transport().log(),
         [
             read_sfi(0x0001, CERT_LE),
             select_ef(0x0001),
-            "00B003E8AB".to_owned(),
+            "00B003E800".to_owned(),
+            "00B004E800".to_owned(),
+            "00B005E8FD".to_owned(),
         ]
     );
 
@@ -324,8 +329,8 @@ fn a_short_extended_answer_reads_on_from_where_it_stopped() {
 
 #[test]
 fn a_certificate_is_whole_or_not_at_all_when_the_rest_of_a_short_answer_fails() {
-    // After the VERIFY (calls 0-2): the extended read (1,000 of 1,171 bytes, call 3), SELECT EF
-    // (4), the read of the rest (5): the card is removed at each.
+    // After the VERIFY (calls 0-2): the extended read (1,000 of 1,765 bytes, call 3), SELECT EF
+    // (4), the first read of the rest (5): the card is removed at each.
     for at in 3..=5 {
         let hostile = Hostile::new(VirtualCard::new())
             .with_extended_reads(1000)

@@ -7,6 +7,7 @@ use mynumbercard::access_code::{AccessCodeB, MyNumber};
 use mynumbercard::calendar::CalendarDate;
 use mynumbercard::card_face::CardFaceKey;
 use mynumbercard::certificate::Sex;
+use mynumbercard::virtual_card::Reader;
 use mynumbercard::PinFormatError;
 use mynumbercard::{Card, Error, LastTry, PinStatus, VirtualCard};
 
@@ -19,7 +20,11 @@ fn code_b() -> AccessCodeB {
 
 #[test]
 fn access_code_b_opens_the_card_face_not_the_my_number_image() {
-    let mut vc = VirtualCard::new();
+    // Behind a short-APDU reader: the record in 256-byte reads after a SELECT of its EF.
+    let mut vc = VirtualCard::builder().reader(Reader::ShortOnly).build();
+    let record_len = vc
+        .record_len(mynumbercard::card_face::APPLICATION.aid(), 0x0002)
+        .unwrap();
     let mut card = Card::new(&mut vc);
     let mut face = card.card_face();
     face.verify_access_code_b(&code_b()).unwrap();
@@ -52,9 +57,10 @@ fn access_code_b_opens_the_card_face_not_the_my_number_image() {
         .skip(4)
         .take_while(|c| c.starts_with("00B0"))
         .count();
-    assert!(
-        face_reads >= 17,
-        "a card face of over 4 KB: {face_reads} reads"
+    assert_eq!(
+        face_reads,
+        record_len.div_ceil(256),
+        "a card face of {record_len} bytes"
     );
     // Access code B (EF 0012) named by its short file identifier: `00 20 00 92`.
     let mut expected = vec![
@@ -70,6 +76,31 @@ fn access_code_b_opens_the_card_face_not_the_my_number_image() {
     for (i, read) in sent[4..4 + face_reads - 1].iter().enumerate() {
         assert_eq!(read, &format!("00B0{:04X}00", i * 256));
     }
+}
+
+#[test]
+fn the_card_face_record_is_one_extended_read_by_short_file_identifier() {
+    // The default card and reader: SELECT AP, the guard's two VERIFYs by short file
+    // identifier (access code B, EF 0012: P2 = 92), one READ BINARY of EF 0002 by its short
+    // file identifier (P1 = 82) asking for the whole file.
+    let mut vc = VirtualCard::new();
+    let mut card = Card::new(&mut vc);
+    let mut face = card.card_face();
+    face.verify_access_code_b(&code_b()).unwrap();
+    let record = face.read_record().unwrap();
+    assert!(is_jp2(&record.face_photo));
+    let sent = log(&card);
+    assert_eq!(
+        sent[..3],
+        [
+            SELECT_CARD_FACE.to_owned(),
+            status_sfi(0x0012),
+            verify_sfi(0x0012, b"02010120351234")
+        ]
+    );
+    assert_eq!(sent.len(), 4, "{sent:?}");
+    assert!(sent[3].starts_with("00B08200"), "{}", sent[3]);
+    assert_eq!(sent[3].len(), 14, "extended Le: {}", sent[3]);
 }
 
 #[test]

@@ -9,6 +9,7 @@ use mynumbercard::access_code::{AccessCodeB, CardInfoPin, MyNumber};
 use mynumbercard::calendar::CalendarDate;
 use mynumbercard::card_info::CardInfoKey;
 use mynumbercard::certificate::Sex;
+use mynumbercard::virtual_card::Reader;
 use mynumbercard::Secret;
 use mynumbercard::{Card, Error, LastTry, PinFormatError, PinStatus, VirtualCard};
 
@@ -26,7 +27,13 @@ fn code_b() -> AccessCodeB {
 
 #[test]
 fn the_pin_opens_both_files_and_each_is_checked_against_the_integrity_record() {
-    let mut vc = VirtualCard::new();
+    for reader in Reader::ALL {
+        pin_opens_both_files_behind(reader);
+    }
+}
+
+fn pin_opens_both_files_behind(reader: Reader) {
+    let mut vc = VirtualCard::builder().reader(reader).build();
     let mut card = Card::new(&mut vc);
     let mut info = card.card_info();
     info.verify_pin(&pin()).unwrap();
@@ -41,20 +48,33 @@ fn the_pin_opens_both_files_and_each_is_checked_against_the_integrity_record() {
     let debug = format!("{data:?}");
     assert!(!debug.contains("123456789018"), "{debug}");
 
-    // The PIN (EF 0011) named by its short file identifier: `00 20 00 91`.
+    // The PIN (EF 0011) named by its short file identifier: `00 20 00 91`. The my number (a
+    // 17-byte file, capped at 64) is read after its SELECT in one short READ BINARY.
     let mut expected = vec![
         SELECT_CARD_INFO.to_owned(),
         status_sfi(0x0011),
         verify_sfi(0x0011, b"1234"),
         select_ef(0x0001),
         "00B0000000".to_owned(),
-        select_ef(0x0002),
-        "00B0000000".to_owned(),
-        select_ef(0x0003),
     ];
-    // The integrity record: FF30 { DF31, DF32, DF33 (256-byte signature) }, 336 bytes.
-    expected.extend(reads(336));
-    assert_eq!(log(&card), expected);
+    match reader {
+        // The attributes (cap 4 KiB) and the integrity record (cap 2 KiB) each in one
+        // extended READ BINARY by short file identifier (P1 = 82, 83).
+        Reader::Extended => {
+            expected.extend(["00B08200001000".to_owned(), "00B08300000800".to_owned()])
+        }
+        // Behind a short-APDU reader: SELECT and 256-byte reads; the integrity record,
+        // FF30 { DF31, DF32, DF33 (256-byte signature) }, is 336 bytes.
+        _ => {
+            expected.extend([
+                select_ef(0x0002),
+                "00B0000000".to_owned(),
+                select_ef(0x0003),
+            ]);
+            expected.extend(reads(336));
+        }
+    }
+    assert_eq!(log(&card), expected, "{reader:?}");
 }
 
 #[test]
@@ -77,9 +97,14 @@ fn access_code_a_opens_the_my_number_not_the_attributes() {
             verify_sfi(0x0014, b"123456789018"),
         ]
     );
-    // The attributes read stops at the first READ BINARY, refused.
-    assert_eq!(sent.last().unwrap(), "00B0000000");
-    assert_eq!(sent[sent.len() - 2], select_ef(0x0002));
+    // The attributes read stops at the first READ BINARY, refused: the extended one by short
+    // file identifier (`6982` is no refusal of the form, so nothing is tried after it).
+    assert_eq!(sent.last().unwrap(), "00B08200001000");
+    assert_eq!(
+        sent[sent.len() - 2],
+        "00B08300000800",
+        "the integrity record, read to check the my number"
+    );
 }
 
 #[test]

@@ -5,6 +5,7 @@ mod flow_support;
 use flow_support::*;
 use mynumbercard::access_code::AccessCodeB;
 use mynumbercard::eligibility::{Confirmation, Confirmed};
+use mynumbercard::virtual_card::Reader;
 use mynumbercard::{AuthPin, Card, CertificateKind, Error, KeyKind, LastTry, VirtualCard};
 use sha2::{Digest, Sha256};
 
@@ -18,9 +19,29 @@ fn pin_mode(pin: &AuthPin) -> Confirmation<'_> {
     }
 }
 
+/// The commands that read the auth certificate behind `reader` (the application selected):
+/// one extended READ BINARY of EF 000A by its short file identifier asking for the 16 KiB cap,
+/// or SELECT EF and 256-byte reads.
+fn certificate_reads(reader: Reader, cert_len: usize) -> Vec<String> {
+    match reader {
+        Reader::Extended => vec!["00B08A00004000".to_owned()],
+        _ => {
+            let mut sent = vec![select_ef(0x000A)];
+            sent.extend(reads(cert_len));
+            sent
+        }
+    }
+}
+
 #[test]
-fn pin_mode_costs_the_certificate_reads_plus_five_apdus() {
-    let mut vc = VirtualCard::new();
+fn pin_mode_costs_the_certificate_reads_plus_four_apdus() {
+    for reader in Reader::ALL {
+        pin_mode_behind(reader);
+    }
+}
+
+fn pin_mode_behind(reader: Reader) {
+    let mut vc = VirtualCard::builder().reader(reader).build();
     let cert = vc.certificate_der(CertificateKind::Auth).to_vec();
     let key = vc.public_key(KeyKind::Auth);
     let mut card = Card::new(&mut vc);
@@ -39,8 +60,10 @@ fn pin_mode_costs_the_certificate_reads_plus_five_apdus() {
 
     // The application selected once in the check's transaction; the PIN (EF 0018) and the
     // key (EF 0017) named by their short file identifiers.
-    let mut expected = vec![SELECT_JPKI.to_owned(), select_ef(0x000A)];
-    expected.extend(reads(cert.len()));
+    let mut expected = vec![SELECT_JPKI.to_owned()];
+    let reads = certificate_reads(reader, cert.len());
+    let certificate_apdus = reads.len();
+    expected.extend(reads);
     expected.extend([
         status_sfi(0x0018),
         verify_sfi(0x0018, b"1234"),
@@ -51,9 +74,12 @@ fn pin_mode_costs_the_certificate_reads_plus_five_apdus() {
         ),
     ]);
     let sent = log(&card);
-    assert_eq!(sent, expected);
-    assert_eq!(sent.len(), cert.len().div_ceil(256) + 5);
-    assert_eq!(sent.len(), 9, "919-byte certificate: 4 reads + 5");
+    assert_eq!(sent, expected, "{reader:?}");
+    assert_eq!(sent.len(), certificate_apdus + 4);
+    match reader {
+        Reader::Extended => assert_eq!(sent.len(), 5, "the certificate in one READ BINARY"),
+        _ => assert_eq!(certificate_apdus, 1 + cert.len().div_ceil(256)),
+    }
     assert!(card.pin_verified(), "the session will end by unpowering");
 }
 
@@ -127,28 +153,39 @@ fn pin_mode_on_a_blocked_pin_sends_nothing_secret() {
 
 #[test]
 fn visual_mode_without_a_code_reads_only_the_certificate() {
-    let mut vc = VirtualCard::new();
-    let cert_len = vc.certificate_der(CertificateKind::Auth).len();
-    let mut card = Card::new(&mut vc);
-    let evidence = card
-        .eligibility_check(Confirmation::Visual {
-            access_code_b: None,
-        })
-        .unwrap();
-    assert!(matches!(
-        evidence.confirmed,
-        Confirmed::Visual { card_face: None }
-    ));
-    let mut expected = vec![SELECT_JPKI.to_owned(), select_ef(0x000A)];
-    expected.extend(reads(cert_len));
-    assert_eq!(log(&card), expected);
-    assert!(!card.pin_verified());
+    for reader in Reader::ALL {
+        let mut vc = VirtualCard::builder().reader(reader).build();
+        let cert_len = vc.certificate_der(CertificateKind::Auth).len();
+        let mut card = Card::new(&mut vc);
+        let evidence = card
+            .eligibility_check(Confirmation::Visual {
+                access_code_b: None,
+            })
+            .unwrap();
+        assert!(matches!(
+            evidence.confirmed,
+            Confirmed::Visual { card_face: None }
+        ));
+        let mut expected = vec![SELECT_JPKI.to_owned()];
+        expected.extend(certificate_reads(reader, cert_len));
+        assert_eq!(log(&card), expected, "{reader:?}");
+        assert!(!card.pin_verified());
+    }
 }
 
 #[test]
 fn visual_mode_with_access_code_b_gives_the_photo_and_the_card_face() {
-    let mut vc = VirtualCard::new();
+    for reader in Reader::ALL {
+        visual_mode_with_code_behind(reader);
+    }
+}
+
+fn visual_mode_with_code_behind(reader: Reader) {
+    let mut vc = VirtualCard::builder().reader(reader).build();
     let cert_len = vc.certificate_der(CertificateKind::Auth).len();
+    let face_len = vc
+        .record_len(mynumbercard::card_face::APPLICATION.aid(), 0x0002)
+        .unwrap();
     let mut card = Card::new(&mut vc);
     let code = AccessCodeB::new("02010120351234").unwrap();
     let evidence = card
@@ -163,20 +200,28 @@ fn visual_mode_with_access_code_b_gives_the_photo_and_the_card_face() {
     assert!(is_jp2(photo));
 
     let sent = log(&card);
-    let reads_cert = cert_len.div_ceil(256);
-    let mut expected = vec![SELECT_JPKI.to_owned(), select_ef(0x000A)];
-    expected.extend(reads(cert_len));
+    let mut expected = vec![SELECT_JPKI.to_owned()];
+    expected.extend(certificate_reads(reader, cert_len));
     expected.extend([
         SELECT_CARD_FACE.to_owned(),
         status_sfi(0x0012),
         verify_sfi(0x0012, b"02010120351234"),
-        select_ef(0x0002),
     ]);
-    assert_eq!(sent[..expected.len()], expected);
-    let face_reads = sent.len() - expected.len();
-    assert!(sent[expected.len()..].iter().all(|c| c.starts_with("00B0")));
+    match reader {
+        // The card-face record in one READ BINARY of EF 0002 by its short file identifier,
+        // Le the 32 KiB cap: 6 APDUs in all.
+        Reader::Extended => {
+            expected.push("00B08200008000".to_owned());
+            assert_eq!(expected.len(), 6);
+        }
+        _ => {
+            expected.push(select_ef(0x0002));
+            expected.extend(reads(face_len));
+        }
+    }
+    assert_eq!(sent, expected, "{reader:?}");
     println!(
-        "visual mode: {} APDUs = 2 + {reads_cert} + 4 + {face_reads}",
+        "visual mode with access code B behind {reader:?}: {} APDUs",
         sent.len()
     );
 

@@ -33,6 +33,7 @@ use hostile::{
     all_tries, auth_pin, check_guard_on, pin_verifies, sign_pin, Secret, WRONG_AUTH, WRONG_SIGN,
 };
 use mynumbercard::testing::{FaultMix, Hostile, SplitMix64};
+use mynumbercard::virtual_card::Reader;
 use mynumbercard::{AuthPin, Card, CertificateKind, Error, LastTry, PinKind, SignPin, VirtualCard};
 
 const DEFAULT_SEED: u64 = 0x6_F4A5;
@@ -246,21 +247,27 @@ fn check_step(
 /// program sent, or what broke.
 fn sequence(seed: u64, index: u64) -> Result<(usize, usize), String> {
     let mut rng = SplitMix64::new(seed ^ index.wrapping_mul(0x9E37_79B9_7F4A_7C15));
-    let vc = VirtualCard::builder()
+    let builder = VirtualCard::builder()
         .auth_tries_left(1 + rng.below(3) as u8)
         .sign_tries_left(1 + rng.below(5) as u8)
         .card_info_pin_tries_left(1 + rng.below(3) as u8)
         .access_code_a_tries_left(1 + rng.below(3) as u8)
-        .access_code_b_tries_left(1 + rng.below(3) as u8)
-        .build();
+        .access_code_b_tries_left(1 + rng.below(3) as u8);
     let mix = if rng.one_in(4) {
         FaultMix::Everything
     } else {
         FaultMix::Session
     };
-    let kind = rng.below(3);
+    // The virtual card as built (extended length and short file identifiers, behind a reader
+    // carrying extended APDUs), refusing short file identifiers, answering extended reads
+    // through the hostile transport, or behind a short-APDU reader.
+    let kind = rng.below(4);
+    let vc = match kind {
+        3 => builder.reader(Reader::ShortOnly).build(),
+        _ => builder.build(),
+    };
     let hostile = match kind {
-        0 => Hostile::new(vc),
+        0 | 3 => Hostile::new(vc),
         1 => Hostile::new(vc).refusing_short_file_ids(),
         _ => Hostile::new(vc).with_extended_reads(65_536),
     };

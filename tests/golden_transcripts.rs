@@ -20,11 +20,12 @@
 //! The implementations: OpenSC's JPKI driver and PKCS #15 emulator (`card-jpki.c`,
 //! `pkcs15-jpki.c`, `jpki.h`), jpki/myna's Go library (`libmyna`), and soltia48/myna-card
 //! (Rust). The lengths in the READ BINARY commands are those of the virtual card's fixture
-//! files (auth certificate 919 bytes, sign certificate 1,171, card-info attributes 98,
-//! card-info integrity record 336, card face 4,814), which is what those implementations would
-//! ask for on this card.
+//! files (auth certificate 1,547 bytes, sign certificate 1,765, card-info attributes 98,
+//! card-info integrity record 336, card face 3,056: a real card's sizes), which is what those
+//! implementations would ask for on this card.
 
 use mynumbercard::access_code::{CardInfoPin, MyNumber};
+use mynumbercard::virtual_card::Reader;
 use mynumbercard::{
     AuthPin, Card, CardKind, CertificateKind, KeyKind, PinKind, PinStatus, SignPin,
 };
@@ -94,6 +95,13 @@ fn play(card: &mut VirtualCard, name: &str, steps: &[(&str, Expect)]) -> Vec<Vec
     all
 }
 
+/// A virtual card behind a reader that carries short APDUs only, as the peers' transports
+/// are taken to be: the library then reads files after their SELECT in 256-byte reads, as the
+/// peers do, and the transcripts compare command for command.
+fn short_reader() -> VirtualCard {
+    VirtualCard::builder().reader(Reader::ShortOnly).build()
+}
+
 /// The virtual card's log as upper-case hex, one command a line.
 fn log(card: &VirtualCard) -> Vec<String> {
     card.log().iter().map(hex::encode_upper).collect()
@@ -144,11 +152,14 @@ const OPENSC_BIND: &[(&str, Expect)] = &[
 /// (Le = 00), the last one short.
 const OPENSC_READ_AUTH_CERT: &[(&str, Expect)] = &[
     ("00A4020C02 000A", OK),
-    ("00B0000004", Bytes("30820393")),
-    ("00B0000000", Head("30820393", 256)),
+    ("00B0000004", Bytes("30820607")),
+    ("00B0000000", Head("30820607", 256)),
     ("00B0010000", Len(256)),
     ("00B0020000", Len(256)),
-    ("00B0030097", Len(0x97)),
+    ("00B0030000", Len(256)),
+    ("00B0040000", Len(256)),
+    ("00B0050000", Len(256)),
+    ("00B006000B", Len(0x0B)),
 ];
 
 /// OpenSC C_Login then C_Sign with the auth key: `jpki_pin_cmd(SC_PIN_CMD_VERIFY)` (SELECT of
@@ -206,7 +217,7 @@ fn opensc_reads_the_auth_certificate() {
 
     // The library reads the same chunks but sizes the file from its first 256-byte chunk, so
     // it sends no 4-byte header read: one APDU fewer than OpenSC.
-    let mut vc = VirtualCard::new();
+    let mut vc = short_reader();
     let read = Card::new(&mut vc)
         .jpki()
         .read_certificate_der(CertificateKind::Auth)
@@ -220,9 +231,27 @@ fn opensc_reads_the_auth_certificate() {
             "00B0000000",
             "00B0010000",
             "00B0020000",
-            "00B0030097",
+            "00B0030000",
+            "00B0040000",
+            "00B0050000",
+            "00B006000B",
         ],
         "library: auth certificate",
+    );
+
+    // Behind a reader carrying extended APDUs the library reads the whole file in one READ
+    // BINARY, as Miena and c-3lab's mynumbercard-idp do, naming the EF by its short file
+    // identifier (P1 = 80 | 0A) as jsapdu and myna-card do, with Le its 16 KiB cap.
+    let mut vc = VirtualCard::new();
+    let read = Card::new(&mut vc)
+        .jpki()
+        .read_certificate_der(CertificateKind::Auth)
+        .unwrap();
+    assert_eq!(read, der);
+    assert_log(
+        &vc,
+        &["00A4040C0A D392F000260100000001", "00B08A00 004000"],
+        "library: auth certificate, extended",
     );
 }
 
@@ -306,12 +335,14 @@ const MYNA_GO_SIGN_CERT: &[(&str, Expect)] = &[
     ("00A4020C02 001B", OK),
     ("0020008006 414243313233", OK),
     ("00A4020C02 0001", OK),
-    ("00B0000007", Head("3082048F", 7)),
-    ("00B0000000", Head("3082048F", 256)),
+    ("00B0000007", Head("308206E1", 7)),
+    ("00B0000000", Head("308206E1", 256)),
     ("00B0010000", Len(256)),
     ("00B0020000", Len(256)),
     ("00B0030000", Len(256)),
-    ("00B0040093", Len(0x93)),
+    ("00B0040000", Len(256)),
+    ("00B0050000", Len(256)),
+    ("00B00600E5", Len(0xE5)),
 ];
 
 /// jpki/myna `JPKISignSigner.Sign` (its own connection after the certificate read):
@@ -357,8 +388,8 @@ const MYNA_GO_CARD_FACE: &[(&str, Expect)] = &[
     ("00A4020C02 0013", OK),
     ("002000800C 313233343536373839303138", OK),
     ("00A4020C02 0002", OK),
-    ("00B0000007", Bytes("FF208212C9 DF21")),
-    ("00B0000000", Head("FF208212C9 DF21", 256)),
+    ("00B0000007", Bytes("FF20820BEB DF21")),
+    ("00B0000000", Head("FF20820BEB DF21", 256)),
     ("00B0010000", Len(256)),
     ("00B0020000", Len(256)),
     ("00B0030000", Len(256)),
@@ -369,14 +400,7 @@ const MYNA_GO_CARD_FACE: &[(&str, Expect)] = &[
     ("00B0080000", Len(256)),
     ("00B0090000", Len(256)),
     ("00B00A0000", Len(256)),
-    ("00B00B0000", Len(256)),
-    ("00B00C0000", Len(256)),
-    ("00B00D0000", Len(256)),
-    ("00B00E0000", Len(256)),
-    ("00B00F0000", Len(256)),
-    ("00B0100000", Len(256)),
-    ("00B0110000", Len(256)),
-    ("00B01200CE", Len(0xCE)),
+    ("00B00B00F0", Len(0xF0)),
 ];
 
 #[test]
@@ -459,7 +483,7 @@ fn jpki_myna_reads_the_sign_certificate_and_signs() {
     // The library: the guard's empty VERIFY before the VERIFY, both naming EF 001B by its
     // short file identifier (`9B`), no 7-byte header read, and the signature in the same
     // session (no second SELECT and VERIFY) naming the key EF 001A the same way (`9A`).
-    let mut vc = VirtualCard::new();
+    let mut vc = short_reader();
     let mut lib = Card::new(&mut vc);
     let mut jpki = lib.jpki();
     jpki.verify_pin(&SignPin::new("ABC123").unwrap()).unwrap();
@@ -478,7 +502,9 @@ fn jpki_myna_reads_the_sign_certificate_and_signs() {
             "00B0010000",
             "00B0020000",
             "00B0030000",
-            "00B0040093",
+            "00B0040000",
+            "00B0050000",
+            "00B00600E5",
             "802A009A33 3031300D060960864801650304020105000420 \
              BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD 00",
         ],
@@ -494,7 +520,7 @@ fn jpki_myna_reads_the_card_info_application() {
     // The library: one VERIFY for all three files, the PIN (EF 0011) named by its short file
     // identifier (`91`), each file read from 256 bytes after its SELECT (the card returns what
     // is left), no header read.
-    let mut vc = VirtualCard::new();
+    let mut vc = short_reader();
     let mut lib = Card::new(&mut vc);
     let mut info = lib.card_info();
     info.verify_pin(&CardInfoPin::new("1234").unwrap()).unwrap();
@@ -522,12 +548,12 @@ fn jpki_myna_reads_the_card_info_application() {
 fn jpki_myna_reads_the_card_face() {
     let mut card = VirtualCard::new();
     let data = play(&mut card, "jpki/myna GetImageInfo", MYNA_GO_CARD_FACE);
-    assert_eq!(data[5..].concat().len(), 4814);
+    assert_eq!(data[5..].concat().len(), 3056);
 
     // The library reads the same chunks, sized from the first one; no 7-byte header read; the
     // access code A (EF 0013) named by its short file identifier (`93`) in the guard's empty
     // VERIFY and the VERIFY.
-    let mut vc = VirtualCard::new();
+    let mut vc = short_reader();
     let mut lib = Card::new(&mut vc);
     let mut face = lib.card_face();
     face.verify_access_code_a(&MyNumber::new("123456789018").unwrap())
@@ -553,10 +579,13 @@ fn jpki_myna_reads_the_card_face() {
 const MYNA_CARD_READ_AUTH_CERT: &[(&str, Expect)] = &[
     ("00A4040C0A D392F000260100000001", OK),
     ("00A4020C02 000A", OK),
-    ("00B0000000", Head("30820393", 256)),
+    ("00B0000000", Head("30820607", 256)),
     ("00B0010000", Len(256)),
     ("00B0020000", Len(256)),
-    ("00B0030097", Len(0x97)),
+    ("00B0030000", Len(256)),
+    ("00B0040000", Len(256)),
+    ("00B0050000", Len(256)),
+    ("00B006000B", Len(0x0B)),
 ];
 
 /// myna-card `auth_pin_retries` (SELECT 0018, `Card::pin_retries`: VERIFY with no data),
@@ -571,6 +600,20 @@ const MYNA_CARD_VERIFY_AND_SIGN: &[(&str, Expect)] = &[
     (
         "802A009733 3031300D060960864801650304020105000420 \
          BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD 00",
+        Len(256),
+    ),
+];
+
+/// myna-card `verify_auth_pin` (SELECT 0018, VERIFY), then `sign_with_auth_key` with
+/// `SignatureScheme::PreHashedDigestInfo`: P1 = 02, the bare 32-byte SHA-256 hash, which the
+/// card wraps in a DigestInfo, and P2 = `80 | 17` naming the auth key by its short file
+/// identifier (`80 2A 02 97 20 <SHA-256> 00`).
+const MYNA_CARD_SIGN_BARE_HASH: &[(&str, Expect)] = &[
+    ("00A4040C0A D392F000260100000001", OK),
+    ("00A4020C02 0018", OK),
+    ("0020008004 31323334", OK),
+    (
+        "802A029720 BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD 00",
         Len(256),
     ),
 ];
@@ -606,7 +649,7 @@ fn myna_card_reads_the_auth_certificate_like_the_library() {
     );
 
     // myna-card and the library read a certificate the same way: the very same commands.
-    let mut vc = VirtualCard::new();
+    let mut vc = short_reader();
     Card::new(&mut vc)
         .jpki()
         .read_certificate_der(CertificateKind::Auth)
@@ -659,6 +702,28 @@ fn myna_card_verifies_and_signs_by_short_file_identifier() {
 }
 
 #[test]
+fn myna_card_signs_a_bare_hash_by_short_file_identifier() {
+    let mut card = VirtualCard::new();
+    let data = play(
+        &mut card,
+        "myna-card sign (P1 = 02)",
+        MYNA_CARD_SIGN_BARE_HASH,
+    );
+    // The signature verifies with the auth certificate's key over the same hash.
+    assert_signs_abc(&card, KeyKind::Auth, &data[3]);
+    // The same bytes as the library's `80 2A 00 80` over the DigestInfo (PKCS #1 v1.5 is
+    // deterministic): the card built the DigestInfo the library sends.
+    let mut vc = VirtualCard::new();
+    let mut lib = Card::new(&mut vc);
+    let mut jpki = lib.jpki();
+    jpki.verify_pin(&AuthPin::new("1234").unwrap()).unwrap();
+    assert_eq!(
+        jpki.sign_sha256(KeyKind::Auth, &digest_abc()).unwrap(),
+        data[3]
+    );
+}
+
+#[test]
 fn myna_card_reads_the_card_info_files_like_the_library() {
     let mut card = VirtualCard::new();
     let data = play(&mut card, "myna-card TextAp", MYNA_CARD_TEXT);
@@ -668,7 +733,7 @@ fn myna_card_reads_the_card_info_files_like_the_library() {
     // (EF 0011) by its short file identifier in both instead of this transcript's SELECT, and
     // checks each file against the integrity record (EF 0003), which myna-card reads only
     // when asked.
-    let mut vc = VirtualCard::new();
+    let mut vc = short_reader();
     let mut lib = Card::new(&mut vc);
     let mut info = lib.card_info();
     info.verify_pin(&CardInfoPin::new("1234").unwrap()).unwrap();
@@ -762,7 +827,11 @@ fn library_on_a_card_refusing_short_file_identifiers_sends_the_peers_selects() {
 
 #[test]
 fn malformed_apdus_get_wrong_length() {
-    let mut card = VirtualCard::new();
+    // A card that takes no extended lengths, so that a well-formed extended command is refused
+    // with the same status word as a malformed one.
+    let mut card = VirtualCard::builder()
+        .profile(mynumbercard::virtual_card::Profile::RefusesExtendedLength)
+        .build();
     play(&mut card, "select", OPENSC_MATCH);
     for command in [
         "00A4",                          // header cut short
@@ -770,8 +839,8 @@ fn malformed_apdus_get_wrong_length() {
         "00A4020C0300 0A",               // Lc 3, two data bytes
         "00A4020C01 000A",               // Lc 1, two data bytes and no Le of that length
         "00200080 0004 31323334",        // short Lc 0
-        "00B0000000 0000",               // extended Le on a short-only card
-        "00B00000 000100",               // extended Le, 256
+        "00B0000000 0000",               // an extended Lc of 0 and no data
+        "00B00000 000100",               // extended Le, 256, on a card refusing extended length
         "00200080000000 31323334",       // extended Lc 0
         "0020008000000431323334 000000", // extended case 4 with three Le bytes
     ] {

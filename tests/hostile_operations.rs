@@ -39,8 +39,10 @@ enum Kind {
 const KINDS: [Kind; 3] = [Kind::Plain, Kind::RefusingShortFileIds, Kind::ExtendedReads];
 
 impl Kind {
+    /// Behind a short-APDU reader, but for [`Kind::ExtendedReads`]: the SELECT path and its
+    /// 256-byte reads, where the faults have the most steps to land on.
     fn hostile(self) -> Hostile {
-        let hostile = Hostile::new(VirtualCard::new());
+        let hostile = Hostile::new(short_reader_card());
         match self {
             Kind::Plain => hostile,
             Kind::RefusingShortFileIds => hostile.refusing_short_file_ids(),
@@ -303,9 +305,16 @@ fn lost_verification(fault: &Fault, outcome: &Outcome, happy: &Outcome) -> bool 
         && happy.commands.starts_with(&outcome.commands)
 }
 
-/// A certificate read against a transport that faults at APDU `at`.
+/// The default virtual card behind a short-APDU reader.
+fn short_reader_card() -> VirtualCard {
+    VirtualCard::builder()
+        .reader(mynumbercard::virtual_card::Reader::ShortOnly)
+        .build()
+}
+
+/// A certificate read, in 256-byte reads, against a transport that faults at APDU `at`.
 fn read_auth_with(fault: Fault, at: usize) -> (Card<Hostile>, mynumbercard::Result<Vec<u8>>) {
-    let mut card = Card::new(Hostile::new(VirtualCard::new()).with_fault(at, fault));
+    let mut card = Card::new(Hostile::new(short_reader_card()).with_fault(at, fault));
     let result = card.jpki().read_certificate_der(CertificateKind::Auth);
     (card, result)
 }

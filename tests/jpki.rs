@@ -8,6 +8,7 @@ use flow_support::{
     log, reads, secrets_sent, select_ef, status_sfi, verify_sfi, Wire, EMPTY_VERIFY, SELECT_JPKI,
 };
 use mynumbercard::transport::{self, Transport};
+use mynumbercard::virtual_card::Reader;
 use mynumbercard::{
     AuthPin, Card, CardKind, CertificateKind, Error, KeyKind, LastTry, PinKind, PinStatus, SignPin,
     VirtualCard,
@@ -17,27 +18,49 @@ use sha2::{Digest, Sha256};
 /// VERIFY with "1234", as the card receives it.
 const VERIFY_1234: &str = "002000800431323334";
 
+/// The commands that read certificate EF `fid` (the application selected) behind `reader`:
+/// one READ BINARY by its short file identifier asking for the 16 KiB cap (`00 40 00`), or a
+/// SELECT of the EF and one READ BINARY per 256 bytes.
+fn certificate_reads(reader: Reader, fid: u16, len: usize) -> Vec<String> {
+    match reader {
+        Reader::Extended => vec![format!("00B0{:02X}00004000", 0x80 | fid)],
+        _ => {
+            let mut sent = vec![select_ef(fid)];
+            sent.extend(reads(len));
+            sent
+        }
+    }
+}
+
 #[test]
-fn reading_a_certificate_sends_select_select_and_one_read_per_256_bytes() {
-    for (kind, fid) in [
-        (CertificateKind::Auth, 0x000A),
-        (CertificateKind::AuthCa, 0x000B),
-        (CertificateKind::SignCa, 0x0002),
-    ] {
-        let mut vc = VirtualCard::new();
-        let expected_der = vc.certificate_der(kind).to_vec();
-        let mut card = Card::new(&mut vc);
-        let der = card.jpki().read_certificate_der(kind).unwrap();
-        assert_eq!(der, expected_der, "{kind:?}");
-        let mut expected = vec![SELECT_JPKI.to_owned(), select_ef(fid)];
-        expected.extend(reads(der.len()));
-        assert_eq!(log(&card), expected, "{kind:?}");
+fn reading_a_certificate_sends_one_extended_read_or_select_and_one_read_per_256_bytes() {
+    for reader in Reader::ALL {
+        for (kind, fid) in [
+            (CertificateKind::Auth, 0x000A),
+            (CertificateKind::AuthCa, 0x000B),
+            (CertificateKind::SignCa, 0x0002),
+        ] {
+            let mut vc = VirtualCard::builder().reader(reader).build();
+            let expected_der = vc.certificate_der(kind).to_vec();
+            let mut card = Card::new(&mut vc);
+            let der = card.jpki().read_certificate_der(kind).unwrap();
+            assert_eq!(der, expected_der, "{kind:?}");
+            let mut expected = vec![SELECT_JPKI.to_owned()];
+            expected.extend(certificate_reads(reader, fid, der.len()));
+            assert_eq!(log(&card), expected, "{kind:?} behind {reader:?}");
+        }
     }
 }
 
 #[test]
 fn the_sign_certificate_needs_the_sign_pin() {
-    let mut vc = VirtualCard::new();
+    for reader in Reader::ALL {
+        sign_certificate_behind(reader);
+    }
+}
+
+fn sign_certificate_behind(reader: Reader) {
+    let mut vc = VirtualCard::builder().reader(reader).build();
     let expected_der = vc.certificate_der(CertificateKind::Sign).to_vec();
     let mut card = Card::new(&mut vc);
     let mut jpki = card.jpki();
@@ -52,9 +75,12 @@ fn the_sign_certificate_needs_the_sign_pin() {
         .read_certificate_der(CertificateKind::Sign)
         .unwrap();
     assert_eq!(der, expected_der);
-    let mut expected = vec![select_ef(0x0001)];
-    expected.extend(reads(der.len()));
-    assert_eq!(log(&card), expected, "the JPKI AP stays selected");
+    let expected = certificate_reads(reader, 0x0001, der.len());
+    assert_eq!(
+        log(&card),
+        expected,
+        "the JPKI AP stays selected ({reader:?})"
+    );
 }
 
 #[test]
@@ -351,9 +377,15 @@ fn traces_mask_the_pin() {
 
 #[test]
 fn traces_mask_the_signature_certificate_not_the_others() {
+    for reader in Reader::ALL {
+        traces_behind(reader);
+    }
+}
+
+fn traces_behind(reader: Reader) {
     let lines = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&lines);
-    let mut vc = VirtualCard::new();
+    let mut vc = VirtualCard::builder().reader(reader).build();
     let name_hex = hex::encode_upper(vc.holder().name.as_bytes());
     let mut card = Card::new(&mut vc);
     card.set_tracer(move |line| sink.lock().unwrap().push(line.to_string()));
@@ -373,7 +405,11 @@ fn traces_mask_the_signature_certificate_not_the_others() {
         .skip_while(|l| !l.starts_with("> 00B0"))
         .filter(|l| l.starts_with("< "))
         .collect();
-    assert_eq!(reads.len(), sign.len().div_ceil(256));
+    let expected_reads = match reader {
+        Reader::Extended => 1,
+        _ => sign.len().div_ceil(256),
+    };
+    assert_eq!(reads.len(), expected_reads, "{reader:?}");
     for line in &reads {
         assert!(
             line.starts_with("< <") && line.ends_with(" of personal data>9000"),
@@ -387,8 +423,8 @@ fn traces_mask_the_signature_certificate_not_the_others() {
         .read_certificate_der(CertificateKind::Auth)
         .unwrap();
     let traced = lines.lock().unwrap();
-    let first = hex::encode_upper(&auth[..256]);
-    assert!(traced.contains(&format!("< {first}9000")), "{traced:?}");
+    let first = format!("< {}", hex::encode_upper(&auth[..256]));
+    assert!(traced.iter().any(|l| l.starts_with(&first)), "{traced:?}");
     assert!(
         !traced.iter().any(|l| l.contains("personal data")),
         "{traced:?}"

@@ -86,12 +86,12 @@ fn eligibility_check_both_modes_and_card_info_through_pcscd() {
     ));
     let pin_apdus = card.stats().commands;
     let reads = cert.len().div_ceil(256) as u64;
-    // SELECT AP, SELECT EF, the reads, then the PIN and the key named by their short file
-    // identifiers: status, VERIFY, COMPUTE DIGITAL SIGNATURE. Were extended length declared,
-    // the virtual card would refuse the one whole-file read (6700), which counts for every
-    // form still unknown: one probe more, and SELECT of the PIN and the key.
+    // vpcd carries extended APDUs (and says so, to this crate's transport): SELECT AP, one
+    // READ BINARY of the whole certificate by its short file identifier, then the PIN and the
+    // key named the same way: status, VERIFY, COMPUTE DIGITAL SIGNATURE. Behind a short-APDU
+    // reader: SELECT AP, SELECT EF, the 256-byte reads, then the same three.
     let extended = mynumbercard::Transport::capabilities(card.transport()).extended_length;
-    let expected = if extended { reads + 8 } else { reads + 5 };
+    let expected = if extended { 5 } else { reads + 5 };
     assert_eq!(pin_apdus, expected, "extended length declared: {extended}");
     println!("FIGURE APDUs for eligibility_check PIN mode through pcscd: {pin_apdus}");
     card.close().expect("close");
@@ -245,13 +245,17 @@ fn a_reset_by_another_application_is_absorbed_by_reads() {
 fn removal_in_the_middle_of_a_certificate_is_an_error_not_partial_data() {
     let _serial = stack::serial();
     stack::reader();
-    // A virtual reader of its own that drops the card after SELECT, SELECT, READ BINARY.
+    // A virtual reader of its own, serving a card that takes neither extended length nor short
+    // file identifiers (so the certificate takes several reads), that drops the card after
+    // SELECT AP, the refused whole-file read, SELECT EF and the first 256-byte READ BINARY.
     let mut child = Command::new(stack::virtual_reader_binary())
         .args([
             "--port",
             &stack::SECOND_PORT.to_string(),
+            "--profile",
+            "select-only",
             "--remove-after",
-            "3",
+            "4",
         ])
         .stderr(Stdio::null())
         .spawn()
@@ -561,4 +565,123 @@ fn an_exclusive_connection_keeps_other_clients_out_and_its_selection() {
     );
     assert_eq!((first, card.stats().commands - first), (2, 1));
     card.close().expect("close");
+}
+
+#[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
+fn extended_apdus_pass_through_pcscd_and_vpcd() {
+    let _serial = stack::serial();
+    let reader = stack::reader();
+    // The transport says so: vpcd carries extended APDUs of up to 65,535 bytes each way.
+    let card = stack::connect(&reader);
+    let caps = mynumbercard::Transport::capabilities(card.transport());
+    assert!(caps.extended_length, "{caps:?}");
+    assert_eq!(
+        (caps.max_command_len, caps.max_response_len),
+        (65_535, 65_535)
+    );
+    drop(card);
+
+    let other = OtherClient::connect(&reader);
+    let mut buffer = vec![0; ::pcsc::MAX_BUFFER_SIZE_EXTENDED];
+    let mut send = |apdu: &[u8]| -> Vec<u8> {
+        other
+            .card
+            .transmit(apdu, &mut buffer)
+            .expect("transmit")
+            .to_vec()
+    };
+    // A 2,562-byte response: the whole auth certificate EF (certificate, then filler).
+    send(&hex::decode(SELECT_JPKI).unwrap());
+    send(&[0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x0A]);
+    let file = send(&[0x00, 0xB0, 0x00, 0x00, 0x00, 0x0A, 0x00]);
+    let cert = stack::expected_certificate(CertificateKind::Auth);
+    assert_eq!(file.len(), 2560 + 2);
+    assert_eq!(file[..cert.len()], cert[..]);
+    assert_eq!(file[2560..], [0x90, 0x00]);
+    // A 1,009-byte command: COMPUTE DIGITAL SIGNATURE of a 1,000-byte message the card hashes
+    // (P1 = 03), extended Lc and Le. The signature verifies over the whole message, so the
+    // whole command arrived.
+    let mut verify = vec![0x00, 0x20, 0x00, 0x98, 0x04];
+    verify.extend_from_slice(VirtualCard::DEFAULT_AUTH_PIN.as_bytes());
+    assert_eq!(send(&verify), [0x90, 0x00]);
+    let message: Vec<u8> = (0..1000u32).map(|i| (i % 251) as u8).collect();
+    let mut sign = vec![0x80, 0x2A, 0x03, 0x97, 0x00, 0x03, 0xE8];
+    sign.extend_from_slice(&message);
+    sign.extend_from_slice(&[0x01, 0x00]);
+    assert_eq!(sign.len(), 1009);
+    let response = send(&sign);
+    assert_eq!(response.len(), 258);
+    assert!(stack::verifies(&cert, &digest(&message), &response[..256]));
+    // The card was verified here: leave it unpowered for the next test.
+    other
+        .card
+        .disconnect(::pcsc::Disposition::UnpowerCard)
+        .map_err(|(_, e)| e)
+        .expect("disconnect");
+}
+
+#[path = "../benches/budget/mod.rs"]
+mod budget;
+
+#[test]
+#[ignore = "needs pcscd with the virtual reader: scripts/with-virtual-reader.sh cargo test --features pcsc --test pcsc_stack -- --ignored"]
+fn the_apdu_budget_holds_through_pcscd() {
+    let _serial = stack::serial();
+    let reader = stack::reader();
+    // The card `virtual_reader` serves by default (extended length and short file
+    // identifiers), and a second one on vpcd's second slot refusing both: each operation from
+    // a fresh connection sends what it sends in process behind the same capabilities (those
+    // vpcd's slots declare: extended APDUs of up to 65,535 bytes, shared).
+    let mut child = Command::new(stack::virtual_reader_binary())
+        .args([
+            "--port",
+            &stack::SECOND_PORT.to_string(),
+            "--profile",
+            "select-only",
+        ])
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start virtual_reader");
+    let ready = stack::wait_for_reader(stack::SECOND_READER, Duration::from_secs(20));
+    let caps = mynumbercard::Transport::capabilities(stack::connect(&reader).transport());
+    println!("FIGURE budget through pcscd ({caps:?})");
+    println!("| operation | extended+sfi through pcscd | in process | select-only through pcscd | in process |");
+    println!("|---|---:|---:|---:|---:|");
+    let count = |name: &str, op: budget::Op| {
+        let mut card = stack::connect(name);
+        op.run(&mut card)
+            .unwrap_or_else(|e| panic!("{} on {name}: {e}", op.name()));
+        let sent = card.stats().commands;
+        card.close().expect("close");
+        sent
+    };
+    let select_only = budget::Setup::new(
+        mynumbercard::virtual_card::Profile::RefusesBoth,
+        mynumbercard::virtual_card::Reader::Extended,
+    );
+    let mut mismatches = Vec::new();
+    for op in budget::all_ops() {
+        let best = count(&reader, op);
+        let best_in_process = budget::commands_with(op, budget::Setup::BEST, caps);
+        let (refusing, refusing_in_process) = if ready {
+            (
+                count(stack::SECOND_READER, op),
+                budget::commands_with(op, select_only, caps),
+            )
+        } else {
+            (0, 0)
+        };
+        println!(
+            "| {} | {best} | {best_in_process} | {refusing} | {refusing_in_process} |",
+            op.name()
+        );
+        if (best, refusing) != (best_in_process, refusing_in_process) {
+            mismatches.push(op.name());
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(ready, "the second virtual reader never showed a card");
+    assert!(mismatches.is_empty(), "{mismatches:?}");
 }

@@ -54,9 +54,10 @@ struct SharedReader {
 }
 
 impl SharedReader {
-    /// A fresh virtual card, in a reader that declares no exclusive access.
+    /// A fresh virtual card, in a reader that declares no exclusive access and carries short
+    /// APDUs only (so that files are read after their SELECT, and what is selected shows).
     fn new() -> Self {
-        Self::with_card(VirtualCard::new())
+        Self::with_card(short_reader_card())
     }
 
     /// A fresh virtual card refusing short file identifiers ([`SharedReader::new`] if not
@@ -359,10 +360,17 @@ fn a_shared_reader_selects_the_application_again_in_every_operation() {
     assert_eq!(apdus, 2 + reads as u64);
 }
 
+/// The default virtual card behind a short-APDU reader.
+fn short_reader_card() -> VirtualCard {
+    VirtualCard::builder()
+        .reader(mynumbercard::virtual_card::Reader::ShortOnly)
+        .build()
+}
+
 #[test]
 fn an_exclusive_transport_keeps_the_selection_across_operations() {
     // The in-process virtual card is exclusive: nobody else reaches it.
-    let mut vc = VirtualCard::new();
+    let mut vc = short_reader_card();
     assert!(vc.capabilities().exclusive);
     let mut card = Card::new(&mut vc);
     let (apdus, reads) = second_read_apdus(&mut card);

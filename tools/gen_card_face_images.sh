@@ -2,7 +2,7 @@
 # Draws the virtual card's card-face images (券面AP) and writes them, committed, to
 # src/virtual_card/fixtures/:
 #
-#   face.jp2           face photo: greyscale JPEG 2000 in the JP2 container, 240x320, ~3 KB
+#   face.jp2           face photo: greyscale JPEG 2000 in the JP2 container, 240x320, ~1 KB
 #   name.png           name as printed (1-bit greyscale PNG)
 #   address.png        address as printed (1-bit greyscale PNG, two lines)
 #   security_code.png  the 4-digit security code (1-bit PNG, 24x12)
@@ -11,7 +11,9 @@
 # Formats follow what public readers found on cards: the text fields are 1-bit PNG and the photo
 # is greyscale JPEG 2000 in a JP2 container; security code 24x12 and my number 72x12 are the sizes
 # seen on one card (only soltia48/myna-card reports them, in src/ap/surface.rs). The other sizes
-# and every drawing are choices. The text is the default holder's (src/virtual_card/holder.rs); a
+# and every drawing are choices. The photo is compressed so that the whole card-face record
+# (EF 0002: dates, key, images, photo, signature) comes to about 3 KB, the size of that file on
+# a JPKI test card issued in 2025 (3,070 bytes), and a read of it takes as many APDUs. The text is the default holder's (src/virtual_card/holder.rs); a
 # custom holder gets these same images.
 #
 # Needs ImageMagick and openjpeg (opj_compress, opj_decompress); installs them when missing and
@@ -70,7 +72,7 @@ convert -size 240x320 xc:'gray(85%)' \
     -stroke 'gray(45%)' -strokewidth 2 -draw 'line 120,150 114,180' -draw 'line 114,180 124,182' \
     -stroke 'gray(35%)' -strokewidth 3 -fill none -draw 'arc 100,188 140,208 20,160' \
     -blur 0x1.5 -colorspace Gray -depth 8 -strip "$tmp/face.pgm"
-opj_compress -i "$tmp/face.pgm" -o "$tmp/face.jp2" -r 28 -n 5 >/dev/null
+opj_compress -i "$tmp/face.pgm" -o "$tmp/face.jp2" -r 78 -n 5 >/dev/null
 cp "$tmp/face.jp2" "$out/face.jp2"
 
 # Check: the photo decodes and carries the JPEG 2000 signature box.

@@ -1,17 +1,20 @@
-//! The APDU budget: each operation a user thinks in, run from a fresh session on the virtual
-//! card, with the fewest APDUs its addressing allows for it on a short-APDU transport: short
-//! file identifiers in the guard's VERIFYs and in signing, SELECT and 256-byte reads for files. Shared by the
-//! `operations` bench (speed) and the `apdu_budget` test (counts, and the table it prints).
+//! The APDU budget: each operation a user thinks in, run from a fresh session on each kind of
+//! virtual card behind each kind of reader ([`Setup`]), with the fewest APDUs the forms that
+//! card and reader take allow for it ([`Op::lower_bound`]). Shared by the `operations` bench
+//! (speed), the `apdu_budget` test (counts, and the tables it prints) and the PC/SC stack
+//! test (the same counts through pcscd).
 
 #![allow(dead_code)] // each includer uses part of it
 
 use std::time::Duration;
 
 use mynumbercard::access_code::AccessCodeB;
+use mynumbercard::access_code::CardInfoPin;
 use mynumbercard::eligibility::Confirmation;
 use mynumbercard::exchange::Stats;
 use mynumbercard::latency::{LinkModel, Modeled};
 use mynumbercard::transport::Transport;
+use mynumbercard::virtual_card::{Profile, Reader};
 use mynumbercard::{
     AuthPin, Card, CertificateKind, KeyKind, LastTry, PinKind, Result, SignPin, VirtualCard,
 };
@@ -35,6 +38,9 @@ pub enum Op {
     VerifyAndSign(KeyKind),
     /// `card.eligibility_check(...)` in one of its modes.
     Eligibility(Mode),
+    /// `card_info.verify_pin(pin)`, then `read_attributes()` (the basic four, checked against
+    /// the integrity record), in one transaction.
+    CardInfoAttributes,
 }
 
 /// The eligibility check's modes.
@@ -70,12 +76,76 @@ pub const FLOWS: [Op; 3] = [
     Op::Eligibility(Mode::VisualWithCode),
 ];
 
+/// The card-info application's operations.
+pub const CARD_INFO: [Op; 1] = [Op::CardInfoAttributes];
+
+/// Every operation of the budget.
+pub fn all_ops() -> impl Iterator<Item = Op> {
+    JPKI.into_iter().chain(FLOWS).chain(CARD_INFO)
+}
+
 /// The default virtual card's access code B (born 1990-01-01, expiry 2035, code 1234).
 const ACCESS_CODE_B: &str = "02010120351234";
 
-/// APDUs to verify a PIN from a fresh session: SELECT AP, empty VERIFY by short file
-/// identifier (tries left, the lockout guard), VERIFY by short file identifier.
-const VERIFY: u64 = 3;
+/// A kind of card ([`Profile`]) behind a kind of reader ([`Reader`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Setup {
+    /// What the card takes.
+    pub profile: Profile,
+    /// What the reader carries.
+    pub reader: Reader,
+}
+
+impl Setup {
+    /// The default virtual card: extended length and short file identifiers, over a reader
+    /// that carries extended APDUs.
+    pub const BEST: Setup = Setup::new(Profile::ExtendedAndShortFileIds, Reader::Extended);
+
+    /// The setups the budget covers: each profile over an extended reader, then the card
+    /// taking both forms and the card refusing both over a short-only reader.
+    pub const ALL: [Setup; 6] = [
+        Setup::BEST,
+        Setup::new(Profile::RefusesExtendedLength, Reader::Extended),
+        Setup::new(Profile::RefusesShortFileIds, Reader::Extended),
+        Setup::new(Profile::RefusesBoth, Reader::Extended),
+        Setup::new(Profile::ExtendedAndShortFileIds, Reader::ShortOnly),
+        Setup::new(Profile::RefusesBoth, Reader::ShortOnly),
+    ];
+
+    /// `profile` behind `reader`.
+    pub const fn new(profile: Profile, reader: Reader) -> Self {
+        Self { profile, reader }
+    }
+
+    /// A fresh default virtual card of this setup.
+    pub fn card(self) -> VirtualCard {
+        VirtualCard::builder()
+            .profile(self.profile)
+            .reader(self.reader)
+            .build()
+    }
+
+    /// "card profile, reader".
+    pub fn name(self) -> String {
+        format!("{}, {}", self.profile.name(), self.reader.name())
+    }
+
+    /// Whether an EF can be addressed without its SELECT.
+    pub fn short_file_ids(self) -> bool {
+        self.profile.takes_short_file_ids()
+    }
+
+    /// Whether a file can be read in one READ BINARY: the card takes an extended Le and the
+    /// reader carries it.
+    pub fn extended_reads(self) -> bool {
+        self.profile.takes_extended_length() && self.reader == Reader::Extended
+    }
+
+    /// SELECTs of an EF a command needs before it: none with short file identifiers.
+    fn select_ef(self) -> u64 {
+        u64::from(!self.short_file_ids())
+    }
+}
 
 impl Op {
     /// A short name for reports and bench ids.
@@ -90,6 +160,7 @@ impl Op {
             Op::Eligibility(Mode::Pin) => "eligibility_check/pin".into(),
             Op::Eligibility(Mode::Visual) => "eligibility_check/visual".into(),
             Op::Eligibility(Mode::VisualWithCode) => "eligibility_check/visual_code_b".into(),
+            Op::CardInfoAttributes => "card_info/verify_pin+read_attributes".into(),
         }
     }
 
@@ -121,57 +192,203 @@ impl Op {
                 .sign_sha256_with_pin(&sign_pin(), &DIGEST, LastTry::Refuse)
                 .map(drop),
             Op::Eligibility(mode) => eligibility(card, mode),
+            Op::CardInfoAttributes => card
+                .transaction(|card| {
+                    let mut info = card.card_info();
+                    info.verify_pin(&CardInfoPin::new(VirtualCard::DEFAULT_CARD_INFO_PIN)?)?;
+                    info.read_attributes()
+                })
+                .map(drop),
             Op::VerifyPin(_) | Op::VerifyAndSign(_) => {
                 unreachable!("the budget lists auth and sign")
             }
         }
     }
 
-    /// The fewest APDUs the operation can take on the virtual card (short APDUs; short file
-    /// identifiers in VERIFY and COMPUTE DIGITAL SIGNATURE, SELECT EF before 256-byte reads),
-    /// and how that number is made up.
-    pub fn lower_bound(self, card: &VirtualCard) -> (u64, String) {
+    /// What the operation does, in the order it does it, as far as addressing goes.
+    pub fn steps(self, card: &VirtualCard) -> Vec<Step> {
+        let cert = |kind| Step::File(card.certificate_der(kind).len());
         match self {
-            Op::Identify => (3, "SELECT AP + SELECT EF + 1 READ".into()),
-            Op::ReadCertificate(kind) => {
-                let len = card.certificate_der(kind).len();
-                let reads = len.div_ceil(256) as u64;
-                if kind == CertificateKind::Sign {
-                    let n = VERIFY + 1 + reads;
-                    (n, format!("verify 3 + SELECT EF + ⌈{len}/256⌉"))
-                } else {
-                    (2 + reads, format!("2 + ⌈{len}/256⌉"))
-                }
+            Op::Identify => vec![Step::App, Step::Token],
+            Op::ReadCertificate(CertificateKind::Sign) => {
+                vec![Step::App, Step::Verify, cert(CertificateKind::Sign)]
             }
-            Op::PinStatus(_) => (2, "SELECT AP + empty VERIFY by SFI".into()),
-            Op::VerifyPin(_) => (VERIFY, "status 2 + VERIFY by SFI".into()),
-            Op::VerifyAndSign(_) => (VERIFY + 1, "verify 3 + SIGN by SFI".into()),
-            Op::Eligibility(mode) => {
-                let len = card.certificate_der(CertificateKind::Auth).len();
-                let cert = len.div_ceil(256) as u64;
-                match mode {
-                    Mode::Pin => (cert + 5, format!("⌈{len}/256⌉ + 5")),
-                    Mode::Visual => (2 + cert, format!("2 + ⌈{len}/256⌉")),
-                    Mode::VisualWithCode => {
-                        let face = card_face_record_len();
-                        let n = 2 + cert + 4 + face.div_ceil(256) as u64;
-                        (n, format!("2 + ⌈{len}/256⌉ + 4 + ⌈{face}/256⌉"))
-                    }
-                }
+            Op::ReadCertificate(kind) => vec![Step::App, cert(kind)],
+            Op::PinStatus(_) => vec![Step::App, Step::Status],
+            Op::VerifyPin(_) => vec![Step::App, Step::Verify],
+            Op::VerifyAndSign(_) => vec![Step::App, Step::Verify, Step::Sign],
+            Op::Eligibility(Mode::Pin) => vec![
+                Step::App,
+                cert(CertificateKind::Auth),
+                Step::Verify,
+                Step::Sign,
+            ],
+            Op::Eligibility(Mode::Visual) => vec![Step::App, cert(CertificateKind::Auth)],
+            Op::Eligibility(Mode::VisualWithCode) => vec![
+                Step::App,
+                cert(CertificateKind::Auth),
+                Step::App,
+                Step::Verify,
+                Step::File(card_face_record_len(card)),
+            ],
+            Op::CardInfoAttributes => vec![
+                Step::App,
+                Step::Verify,
+                Step::File(card_info_record_len(card, 0x0002)),
+                Step::File(card_info_record_len(card, 0x0003)),
+            ],
+        }
+    }
+
+    /// The fewest APDUs the operation can take on `setup`'s card, and how that number is made
+    /// up: one SELECT of each application, the guard's empty VERIFY before each VERIFY, a
+    /// SELECT of each EF unless the card takes short file identifiers, and one READ BINARY per
+    /// file when card and reader take extended lengths, else one per 256 bytes. On a card
+    /// refusing both forms this is the count of SELECT addressing and 256-byte reads.
+    pub fn lower_bound(self, setup: Setup, card: &VirtualCard) -> (u64, String) {
+        let mut total = 0;
+        let mut parts = Vec::new();
+        for step in self.steps(card) {
+            let (n, how) = step.lower_bound(setup);
+            total += n;
+            parts.push(how);
+        }
+        (total, parts.join(" + "))
+    }
+
+    /// The APDUs the library sends for the operation from a fresh session on `setup`: the
+    /// lower bound, plus what it costs to learn what the card takes. [`Policy`] says how.
+    pub fn expected(self, setup: Setup, card: &VirtualCard) -> u64 {
+        let mut policy = Policy::default();
+        self.steps(card)
+            .into_iter()
+            .map(|step| policy.apdus(step, setup))
+            .sum()
+    }
+}
+
+/// One step of an operation, as far as addressing goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// A SELECT of the operation's application.
+    App,
+    /// A file of this many bytes that the library reads whole where it can (a certificate, a
+    /// card-info or card-face record).
+    File(usize),
+    /// The token file: a SELECT of it and one READ BINARY of its 32 bytes, on every card.
+    Token,
+    /// The guard's empty VERIFY alone (a PIN's status).
+    Status,
+    /// The guard's empty VERIFY, then the VERIFY.
+    Verify,
+    /// COMPUTE DIGITAL SIGNATURE.
+    Sign,
+}
+
+impl Step {
+    /// The fewest APDUs the step takes on `setup`, and how.
+    fn lower_bound(self, setup: Setup) -> (u64, String) {
+        let select = setup.select_ef();
+        let ef = if select == 0 { "" } else { "SELECT EF + " };
+        match self {
+            Step::App => (1, "SELECT AP".into()),
+            Step::File(_) if setup.extended_reads() => (select + 1, format!("{ef}1 READ")),
+            Step::File(len) => {
+                let reads = len.div_ceil(256) as u64;
+                (select + reads, format!("{ef}⌈{len}/256⌉ READ"))
+            }
+            Step::Token => (select + 1, format!("{ef}1 READ")),
+            Step::Status => (select + 1, format!("{ef}status")),
+            Step::Verify => (select + 2, format!("{ef}status + VERIFY")),
+            Step::Sign => (select + 1, format!("{ef}SIGN")),
+        }
+    }
+}
+
+/// What a session has found out about a form of command.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum Known {
+    #[default]
+    Unknown,
+    Works,
+    Refused,
+}
+
+/// The library's way of learning what a card takes, step by step (the rules the APDU counts
+/// of the budget follow):
+///
+/// - a file is read whole in one extended-length READ BINARY when the reader carries it and
+///   the card was not found to refuse it, by its short file identifier unless the card was
+///   found to refuse those; else after a SELECT of the EF, in 256-byte reads;
+/// - the guard asks for the tries left by short file identifier (`00 20 00 80|SFI`, the safe
+///   probe) unless the card was found to refuse them, and sends the VERIFY in the form that
+///   answered; else after a SELECT of the EF;
+/// - COMPUTE DIGITAL SIGNATURE names the key by its short file identifier once the card
+///   answered one in this session; else after a SELECT of the key;
+/// - a refused probe marks every form not yet known as refused, so that a card refusing both
+///   costs one probe per session; the token file is always read after its SELECT.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Policy {
+    extended: Known,
+    short_file_ids: Known,
+}
+
+impl Policy {
+    fn refuse_unknown(&mut self) {
+        for known in [&mut self.extended, &mut self.short_file_ids] {
+            if *known == Known::Unknown {
+                *known = Known::Refused;
             }
         }
     }
 
-    /// APDUs a short file identifier in READ BINARY would still save (P1 = 80|SFI for the
-    /// first read; the library sends it only in an extended-length read, so on a short-APDU
-    /// transport every file read keeps its SELECT EF): one per file read.
-    pub fn sfi_savings(self) -> u64 {
-        match self {
-            Op::PinStatus(_) | Op::VerifyPin(_) | Op::VerifyAndSign(_) => 0,
-            Op::Identify | Op::ReadCertificate(_) => 1,
-            // The certificate; in visual mode with access code B, the card-face record too.
-            Op::Eligibility(Mode::Pin | Mode::Visual) => 1,
-            Op::Eligibility(Mode::VisualWithCode) => 2,
+    /// APDUs of `step` on `setup`, learning what the card answers.
+    fn apdus(&mut self, step: Step, setup: Setup) -> u64 {
+        let card_sfi = setup.profile.takes_short_file_ids();
+        let card_extended = setup.profile.takes_extended_length();
+        let by_sfi = self.short_file_ids != Known::Refused;
+        match step {
+            Step::App => 1,
+            Step::Token => 2,
+            Step::File(len) => {
+                let chunks = len.div_ceil(256) as u64;
+                if setup.reader != Reader::Extended || self.extended == Known::Refused {
+                    return 1 + chunks;
+                }
+                let probe = if by_sfi { 1 } else { 2 };
+                if card_extended && (!by_sfi || card_sfi) {
+                    self.extended = Known::Works;
+                    if by_sfi {
+                        self.short_file_ids = Known::Works;
+                    }
+                    probe
+                } else {
+                    self.refuse_unknown();
+                    // After a refused read by identifier, a SELECT; after a refused read of
+                    // the selected EF, none.
+                    probe + u64::from(by_sfi) + chunks
+                }
+            }
+            Step::Status | Step::Verify => {
+                let verify = u64::from(step == Step::Verify);
+                if !by_sfi {
+                    return 2 + verify;
+                }
+                if card_sfi {
+                    self.short_file_ids = Known::Works;
+                    1 + verify
+                } else {
+                    self.refuse_unknown();
+                    3 + verify
+                }
+            }
+            Step::Sign => {
+                if self.short_file_ids == Known::Works {
+                    1
+                } else {
+                    2
+                }
+            }
         }
     }
 }
@@ -189,10 +406,15 @@ pub struct Cost {
 
 /// Runs `op` once on a fresh default virtual card under each link model.
 pub fn measure(op: Op) -> Cost {
+    measure_on(op, Setup::BEST)
+}
+
+/// Runs `op` once on a fresh virtual card of `setup` under each link model.
+pub fn measure_on(op: Op, setup: Setup) -> Cost {
     let run = |model: LinkModel| {
-        let mut card = Card::new(Modeled::new(VirtualCard::new(), model));
+        let mut card = Card::new(Modeled::new(setup.card(), model));
         op.run(&mut card)
-            .expect("the operation succeeds on the virtual card");
+            .unwrap_or_else(|e| panic!("{} on {}: {e}", op.name(), setup.name()));
         (card.stats(), card.transport().elapsed())
     };
     let (stats, contact) = run(LinkModel::contact());
@@ -205,20 +427,19 @@ pub fn measure(op: Op) -> Cost {
 }
 
 /// The header of [`row`]'s table (Markdown).
-pub const HEADER: &str = "| operation | APDUs | lower bound | sent B | received B | contact ms | NFC 424 ms | SFI would save |\n|---|---:|---|---:|---:|---:|---:|---:|";
+pub const HEADER: &str = "| operation | APDUs | lower bound | sent B | received B | contact ms | NFC 424 ms |\n|---|---:|---|---:|---:|---:|---:|";
 
-/// One Markdown row for `op`.
-pub fn row(op: Op, cost: &Cost) -> String {
-    let (bound, how) = op.lower_bound(&VirtualCard::new());
+/// One Markdown row for `op` on `setup`.
+pub fn row(op: Op, setup: Setup, cost: &Cost) -> String {
+    let (bound, how) = op.lower_bound(setup, &setup.card());
     format!(
-        "| {} | {} | {bound} ({how}) | {} | {} | {:.1} | {:.1} | {} |",
+        "| {} | {} | {bound} ({how}) | {} | {} | {:.1} | {:.1} |",
         op.name(),
         cost.stats.commands,
         cost.stats.bytes_sent,
         cost.stats.bytes_received,
         ms(cost.contact),
         ms(cost.nfc),
-        op.sfi_savings(),
     )
 }
 
@@ -245,25 +466,16 @@ fn eligibility<T: Transport>(card: &mut Card<T>, mode: Mode) -> Result<()> {
     card.eligibility_check(confirmation).map(drop)
 }
 
-/// The length of the virtual card's card-face record (EF 0002 of the card-face AP), from its
-/// BER-TLV header, read with raw APDUs (the budget's own, whatever the library sends): SELECT
-/// AP, SELECT EF 0012, VERIFY access code B, SELECT EF 0002, READ BINARY of 8 bytes.
-fn card_face_record_len() -> usize {
-    let mut card = VirtualCard::new();
-    let mut select = vec![0x00, 0xA4, 0x04, 0x0C, 0x0A];
-    select.extend_from_slice(&[0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02]);
-    let mut verify = vec![0x00, 0x20, 0x00, 0x80, 14];
-    verify.extend_from_slice(ACCESS_CODE_B.as_bytes());
-    for apdu in [
-        select,
-        vec![0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x12],
-        verify,
-        vec![0x00, 0xA4, 0x02, 0x0C, 0x02, 0x00, 0x02],
-    ] {
-        assert_eq!(card.handle(&apdu), [0x90, 0x00], "{apdu:02X?}");
-    }
-    let prefix = card.handle(&[0x00, 0xB0, 0x00, 0x00, 0x08]);
-    mynumbercard::tlv::total_len(&prefix, usize::MAX).expect("the record has a TLV header")
+/// The length of the card-face record (EF 0002 of the card-face AP) as the card holds it.
+fn card_face_record_len(card: &VirtualCard) -> usize {
+    card.record_len(mynumbercard::card_face::APPLICATION.aid(), 0x0002)
+        .expect("the card-face application holds EF 0002")
+}
+
+/// The length of the card-info record `fid` as the card holds it.
+fn card_info_record_len(card: &VirtualCard, fid: u16) -> usize {
+    card.record_len(mynumbercard::card_info::APPLICATION.aid(), fid)
+        .expect("the card-info application holds the record")
 }
 
 fn auth_pin() -> AuthPin {
@@ -343,4 +555,42 @@ pub fn sequence_apdus(ops: &[Op]) -> (u64, u64) {
         op.run(&mut shared).expect("runs on the virtual card");
     }
     (exclusive.stats().commands, shared.stats().commands)
+}
+
+/// The virtual card of `setup` behind a transport declaring `capabilities` (a PC/SC
+/// connection's, say): its commands reach the card as they are.
+pub struct Declaring {
+    /// The card.
+    pub card: VirtualCard,
+    /// What the transport declares.
+    pub capabilities: mynumbercard::transport::Capabilities,
+}
+
+impl Transport for Declaring {
+    fn transmit(
+        &mut self,
+        command: &[u8],
+    ) -> std::result::Result<Vec<u8>, mynumbercard::TransportError> {
+        Ok(self.card.handle(command))
+    }
+
+    fn capabilities(&self) -> mynumbercard::transport::Capabilities {
+        self.capabilities
+    }
+}
+
+/// APDUs of `op` from a fresh session on `setup`'s card behind a transport declaring
+/// `capabilities`.
+pub fn commands_with(
+    op: Op,
+    setup: Setup,
+    capabilities: mynumbercard::transport::Capabilities,
+) -> u64 {
+    let mut card = Card::new(Declaring {
+        card: setup.card(),
+        capabilities,
+    });
+    op.run(&mut card)
+        .unwrap_or_else(|e| panic!("{} on {}: {e}", op.name(), setup.name()));
+    card.stats().commands
 }

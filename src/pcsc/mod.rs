@@ -258,8 +258,10 @@ impl Transport for PcscTransport {
         self.request(Request::Transmit(Zeroizing::new(command.to_vec())))
     }
 
-    /// Short APDUs over contact unless the reader reports extended-length support
-    /// (`dwMaxAPDUDataSize` of PC/SC part 10) or a contactless ATR.
+    /// What the reader carries: extended APDUs when it reports `dwMaxAPDUDataSize` (PC/SC
+    /// part 10) above 0, or is a slot of vsmartcard's vpcd (which carries them without saying
+    /// so before its version 0.9); short APDUs otherwise. Contactless for an ATR as PC/SC
+    /// part 3 readers synthesise it; exclusive when connected in exclusive mode.
     fn capabilities(&self) -> Capabilities {
         self.capabilities
     }

@@ -104,7 +104,7 @@ fn connect(reader: &CString) -> Result<(Card, Connected), TransportError> {
     }
     .map(|status| status.atr().to_vec())
     .map_err(|e| map_error(e, Some(&card)))?;
-    let capabilities = features::capabilities(&card, &atr);
+    let capabilities = features::capabilities(&card, &reader.to_string_lossy(), &atr);
     Ok((card, Connected { atr, capabilities }))
 }
 

@@ -10,17 +10,21 @@
 //! so a test that loops without end fails instead of hanging: "bounded time" is a bounded call
 //! count.
 //!
-//! The card behind it may also be another kind than the virtual card: one refusing short
-//! file identifiers ([`Hostile::refusing_short_file_ids`]), or a transport declaring extended
-//! length whose card answers an extended READ BINARY ([`Hostile::with_extended_reads`], served
-//! by [`extended_read`]).
+//! The transport declares what the virtual card's [`Reader`](crate::virtual_card::Reader)
+//! carries. The card behind it may also be another kind than the virtual card's profile: one
+//! refusing short file identifiers ([`Hostile::refusing_short_file_ids`]), or a transport
+//! declaring extended length whose card answers an extended READ BINARY with at most so many
+//! bytes ([`Hostile::with_extended_reads`], served by [`extended_read`]).
 //!
 //! ```
 //! use mynumbercard::testing::{Fault, Hostile};
+//! use mynumbercard::virtual_card::Reader;
 //! use mynumbercard::{Card, CertificateKind, Error, VirtualCard};
 //!
-//! // The third APDU (the first READ BINARY) is lost with the card.
-//! let hostile = Hostile::new(VirtualCard::new()).with_fault(2, Fault::Removed);
+//! // Behind a short-APDU reader: SELECT AP, SELECT EF, READ BINARY, ... The third APDU (the
+//! // first READ BINARY) is lost with the card.
+//! let card = VirtualCard::builder().reader(Reader::ShortOnly).build();
+//! let hostile = Hostile::new(card).with_fault(2, Fault::Removed);
 //! let mut card = Card::new(hostile);
 //! let result = card.jpki().read_certificate_der(CertificateKind::Auth);
 //! assert!(matches!(result, Err(Error::CardRemoved)));
@@ -223,8 +227,8 @@ impl Hostile {
 
     /// The transport declares extended length (commands and responses up to 65,536 bytes of
     /// data) and the card answers an extended READ BINARY with at most `limit` bytes
-    /// ([`extended_read`]); other extended commands go to the virtual card, which refuses
-    /// them (`6700`).
+    /// ([`extended_read`]); other extended commands go to the virtual card, which answers
+    /// them as its profile says.
     pub fn with_extended_reads(mut self, limit: usize) -> Self {
         self.extended_reads = Some(limit);
         self.capabilities.extended_length = true;

@@ -10,7 +10,10 @@ use zeroize::Zeroizing;
 use super::codes::{Code, DataFile};
 use super::ecdsa;
 use super::files::{self, Pair};
-use super::{card_face, card_info, fixtures, issue, Holder, PinState, VirtualCard, DEFAULT_ATR};
+use super::{
+    card_face, card_info, fixtures, issue, Holder, PinState, Profile, Reader, VirtualCard,
+    DEFAULT_ATR,
+};
 
 /// Builds a [`VirtualCard`] with chosen PINs, tries left, holder, token label and ATR.
 pub struct VirtualCardBuilder {
@@ -26,6 +29,8 @@ pub struct VirtualCardBuilder {
     token_label: Vec<u8>,
     atr: Vec<u8>,
     credential: ecdsa::Credential,
+    profile: Profile,
+    reader: Reader,
 }
 
 impl Default for VirtualCardBuilder {
@@ -43,6 +48,8 @@ impl Default for VirtualCardBuilder {
             token_label: files::MY_NUMBER_CARD_TOKEN.to_vec(),
             atr: DEFAULT_ATR.to_vec(),
             credential: ecdsa::Credential::default(),
+            profile: Profile::default(),
+            reader: Reader::default(),
         }
     }
 }
@@ -130,6 +137,20 @@ impl VirtualCardBuilder {
         self
     }
 
+    /// Which optional forms of command the card takes (default
+    /// [`Profile::ExtendedAndShortFileIds`]; the [`Profile`] docs give each one's sources).
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// What the reader in front of the card carries (default [`Reader::Extended`]),
+    /// independently of what the card takes.
+    pub fn reader(mut self, reader: Reader) -> Self {
+        self.reader = reader;
+        self
+    }
+
     /// Builds the card.
     ///
     /// # Panics
@@ -185,6 +206,8 @@ impl VirtualCardBuilder {
             data_files,
             holder: self.holder,
             credential: self.credential,
+            profile: self.profile,
+            reader: self.reader,
         }
     }
 }
@@ -220,6 +243,8 @@ impl fmt::Debug for VirtualCardBuilder {
             .field("holder", &self.holder)
             .field("token_label", &String::from_utf8_lossy(&self.token_label))
             .field("atr", &hex::encode_upper(&self.atr))
+            .field("profile", &self.profile)
+            .field("reader", &self.reader)
             .finish()
     }
 }

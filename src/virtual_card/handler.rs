@@ -7,15 +7,18 @@
 //!
 //! Status words chosen where no source gives the card's own (each marked "choice" below):
 //! SELECT with P1 = 09 (or any P1 other than 02/04), or P2 other than 0C → `6A86`; READ
-//! BINARY by a short identifier that names no EF → `6A82`; READ BINARY of a key or PIN EF →
-//! `6981`; with no current EF → `6986`; VERIFY with no current EF → `6986`, on an EF that is
-//! not a PIN (or a short identifier naming none) → `6A88`; COMPUTE DIGITAL SIGNATURE on an EF
-//! that is not a key → `6986`; any extended-length command → `6700`; a DigestInfo longer than the
-//! key allows (k − 11 = 245 bytes) → `6700`; a powered-off card → `6F00`. CHANGE REFERENCE
-//! DATA: P1-P2 other than `01 80` → `6A86`; on an access code → `6985`; no new PIN → `6700`; a
-//! new PIN of the wrong format → `6A80`; a changed PIN stays verified.
+//! BINARY by a short identifier that names no EF → `6A82`; a short identifier on a card of a
+//! profile that takes none (see `profile`) → `6A86`, an extended length there → `6700`; READ
+//! BINARY of a key or PIN EF → `6981`; with no current EF → `6986`; VERIFY with no current EF
+//! → `6986`, on an EF that is not a PIN (or a short identifier naming none) → `6A88`; COMPUTE
+//! DIGITAL SIGNATURE on an EF that is not a key → `6986`; a DigestInfo longer than the key
+//! allows (k − 11 = 245 bytes), or a P1 = `02` hash that is not 32 bytes → `6700`; a
+//! powered-off card → `6F00`. CHANGE REFERENCE DATA: P1-P2 other than `01 80` → `6A86`; on an
+//! access code → `6985`; no new PIN → `6700`; a new PIN of the wrong format → `6A80`; a
+//! changed PIN stays verified.
 
 use rsa::Pkcs1v15Sign;
+use sha2::{Digest, Sha256};
 
 use super::apdu::{self, sw, Command, Reply};
 use super::files::{self, App, Cert, Ef, Pair};
@@ -65,9 +68,9 @@ impl VirtualCard {
             (0x80, INS_COMPUTE_DIGITAL_SIGNATURE) => Self::compute_digital_signature,
             _ => return status(sw::INS_NOT_SUPPORTED),
         };
-        // The virtual card refuses every extended command (a choice: it declares a short-APDU
-        // reader; real cards of some generations accept extended READ BINARY).
-        if command.extended {
+        // A card that takes no extended lengths refuses the form whatever the command (see
+        // `profile`: the status word is a choice).
+        if command.extended && !self.profile.takes_extended_length() {
             return status(sw::WRONG_LENGTH);
         }
         handler(self, &command)
@@ -130,6 +133,11 @@ impl VirtualCard {
     ///
     /// With b8 of P1 set, P1 = `100x xxxx` names the EF by its short identifier instead and P2
     /// is an 8-bit offset; that EF becomes the current one (jsapdu and myna-card send this form).
+    /// A card of a profile without short file identifiers answers that form `6A86`.
+    ///
+    /// An extended Le (on a card that takes extended length) asks for up to 65,536 bytes, and
+    /// the card returns what is left of the file within it, as for a short Le (Miena, c-3lab's
+    /// mynumbercard-idp and jsapdu read whole files so).
     fn read_binary(&mut self, command: &Command) -> Reply {
         let Some(ne) = command.ne else {
             return status(sw::WRONG_LENGTH);
@@ -138,7 +146,7 @@ impl VirtualCard {
             return status(sw::WRONG_LENGTH);
         }
         let offset = if command.p1 & 0x80 != 0 {
-            if command.p1 & 0x60 != 0 {
+            if command.p1 & 0x60 != 0 || !self.profile.takes_short_file_ids() {
                 return status(sw::INCORRECT_P1_P2);
             }
             let Some(ef) = self.ef_by_sfi(command.p1 & 0x1F) else {
@@ -198,7 +206,10 @@ impl VirtualCard {
     /// `00 20 00 98` for EF 0018, without changing the current EF (jsapdu and myna-card send this
     /// form; the current EF staying is a choice).
     fn verify(&mut self, command: &Command) -> Reply {
-        let Some(ef) = self.referenced_ef(command) else {
+        if command.p1 != 0x00 {
+            return status(sw::INCORRECT_P1_P2);
+        }
+        let Some(ef) = self.referenced_ef(command.p2) else {
             return status(sw::INCORRECT_P1_P2);
         };
         let given = command.data;
@@ -253,13 +264,16 @@ impl VirtualCard {
         Ef::find(self.app?, u16::from(sfi))
     }
 
-    /// The EF a VERIFY or COMPUTE DIGITAL SIGNATURE works on, from P1 = `00` and P2: `80` the
-    /// current EF, `80 | SFI` the EF of that short identifier (`Some(None)` when there is
-    /// none). `None`: other parameters, answered `6A86`.
-    fn referenced_ef(&self, command: &Command) -> Option<Option<Ef>> {
-        match (command.p1, command.p2) {
-            (0x00, 0x80) => Some(self.ef),
-            (0x00, p2) if p2 & 0xE0 == 0x80 => Some(self.ef_by_sfi(p2 & 0x1F)),
+    /// The EF a VERIFY or COMPUTE DIGITAL SIGNATURE works on, from P2: `80` the current EF,
+    /// `80 | SFI` the EF of that short identifier (`Some(None)` when there is none). `None`:
+    /// other parameters, or a short identifier on a card of a profile without them, answered
+    /// `6A86`.
+    fn referenced_ef(&self, p2: u8) -> Option<Option<Ef>> {
+        match p2 {
+            0x80 => Some(self.ef),
+            p2 if p2 & 0xE0 == 0x80 && self.profile.takes_short_file_ids() => {
+                Some(self.ef_by_sfi(p2 & 0x1F))
+            }
             _ => None,
         }
     }
@@ -304,22 +318,35 @@ impl VirtualCard {
         status(sw::OK)
     }
 
-    /// COMPUTE DIGITAL SIGNATURE `80 2A 00 80 Lc <DigestInfo> 00` with the current key EF after its
-    /// PIN; the card adds PKCS#1 v1.5 type-1 padding and returns 256 bytes (OpenSC, jpki/myna and
-    /// flutter_nfc_mynumber send it this way). Other P1 values (myna-card's on-card hashing and
-    /// PSS) are not modelled.
+    /// COMPUTE DIGITAL SIGNATURE `80 2A P1 80 Lc <data> 00` with the current key EF after its
+    /// PIN; the card adds PKCS#1 v1.5 type-1 padding and returns 256 bytes. P1 says what the
+    /// data is (the schemes only myna-card gives, found by trying every P1 on a real card):
+    ///
+    /// - `00`: the DigestInfo to sign, as given (OpenSC, jpki/myna and flutter_nfc_mynumber
+    ///   send it this way; at most k − 11 = 245 bytes);
+    /// - `01`: the message; the card hashes it with SHA-256 and signs the bare 32-byte hash,
+    ///   with no DigestInfo around it;
+    /// - `02`: a bare SHA-256 hash of 32 bytes; the card puts the SHA-256 DigestInfo around it;
+    /// - `03`: the message; the card hashes it with SHA-256 and signs that DigestInfo.
+    ///
+    /// Other P1 values (myna-card's `04`/`05`, RSASSA-PSS) are not modelled and answer `6A86`,
+    /// as myna-card saw every P1 outside its six answered; a `02` hash of another length
+    /// answers `6700` (a choice).
     ///
     /// P2 = `80 | SFI` names the key EF by its short identifier (`97` auth key, `9A` sign key)
     /// instead of the current EF (only myna-card uses this form: "byte-identical signature
-    /// either way"); the current EF stays (a choice).
+    /// either way"); the current EF stays (a choice). So myna-card's own signing command,
+    /// `80 2A 02 97 20 <SHA-256> 00`, signs with the auth key without a SELECT.
     fn compute_digital_signature(&mut self, command: &Command) -> Reply {
-        let Some(ef) = self.referenced_ef(command) else {
+        let Some(scheme) = Scheme::from_p1(command.p1) else {
             return status(sw::INCORRECT_P1_P2);
         };
-        let digest_info = command.data;
-        if digest_info.is_empty() || digest_info.len() > MAX_DIGEST_INFO_LEN {
+        let Some(ef) = self.referenced_ef(command.p2) else {
+            return status(sw::INCORRECT_P1_P2);
+        };
+        let Some(digest_info) = scheme.digest_info(command.data) else {
             return status(sw::WRONG_LENGTH);
-        }
+        };
         if matches!(command.ne, Some(ne) if ne < SIGNATURE_LEN) {
             return status(sw::WRONG_LENGTH);
         }
@@ -330,17 +357,73 @@ impl VirtualCard {
             return status(sw::SECURITY_STATUS_NOT_SATISFIED);
         }
         // A P-384 credential signs the bare hash (`ecdsa`).
-        if let Some(reply) = self.sign_ecdsa(pair, digest_info) {
+        if let Some(reply) = self.sign_ecdsa(pair, &digest_info) {
             return reply;
         }
         let signature = fixtures::user_key_of(pair)
             .ok()
-            .and_then(|key| key.sign(Pkcs1v15Sign::new_unprefixed(), digest_info).ok());
+            .and_then(|key| key.sign(Pkcs1v15Sign::new_unprefixed(), &digest_info).ok());
         match signature {
             Some(signature) => Reply::with_data(signature, sw::OK),
             None => status(sw::NO_DIAGNOSIS),
         }
     }
+}
+
+/// What the data of a COMPUTE DIGITAL SIGNATURE is, by its P1 (see
+/// `VirtualCard::compute_digital_signature`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Scheme {
+    /// `00`: a DigestInfo, signed as given.
+    DigestInfo,
+    /// `01`: the message, hashed on the card; the bare hash is signed.
+    Sha256Bare,
+    /// `02`: a bare SHA-256 hash.
+    Sha256Hash,
+    /// `03`: the message, hashed on the card with SHA-256.
+    Sha256Message,
+}
+
+impl Scheme {
+    fn from_p1(p1: u8) -> Option<Self> {
+        match p1 {
+            0x00 => Some(Scheme::DigestInfo),
+            0x01 => Some(Scheme::Sha256Bare),
+            0x02 => Some(Scheme::Sha256Hash),
+            0x03 => Some(Scheme::Sha256Message),
+            _ => None,
+        }
+    }
+
+    /// The DigestInfo the card signs for `data`; `None` when `data` has a length the scheme
+    /// does not take.
+    fn digest_info(self, data: &[u8]) -> Option<Vec<u8>> {
+        match self {
+            Scheme::DigestInfo => {
+                (!data.is_empty() && data.len() <= MAX_DIGEST_INFO_LEN).then(|| data.to_vec())
+            }
+            Scheme::Sha256Bare => (!data.is_empty()).then(|| Sha256::digest(data).to_vec()),
+            Scheme::Sha256Hash => (data.len() == SHA256_LEN).then(|| sha256_digest_info(data)),
+            Scheme::Sha256Message => {
+                (!data.is_empty()).then(|| sha256_digest_info(&Sha256::digest(data)))
+            }
+        }
+    }
+}
+
+/// The length of a SHA-256 hash.
+const SHA256_LEN: usize = 32;
+
+/// The DER prefix of a SHA-256 DigestInfo (RFC 8017, section 9.2, note 1), the card's own
+/// copy.
+const SHA256_DIGEST_INFO_PREFIX: [u8; 19] = [
+    0x30, 0x31, 0x30, 0x0D, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05,
+    0x00, 0x04, 0x20,
+];
+
+/// The SHA-256 DigestInfo of a 32-byte hash.
+fn sha256_digest_info(hash: &[u8]) -> Vec<u8> {
+    [&SHA256_DIGEST_INFO_PREFIX[..], hash].concat()
 }
 
 /// Whether `data` is ASCII digits of a length in `len`.

@@ -14,9 +14,30 @@
 //! published: only a blog dump of real ones shows this). The organisation is
 //! `JPKI-VIRTUAL-TEST`, so that no certificate here can pass for a real (`JPKI`) or J-LIS test
 //! (`JPKI-TEST`) card.
+//!
+//! The certificates carry the extensions real ones carry, so that they have a real card's sizes
+//! (a 2025 JPKI test card: auth certificate 1,590 bytes, sign certificate 1,758; the CA
+//! certificates J-LIS publishes and the JPKI-TEST roots: 1,301–1,333), and a read of them takes
+//! as many APDUs as on a real card:
+//!
+//! - CA certificates, as the published ones: subjectAltName with a directory name in Japanese
+//!   (`C=JP, O=公的個人認証サービス, OU=公的個人認証サービス利用者証明用 (or 署名用),
+//!   OU=地方公共団体情報システム機構`) and cRLDistributionPoints naming the CA's directory entry.
+//! - User certificates: issuerAltName `C=JP, O=公的個人認証サービス` (a blog's openssl dump of
+//!   real user certificates shows it on both), certificatePolicies (critical) with a policy OID
+//!   in the JPKI arc `1.2.392.200149.8.5.1` and a CPS pointer (jsrsasign's JPKI OID table names
+//!   the arc: `.1.1.20` signature, `.1.3.30` authentication; a public write-up of a JPKI test
+//!   card shows its policy as `.1.0.20`, one digit off production), cRLDistributionPoints and
+//!   authorityInfoAccess (OCSP).
+//!
+//! Choices, marked as virtual so that nothing here points at J-LIS's services: the names say
+//! 仮想試験用 (virtual test), the URIs are under `jpki-virtual-test.invalid` (RFC 2606 keeps
+//! `.invalid` unresolvable), the policy OIDs are the test arc's (`.1.0.30` for authentication,
+//! by analogy with the test card's `.1.0.20`), and the policy carries a user notice saying what
+//! the certificate is.
 
 use der::asn1::{
-    Any, BitString, OctetString, PrintableStringRef, SetOfVec, UtcTime, Utf8StringRef,
+    Any, BitString, Ia5String, OctetString, PrintableStringRef, SetOfVec, UtcTime, Utf8StringRef,
 };
 use der::oid::{AssociatedOid, ObjectIdentifier};
 use der::{DateTime, Encode};
@@ -27,9 +48,13 @@ use rsa::{RsaPrivateKey, RsaPublicKey};
 use sha2::{Digest, Sha256};
 use x509_cert::attr::AttributeTypeAndValue;
 use x509_cert::certificate::{TbsCertificate, Version};
+use x509_cert::ext::pkix::certpolicy::{PolicyInformation, PolicyQualifierInfo};
+use x509_cert::ext::pkix::crl::dp::DistributionPoint;
+use x509_cert::ext::pkix::name::DistributionPointName;
 use x509_cert::ext::pkix::name::{GeneralName, OtherName};
 use x509_cert::ext::pkix::{
-    AuthorityKeyIdentifier, BasicConstraints, KeyUsage, KeyUsages, SubjectAltName,
+    AccessDescription, AuthorityInfoAccessSyntax, AuthorityKeyIdentifier, BasicConstraints,
+    CertificatePolicies, CrlDistributionPoints, IssuerAltName, KeyUsage, KeyUsages, SubjectAltName,
     SubjectKeyIdentifier,
 };
 use x509_cert::ext::Extension;
@@ -96,7 +121,6 @@ const AGENCY: &str = "Japan Agency for Local Authority Information Systems";
 
 const SHA256_WITH_RSA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.11");
 const AT_COUNTRY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.6");
-const AT_LOCALITY: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.7");
 const AT_ORGANISATION: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.10");
 const AT_UNIT: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.11");
 const AT_COMMON_NAME: ObjectIdentifier = ObjectIdentifier::new_unwrap("2.5.4.3");
@@ -112,6 +136,29 @@ const OID_ADDRESS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.392.2001
 const OID_ADDRESS_SUBSTITUTE: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.2.392.200149.8.5.5.6");
 
+/// The service's name in Japanese, as real JPKI certificates carry it in their alternative
+/// names (公的個人認証サービス), marked as the virtual test one.
+const SERVICE_JA: &str = "公的個人認証サービス（仮想）";
+/// The agency's name in Japanese (地方公共団体情報システム機構).
+const AGENCY_JA: &str = "地方公共団体情報システム機構";
+/// Where the virtual certificates' CPS, CRLs and OCSP responder would be: nowhere (`.invalid`).
+const URI_BASE: &str = "http://jpki-virtual-test.invalid";
+
+const OID_CPS_QUALIFIER: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.2.1");
+const OID_USER_NOTICE_QUALIFIER: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.2.2");
+const OID_OCSP: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.48.1");
+/// The JPKI test arc's policies (see the module docs): signature `.1.0.20`, authentication
+/// `.1.0.30`.
+const POLICY_SIGN_TEST: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.392.200149.8.5.1.0.20");
+const POLICY_AUTH_TEST: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.2.392.200149.8.5.1.0.30");
+
+/// Each user certificate's notice: "this certificate is for testing with a virtual My Number
+/// Card".
+const NOTICE: &str = "本証明書は仮想マイナンバーカードの試験用です";
+
 /// The CA's distinguished name for `kind`'s certificates.
 fn ca_name(pair: Pair) -> Result<Name, IssueError> {
     let unit = match pair {
@@ -123,6 +170,103 @@ fn ca_name(pair: Pair) -> Result<Name, IssueError> {
         (AT_ORGANISATION, ORGANISATION),
         (AT_UNIT, unit),
         (AT_UNIT, AGENCY),
+    ])
+}
+
+/// The CA's names in Japanese, the directory name its subjectAltName carries.
+fn ca_name_ja(pair: Pair) -> Result<Name, IssueError> {
+    let unit = match pair {
+        Pair::Auth => "公的個人認証サービス利用者証明用",
+        Pair::Sign => "公的個人認証サービス署名用",
+    };
+    name(&[
+        (AT_COUNTRY, "JP"),
+        (AT_ORGANISATION, SERVICE_JA),
+        (AT_UNIT, unit),
+        (AT_UNIT, AGENCY_JA),
+    ])
+}
+
+/// A URI general name under [`URI_BASE`].
+fn uri(path: &str) -> Result<GeneralName, IssueError> {
+    Ok(GeneralName::UniformResourceIdentifier(Ia5String::new(
+        &format!("{URI_BASE}/{path}"),
+    )?))
+}
+
+/// cRLDistributionPoints: the directory entry `entry`, and, for a user certificate, the same
+/// CRL over HTTP at `path`.
+fn crl_distribution_points(entry: Name, path: Option<&str>) -> Result<Extension, IssueError> {
+    let mut names = vec![GeneralName::DirectoryName(entry)];
+    if let Some(path) = path {
+        names.push(uri(path)?);
+    }
+    extension(
+        CrlDistributionPoints::OID,
+        false,
+        &CrlDistributionPoints(vec![DistributionPoint {
+            distribution_point: Some(DistributionPointName::FullName(names)),
+            reasons: None,
+            crl_issuer: None,
+        }]),
+    )
+}
+
+/// The extensions a user certificate carries beyond key usage and key identifiers (see the
+/// module docs).
+fn user_extensions(pair: Pair) -> Result<Vec<Extension>, IssueError> {
+    let (policy, which) = match pair {
+        Pair::Auth => (POLICY_AUTH_TEST, "auth"),
+        Pair::Sign => (POLICY_SIGN_TEST, "sign"),
+    };
+    let notice = {
+        // UserNotice ::= SEQUENCE { explicitText UTF8String } (RFC 5280 §4.2.1.4).
+        let text = Utf8StringRef::new(NOTICE)?.to_der()?;
+        let mut sequence =
+            der::Header::new(der::Tag::Sequence, der::Length::try_from(text.len())?)?.to_der()?;
+        sequence.extend_from_slice(&text);
+        <Any as der::Decode>::from_der(&sequence)?
+    };
+    let policies = CertificatePolicies(vec![PolicyInformation {
+        policy_identifier: policy,
+        policy_qualifiers: Some(vec![
+            PolicyQualifierInfo {
+                policy_qualifier_id: OID_CPS_QUALIFIER,
+                qualifier: Some(Any::encode_from(&Ia5String::new(&format!(
+                    "{URI_BASE}/cps/{which}.html"
+                ))?)?),
+            },
+            PolicyQualifierInfo {
+                policy_qualifier_id: OID_USER_NOTICE_QUALIFIER,
+                qualifier: Some(notice),
+            },
+        ]),
+    }]);
+    // The CRL partition the certificate's revocation is listed in: a choice of name.
+    let mut crl_entry = ca_name(pair)?;
+    crl_entry.0.extend(
+        name(&[
+            (AT_UNIT, "CRL Distribution Points"),
+            (AT_COMMON_NAME, "CRL-PARTITION-0001"),
+        ])?
+        .0,
+    );
+    let ocsp = AuthorityInfoAccessSyntax(vec![AccessDescription {
+        access_method: OID_OCSP,
+        access_location: uri(&format!("ocsp/{which}"))?,
+    }]);
+    Ok(vec![
+        extension(
+            IssuerAltName::OID,
+            false,
+            &IssuerAltName(vec![GeneralName::DirectoryName(name(&[
+                (AT_COUNTRY, "JP"),
+                (AT_ORGANISATION, SERVICE_JA),
+            ])?)]),
+        )?,
+        extension(CertificatePolicies::OID, true, &policies)?,
+        crl_distribution_points(crl_entry, Some(&format!("crl/{which}/0001.crl")))?,
+        extension(AuthorityInfoAccessSyntax::OID, false, &ocsp)?,
     ])
 }
 
@@ -138,6 +282,11 @@ pub fn ca_certificate(kind: KeyKind, ca_key: &impl IssuerKey) -> Result<Vec<u8>,
             &KeyUsage(KeyUsages::KeyCertSign | KeyUsages::CRLSign),
         )?,
         extension(
+            SubjectAltName::OID,
+            false,
+            &SubjectAltName(vec![GeneralName::DirectoryName(ca_name_ja(pair)?)]),
+        )?,
+        extension(
             BasicConstraints::OID,
             true,
             &BasicConstraints {
@@ -145,6 +294,7 @@ pub fn ca_certificate(kind: KeyKind, ca_key: &impl IssuerKey) -> Result<Vec<u8>,
                 path_len_constraint: None,
             },
         )?,
+        crl_distribution_points(ca_name(pair)?, None)?,
         extension(
             SubjectKeyIdentifier::OID,
             false,
@@ -229,7 +379,6 @@ pub fn sign_certificate(
     serial.extend_from_slice(digest.get(..8).unwrap_or_default());
     let subject = name(&[
         (AT_COUNTRY, "JP"),
-        (AT_LOCALITY, ORGANISATION),
         (AT_COMMON_NAME, "VIRTUAL0SIGN0000000000000001"),
     ])?;
     let san_extension = Extension {
@@ -277,6 +426,7 @@ fn user_certificate(
         )?,
     ];
     extensions.extend(more);
+    extensions.extend(user_extensions(pair)?);
     let tbs = TbsCertificate {
         version: Version::V3,
         serial_number: SerialNumber::new(&ca_key.serial(serial))?,

@@ -10,6 +10,34 @@
 //! `tests/golden_transcripts.rs` checks both against command sequences of other public
 //! implementations.
 //!
+//! Each kind of card is a [`Profile`]: by default the card takes extended-length READ BINARY
+//! and short file identifiers, as real cards do in the public sources (Miena, c-3lab's
+//! mynumbercard-idp and AokiApp's jsapdu read whole files in one extended READ BINARY;
+//! jsapdu and myna-card address EFs by short file identifier), and a profile refuses either
+//! form or both. What the reader in front of it carries is a [`Reader`], chosen apart: a card
+//! that takes extended lengths behind a short-only reader is a setup of its own. Its files have
+//! a real card's sizes (a 2025 JPKI test card: auth certificate 1,590 bytes, sign certificate
+//! 1,758, CA certificates about 1,330, card face 3,070), so a read takes as many APDUs as on
+//! one.
+//!
+//! ```
+//! use mynumbercard::virtual_card::{Profile, Reader, VirtualCard};
+//! use mynumbercard::Transport;
+//! // A card of the generation that declares no extended lengths, behind a short-APDU reader.
+//! let mut card = VirtualCard::builder()
+//!     .profile(Profile::RefusesExtendedLength)
+//!     .reader(Reader::ShortOnly)
+//!     .build();
+//! assert!(!card.capabilities().extended_length);
+//! // READ BINARY of EF 000A by its short file identifier (P1 = 80 | 0A), no SELECT of it.
+//! let aid = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
+//! let mut select = vec![0x00, 0xA4, 0x04, 0x0C, 0x0A];
+//! select.extend_from_slice(&aid);
+//! assert_eq!(card.handle(&select), [0x90, 0x00]);
+//! let head = card.handle(&[0x00, 0xB0, 0x8A, 0x00, 0x04]);
+//! assert_eq!(head[..2], [0x30, 0x82]);
+//! ```
+//!
 //! ```
 //! use mynumbercard::virtual_card::VirtualCard;
 //! let mut card = VirtualCard::new();
@@ -36,6 +64,7 @@ mod handler;
 mod holder;
 #[doc(hidden)]
 pub mod issue;
+mod profile;
 mod tlv;
 
 use std::fmt;
@@ -45,11 +74,12 @@ use rsa::RsaPublicKey;
 use zeroize::Zeroizing;
 
 use crate::jpki::{CertificateKind, KeyKind, PinKind};
-use crate::transport::{Capabilities, Interface, Transport, TransportError};
+use crate::transport::{Capabilities, Transport, TransportError};
 pub use builder::VirtualCardBuilder;
 use codes::Code;
 use files::{App, Cert, Ef, Pair};
 pub use holder::Holder;
+pub use profile::{Profile, Reader};
 
 /// The ATR the virtual card answers with by default: `3B 8C 80 01` + the 12 historical bytes
 /// `JPKI-VIRTUAL` + TCK (T=1). A choice: no public source gives a real card's ATR, and real
@@ -85,6 +115,10 @@ pub struct VirtualCard {
     holder: Holder,
     /// Which keys the card holds (RSA-2048 by default).
     credential: ecdsa::Credential,
+    /// Which optional forms of command the card takes.
+    profile: Profile,
+    /// What the reader in front of it carries.
+    reader: Reader,
 }
 
 /// One PIN: its value, tries left and whether it is verified in this card session.
@@ -103,7 +137,9 @@ impl VirtualCard {
     pub const DEFAULT_CARD_INFO_PIN: &'static str = "1234";
 
     /// A card with the defaults: PINs `1234` / `ABC123`, card-info PIN `1234`, full tries, the
-    /// default holder (so access code A is `123456789018` and B `02010120351234`).
+    /// default holder (so access code A is `123456789018` and B `02010120351234`), taking
+    /// extended lengths and short file identifiers ([`Profile::ExtendedAndShortFileIds`])
+    /// behind a reader that carries extended APDUs ([`Reader::Extended`]).
     pub fn new() -> Self {
         Self::builder().build()
     }
@@ -229,6 +265,29 @@ impl VirtualCard {
         &self.holder
     }
 
+    /// Which optional forms of command the card takes (default
+    /// [`Profile::ExtendedAndShortFileIds`]).
+    pub fn profile(&self) -> Profile {
+        self.profile
+    }
+
+    /// What the reader in front of the card carries (default [`Reader::Extended`]).
+    pub fn reader(&self) -> Reader {
+        self.reader
+    }
+
+    /// The length of the data file `fid` of the card-info (`app` = its AID) or card-face
+    /// application as the card holds it, from the record's own TLV header: what a reader of
+    /// the whole record receives. `None` for any other file.
+    pub fn record_len(&self, aid: &[u8], fid: u16) -> Option<usize> {
+        let file = match (App::from_aid(aid)?, fid) {
+            (App::CardInfo, fid) => codes::card_info_ef(fid)?.ok()?,
+            (App::CardFace, fid) => codes::card_face_ef(fid)?.ok()?,
+            _ => return None,
+        };
+        self.data_files.get(file.index()).map(Vec::len)
+    }
+
     fn pin(&self, pair: Pair) -> &PinState {
         match pair {
             Pair::Auth => &self.auth_pin,
@@ -318,6 +377,8 @@ impl fmt::Debug for VirtualCard {
             .field("auth_pin", &self.auth_pin)
             .field("sign_pin", &self.sign_pin)
             .field("card_app_codes", &self.codes)
+            .field("profile", &self.profile)
+            .field("reader", &self.reader)
             .field("log_len", &self.log.len())
             .finish_non_exhaustive()
     }
@@ -334,18 +395,26 @@ impl fmt::Debug for PinState {
 }
 
 impl Transport for VirtualCard {
+    /// Hands the command to the card. Behind a [`Reader::ShortOnly`] a command in the
+    /// extended-length form (or longer than 261 bytes) fails with [`TransportError::Other`]
+    /// and never reaches the card, as on a reader that cannot carry it.
     fn transmit(&mut self, command: &[u8]) -> Result<Vec<u8>, TransportError> {
+        let caps = self.reader.capabilities();
+        let extended = apdu::parse(command).is_some_and(|parsed| parsed.extended);
+        if (extended && !caps.extended_length) || command.len() > caps.max_command_len {
+            return Err(TransportError::other(ReaderRefused));
+        }
         Ok(self.handle(command))
     }
 
-    /// A contact reader carrying short APDUs only, used by this process alone (exclusive).
+    /// A contact reader used by this process alone (exclusive), carrying extended APDUs or
+    /// not as its [`Reader`] says.
     fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            max_command_len: 261,
-            max_response_len: 258,
-            extended_length: false,
-            interface: Interface::Contact,
-            exclusive: true,
-        }
+        self.reader.capabilities()
     }
 }
+
+/// The virtual card's transport was given a command its [`Reader`] cannot carry.
+#[derive(Debug, thiserror::Error)]
+#[error("the virtual card's short-APDU reader cannot carry this command")]
+struct ReaderRefused;

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use mynumbercard::testing::extended_read;
 use mynumbercard::transport::{self, Capabilities, TransportError};
+use mynumbercard::virtual_card::Reader;
 use mynumbercard::{Card, Transport, VirtualCard};
 
 pub const SELECT_JPKI: &str = "00A4040C0AD392F000260100000001";
@@ -142,10 +143,10 @@ pub fn opj_decodes(path: &std::path::Path) -> Option<bool> {
 /// How a [`Wire`] answers an extended-length READ BINARY (Le in three bytes, `00 Lh Ll`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Extended {
-    /// The transport declares short APDUs only (as the virtual card does).
+    /// The transport declares short APDUs only (as the virtual card's `Reader::ShortOnly`).
     NotDeclared,
-    /// The transport declares extended length and the card refuses it: the virtual card's
-    /// own answer, `6700`, to every extended command.
+    /// The transport declares extended length and the card refuses it: `6700` to every
+    /// extended command, as the virtual card of `Profile::RefusesExtendedLength` answers.
     Refused,
     /// The transport declares extended length and the card answers each extended READ
     /// BINARY with up to Le bytes (and at most `limit`), `9000`; the bytes are the card's
@@ -164,7 +165,9 @@ pub enum Extended {
 /// - a transport declaring extended length, whose card refuses it or answers it (see
 ///   [`Extended`]).
 ///
-/// Everything else goes to the virtual card unchanged. Exclusive unless [`Wire::shared`].
+/// Everything else goes to the virtual card unchanged. Exclusive unless [`Wire::shared`]. The
+/// virtual card models these kinds of card itself too (`virtual_card::Profile`); the wire
+/// chooses each form apart, and answers short where asked.
 pub struct Wire {
     card: VirtualCard,
     log: Vec<String>,
@@ -265,6 +268,10 @@ impl Transport for Wire {
         if self.refuses(command) {
             return Ok(vec![0x6A, 0x86]);
         }
+        let extended = matches!(command, [_, _, _, _, 0x00, _, _, ..]);
+        if extended && self.extended == Extended::Refused {
+            return Ok(vec![0x67, 0x00]);
+        }
         if let Extended::Answered { limit } = self.extended {
             if let Some(answer) = extended_read(&mut self.card, command, limit) {
                 return Ok(answer);
@@ -274,7 +281,9 @@ impl Transport for Wire {
     }
 
     fn capabilities(&self) -> Capabilities {
-        let short = self.card.capabilities().with_exclusive(self.exclusive);
+        let short = Reader::ShortOnly
+            .capabilities()
+            .with_exclusive(self.exclusive);
         match self.extended {
             Extended::NotDeclared => short,
             Extended::Refused | Extended::Answered { .. } => short

@@ -1,0 +1,37 @@
+//! Kotlin, Swift and Python bindings of [`mynumbercard`], made with uniffi (proc-macros: one
+//! definition for the three languages).
+//!
+//! - [`CardTransport`]: the one transport an app implements (Android `IsoDep`, iOS CoreNFC,
+//!   `javax.smartcardio`, pyscard): `transceive(command) -> response`, its capabilities, and
+//!   `close`; it raises [`TransportError`] (tag lost, timeout, other).
+//! - [`MyNumberCard`]: one object per card session, `Send + Sync`, its calls serialized and
+//!   blocking, each one task in one transaction: identify, read a certificate, PIN and access
+//!   code statuses, verify-and-sign, the eligibility check in both modes, card-info and
+//!   card-face reads, PIN change, `end_session` (also on drop).
+//! - [`CardError`]: the one error, with the cases an app branches on; no message carries a
+//!   secret.
+//!
+//! With the `test-card` feature the core's virtual card is exported too (`VirtualCard`), for
+//! the bindings' tests and benchmarks.
+
+#![warn(missing_docs)]
+
+#[cfg(feature = "zeroize-on-free")]
+mod alloc;
+mod card;
+mod error;
+mod secret;
+#[cfg(feature = "test-card")]
+mod test_card;
+mod transport;
+mod types;
+
+pub use card::{access_code_b, MyNumberCard};
+pub use error::{CardError, SecretName};
+pub use secret::Secret;
+#[cfg(feature = "test-card")]
+pub use test_card::{VirtualCard, VirtualCardConfig};
+pub use transport::{CardInterface, CardTransport, TransportCapabilities, TransportError};
+pub use types::*;
+
+uniffi::setup_scaffolding!();
