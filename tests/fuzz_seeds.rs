@@ -77,6 +77,24 @@ fn operations_seeds() {
 #[test]
 fn cms_verification_seeds() {
     replay("cms_verification", mynumbercard::fuzzing::cms_verification);
+    // The two made by the virtual card still verify (regenerate them when its fixtures change).
+    use mynumbercard::virtual_card::fixtures;
+    let anchors = mynumbercard::trust::TrustAnchors::empty()
+        .with_root(fixtures::SIGN_CA_CERT)
+        .and_then(|a| a.with_root(fixtures::p384::SIGN_CA_CERT))
+        .unwrap();
+    let at = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_772_323_200);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/cms_verification");
+    for name in ["rsa", "p384"] {
+        let p7s = fs::read(dir.join(name)).unwrap();
+        let verified = mynumbercard::cms::verify_detached(
+            &p7s,
+            mynumbercard::fuzzing::CMS_DOCUMENT,
+            &anchors,
+            at,
+        );
+        assert!(verified.is_ok(), "seed {name}: {verified:?}");
+    }
 }
 
 /// Writes the CMS verification seeds: signatures over the fuzz document by both credentials
