@@ -7,7 +7,9 @@
 //! - [`MyNumberCard`]: one object per card session, `Send + Sync`, its calls serialized and
 //!   blocking, each one task in one transaction: identify, read a certificate, PIN and access
 //!   code statuses, verify-and-sign, the eligibility check in both modes, card-info and
-//!   card-face reads, PIN change, `end_session` (also on drop).
+//!   card-face reads, PIN change, `end_session` (also on drop); signatures whose algorithm
+//!   comes from the certificate (`sign_message`: RSA-2048, ECDSA P-384) and signed documents
+//!   (`sign_document`: detached CMS; [`verify_document`]).
 //! - [`CardError`]: the one error, with the cases an app branches on; no message carries a
 //!   secret.
 //!
@@ -19,6 +21,7 @@
 #[cfg(feature = "zeroize-on-free")]
 mod alloc;
 mod card;
+mod document;
 mod error;
 mod secret;
 #[cfg(feature = "test-card")]
@@ -27,6 +30,7 @@ mod transport;
 mod types;
 
 pub use card::{access_code_b, MyNumberCard};
+pub use document::{verify_document, DocumentError, KeyAlgorithm, Signature, VerifiedDocument};
 pub use error::{CardError, SecretName};
 pub use secret::Secret;
 #[cfg(feature = "test-card")]

@@ -44,6 +44,10 @@ pub struct VirtualCardConfig {
     /// Tries left of access code B (both applications).
     #[uniffi(default = None)]
     pub access_code_b_tries_left: Option<u8>,
+    /// Play an ECDSA P-384 credential (the next generation's key algorithm, test keys)
+    /// instead of RSA-2048.
+    #[uniffi(default = None)]
+    pub ecdsa_p384: Option<bool>,
 }
 
 /// The core's virtual card behind a lock, so one card can serve several card objects (one
@@ -131,6 +135,9 @@ impl VirtualCard {
         }
         if let Some(tries) = config.access_code_b_tries_left {
             builder = builder.access_code_b_tries_left(tries);
+        }
+        if config.ecdsa_p384 == Some(true) {
+            builder = builder.ecdsa_p384();
         }
         Arc::new(Self {
             shared: SharedVirtualCard {
