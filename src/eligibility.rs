@@ -23,13 +23,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use sha2::{Digest, Sha256};
-
 use crate::access_code::AccessCodeB;
+use crate::algorithm::KeyAlgorithm;
 use crate::card::{Card, OnReset};
 use crate::card_face::{self, CardFaceRecord};
 use crate::certificate::JpkiCertificate;
-use crate::digest_info::HashAlgorithm;
 use crate::error::Result;
 use crate::jpki::{CertificateKind, KeyKind};
 use crate::pin::{AuthPin, LastTry};
@@ -42,10 +40,12 @@ pub enum Confirmation<'a> {
     /// PIN mode: the 4-digit user-authentication PIN unlocks the authentication key, which
     /// signs `challenge`.
     ///
-    /// "Signing the challenge" means an RSA PKCS#1 v1.5 signature with SHA-256 over the
-    /// challenge bytes: the library hashes `challenge` with SHA-256 on the host and the card
-    /// signs that digest's DigestInfo, so any RSA-SHA256 verifier checks the signature against
-    /// `challenge` itself and the certificate's key.
+    /// "Signing the challenge" means a signature over the challenge bytes with the hash of
+    /// the certificate's key ([`KeyAlgorithm::hash`]): on today's cards an RSA PKCS#1 v1.5
+    /// signature with SHA-256 (the library hashes `challenge` on the host and the card signs
+    /// that digest's DigestInfo), so any RSA-SHA256 verifier checks the signature against
+    /// `challenge` itself and the certificate's key; with an ECDSA P-384 key, ECDSA with
+    /// SHA-384 over the bare hash, returned as DER ([`Evidence::key_algorithm`] says which).
     Pin {
         /// The user-authentication PIN (利用者証明用電子証明書の暗証番号).
         pin: &'a AuthPin,
@@ -69,8 +69,9 @@ pub enum Confirmation<'a> {
 pub enum Confirmed {
     /// PIN mode.
     Pin {
-        /// The card's signature (RSA PKCS#1 v1.5, SHA-256) over the challenge, already
-        /// verified against the certificate's key.
+        /// The card's signature over the challenge, already verified against the
+        /// certificate's key: RSA PKCS#1 v1.5 with SHA-256, or ECDSA (DER) with SHA-384 for a
+        /// P-384 key ([`Evidence::key_algorithm`]).
         signature: Vec<u8>,
     },
     /// Visual mode.
@@ -96,6 +97,12 @@ impl Evidence {
     /// The certificate's DER, as read from the card.
     pub fn certificate_der(&self) -> &[u8] {
         self.certificate.der()
+    }
+
+    /// The algorithm of the certificate's key, which made the signature in PIN mode (its hash
+    /// is [`KeyAlgorithm::hash`]); `None` for a key the library does not sign with.
+    pub fn key_algorithm(&self) -> Option<KeyAlgorithm> {
+        KeyAlgorithm::of_key(self.certificate.key()).ok()
     }
 
     /// The signature over the challenge (PIN mode).
@@ -179,22 +186,26 @@ fn pin_mode<T: Transport>(
     } else {
         jpki.read_auth_certificate_before_pin()?
     };
-    let (der, certificate) = match before_pin {
+    let (der, certificate, hash) = match before_pin {
         Some(der) => {
             let certificate = JpkiCertificate::from_der(&der)?;
+            // The key's algorithm before the PIN: a key the library cannot sign with spends
+            // no try.
+            let hash = KeyAlgorithm::of_key(certificate.key())?.hash();
             jpki.verify_pin_with(pin, last_try)?;
-            (der, certificate)
+            (der, certificate, hash)
         }
         None => {
+            // The certificate, hence the key's algorithm, only after the PIN on this token.
             jpki.verify_pin_with(pin, last_try)?;
             let der = jpki.read_certificate_der(CertificateKind::Auth)?;
             let certificate = JpkiCertificate::from_der(&der)?;
-            (der, certificate)
+            let hash = KeyAlgorithm::of_key(certificate.key())?.hash();
+            (der, certificate, hash)
         }
     };
-    let digest = Sha256::digest(challenge);
-    let signature =
-        jpki.sign_digest_checked(KeyKind::Auth, HashAlgorithm::Sha256, &digest, &der)?;
+    let digest = hash.hash(challenge);
+    let signature = jpki.sign_digest_checked(KeyKind::Auth, hash, &digest, &der)?;
     Ok(Evidence {
         certificate,
         confirmed: Confirmed::Pin { signature },

@@ -143,6 +143,22 @@ pub enum Error {
         /// The file that does not match (0001 my number, 0002 attributes).
         file: u16,
     },
+    /// The key's certificate holds a key the library does not sign with (it signs with RSA
+    /// and ECDSA P-384); nothing was sent.
+    #[error("unsupported key ({key}): the library signs with RSA and ECDSA P-384 keys")]
+    UnsupportedKey {
+        /// The certificate's key, described: `RSA-512`, `ECDSA P-256`, `EC curve 1.3.…`,
+        /// `algorithm 1.2.…`.
+        key: String,
+    },
+    /// A document signature was asked of the user-authentication key: documents are signed
+    /// with the signature key (署名用電子証明書); the user-authentication key proves who logs
+    /// in. Nothing was sent.
+    #[error("documents are signed with the signature key, not the user-authentication key")]
+    NotTheSignatureKey,
+    /// The CMS structure of a signed document could not be built (feature `cms`).
+    #[error("cannot build the CMS signature: {0}")]
+    CmsBuild(String),
     /// A command could not be encoded (a bug, or data too long for the transport).
     #[error("invalid command: {0}")]
     InvalidCommand(#[from] ApduError),

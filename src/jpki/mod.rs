@@ -126,6 +126,25 @@ impl KeyKind {
             KeyKind::Sign => PinKind::Sign,
         }
     }
+
+    /// The key's certificate, whose public key (and so algorithm) is the key's.
+    pub const fn certificate(self) -> CertificateKind {
+        match self {
+            KeyKind::Auth => CertificateKind::Auth,
+            KeyKind::Sign => CertificateKind::Sign,
+        }
+    }
+
+    /// The CA certificate that issued the key's certificate.
+    pub const fn ca_certificate(self) -> CertificateKind {
+        match self {
+            KeyKind::Auth => CertificateKind::AuthCa,
+            KeyKind::Sign => CertificateKind::SignCa,
+        }
+    }
+
+    /// Both keys of today's cards.
+    pub const ALL: [KeyKind; 2] = [KeyKind::Auth, KeyKind::Sign];
 }
 
 impl std::str::FromStr for KeyKind {
@@ -265,7 +284,9 @@ impl<'a, T: Transport> Jpki<'a, T> {
             self.card.addressing_mut().signing_short_file_id = Support::Works;
         }
         let signature = response.into_data();
-        // RSA-2048 gives 256 bytes; leave room for other key sizes, refuse nonsense.
+        // A bound only (RSA-2048 gives 256 bytes, ECDSA P-384 96 or a DER of at most 104):
+        // callers that know the key's algorithm check the exact form
+        // (`KeyAlgorithm::signature_from_card`).
         if signature.is_empty() || signature.len() > 512 {
             return Err(Error::MalformedResponse(
                 "signature of an unexpected length",

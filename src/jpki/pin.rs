@@ -20,6 +20,11 @@ pub enum PinKind {
 }
 
 impl PinKind {
+    /// Both PINs of today's JPKI application. Flows take the PIN's file, tries, secret name
+    /// and key from these methods, never from a literal, so a card with other PINs is a new
+    /// variant here and nothing else.
+    pub const ALL: [PinKind; 2] = [PinKind::Auth, PinKind::Sign];
+
     /// The PIN's file.
     pub const fn file(self) -> u16 {
         match self {

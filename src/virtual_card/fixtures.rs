@@ -97,3 +97,5 @@ pub fn card_ap_issuer_key() -> Result<RsaPrivateKey, rsa::pkcs8::Error> {
 pub fn card_ap_key() -> Result<RsaPrivateKey, rsa::pkcs8::Error> {
     RsaPrivateKey::from_pkcs8_der(CARD_AP_KEY)
 }
+
+pub mod p384;

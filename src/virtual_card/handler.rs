@@ -371,6 +371,10 @@ impl VirtualCard {
         if !self.pin(pair).verified {
             return status(sw::SECURITY_STATUS_NOT_SATISFIED);
         }
+        // A P-384 credential signs the bare hash (`ecdsa`).
+        if let Some(reply) = self.sign_ecdsa(pair, &digest_info) {
+            return reply;
+        }
         let signature = fixtures::user_key_of(pair)
             .ok()
             .and_then(|key| key.sign(Pkcs1v15Sign::new_unprefixed(), &digest_info).ok());

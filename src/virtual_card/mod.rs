@@ -61,6 +61,7 @@ mod card_info;
 mod codes;
 mod common;
 mod credential;
+mod ecdsa;
 mod extras;
 mod files;
 pub mod fixtures;
@@ -121,6 +122,8 @@ pub struct VirtualCard {
     /// The common and resident-registry applications, the master file's objects, the kind
     /// of credential (see `extras`).
     extras: extras::Extras,
+    /// Which keys the card holds (RSA-2048 by default).
+    credential: ecdsa::Credential,
     /// Which optional forms of command the card takes.
     profile: Profile,
     /// What the reader in front of it carries.
@@ -242,7 +245,7 @@ impl VirtualCard {
     fn certificate(&self, cert: Cert) -> &[u8] {
         match cert {
             Cert::Sign => &self.sign_cert,
-            other => fixtures::certificate_of(other),
+            other => ecdsa::certificate_of(self.credential, other),
         }
     }
 
@@ -250,13 +253,20 @@ impl VirtualCard {
     ///
     /// # Panics
     ///
-    /// Never with the committed fixtures (their keys are RSA).
+    /// On a card built with [`VirtualCardBuilder::ecdsa_p384`], whose keys are not RSA (read
+    /// its key from [`VirtualCard::certificate_der`]); never otherwise.
     pub fn public_key(&self, kind: KeyKind) -> RsaPublicKey {
         let cert = match key_pair(kind) {
             Pair::Auth => Cert::Auth,
             Pair::Sign => Cert::Sign,
         };
         public_key_of(self.certificate(cert)).expect("fixture certificates hold RSA keys")
+    }
+
+    /// Whether the card plays the ECDSA P-384 credential
+    /// ([`VirtualCardBuilder::ecdsa_p384`]).
+    pub fn is_ecdsa_p384(&self) -> bool {
+        self.credential == ecdsa::Credential::EcdsaP384
     }
 
     /// The holder the signature certificate and the card-info and card-face files name.

@@ -9,7 +9,9 @@
 //!   code statuses, verify-and-sign, the eligibility check in both modes, card-info and
 //!   card-face reads, PIN change, the common and resident-registry applications' record and
 //!   PIN tries, the master file's objects, the token info and certificate list,
-//!   `end_session` (also on drop).
+//!   `end_session` (also on drop); signatures whose algorithm comes from the certificate
+//!   (`sign_message`: RSA-2048, ECDSA P-384) and signed documents (`sign_document`: detached
+//!   CMS; [`verify_document`]).
 //! - [`CardError`]: the one error, with the cases an app branches on; no message carries a
 //!   secret.
 //!
@@ -22,6 +24,7 @@
 mod alloc;
 mod apps;
 mod card;
+mod document;
 mod error;
 mod secret;
 #[cfg(feature = "test-card")]
@@ -34,6 +37,7 @@ pub use apps::{
     TokenInfo,
 };
 pub use card::{access_code_b, MyNumberCard};
+pub use document::{verify_document, DocumentError, KeyAlgorithm, Signature, VerifiedDocument};
 pub use error::{CardError, SecretName};
 pub use secret::Secret;
 #[cfg(feature = "test-card")]

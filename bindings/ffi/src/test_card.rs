@@ -60,6 +60,10 @@ pub struct VirtualCardConfig {
     /// Behind a reader carrying short APDUs only (the default reader carries extended ones).
     #[uniffi(default = false)]
     pub short_only_reader: bool,
+    /// Play an ECDSA P-384 credential (the next generation's key algorithm, test keys)
+    /// instead of RSA-2048.
+    #[uniffi(default = None)]
+    pub ecdsa_p384: Option<bool>,
 }
 
 /// The core's virtual card behind a lock, so one card can serve several card objects (one
@@ -160,6 +164,9 @@ impl VirtualCard {
         builder = builder.token_record(config.token_record);
         if config.short_only_reader {
             builder = builder.reader(mynumbercard::virtual_card::Reader::ShortOnly);
+        }
+        if config.ecdsa_p384 == Some(true) {
+            builder = builder.ecdsa_p384();
         }
         Arc::new(Self {
             shared: SharedVirtualCard {
