@@ -2,6 +2,7 @@
 //! (the current selection, whether a PIN was verified), each operation inside one transport
 //! transaction, and the end of the session.
 
+use std::any::Any;
 use std::fmt;
 
 use crate::apdu::{Command, Response, StatusWord};
@@ -141,7 +142,16 @@ pub struct Card<T> {
     addressing: Addressing,
     in_transaction: bool,
     pin_verified: bool,
+    /// What the applications learnt of the card in this session.
+    notes: Notes,
 }
+
+/// What applications learnt of the card in this session (what kind of token answers, which
+/// form of a command it refuses): properties of the card rather than of its state, so they
+/// outlive transactions. The session keeps them without knowing what they mean, one value of
+/// each type.
+#[derive(Default)]
+struct Notes(Vec<Box<dyn Any + Send>>);
 
 /// What an operation does when another application resets the card under it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,6 +172,7 @@ impl<T: Transport> Card<T> {
             addressing: Addressing::default(),
             in_transaction: false,
             pin_verified: false,
+            notes: Notes::default(),
         }
     }
 
@@ -244,6 +255,31 @@ impl<T: Transport> Card<T> {
     pub(crate) fn note_pin_verified(&mut self) {
         self.pin_verified = true;
         self.exchange.transport_mut().unpower_on_close();
+    }
+
+    /// The note of type `N` an application left in this session, if any.
+    pub(crate) fn note<N: Any + Send>(&self) -> Option<&N> {
+        self.notes
+            .0
+            .iter()
+            .find_map(|note| note.downcast_ref::<N>())
+    }
+
+    /// Changes the note of type `N` (starting from its default when there is none yet).
+    pub(crate) fn update_note<N: Any + Send + Default>(&mut self, change: impl FnOnce(&mut N)) {
+        match self
+            .notes
+            .0
+            .iter_mut()
+            .find_map(|note| note.downcast_mut::<N>())
+        {
+            Some(note) => change(note),
+            None => {
+                let mut note = N::default();
+                change(&mut note);
+                self.notes.0.push(Box::new(note));
+            }
+        }
     }
 
     /// Runs one library operation inside a transport transaction (unless one is open). A
@@ -426,6 +462,7 @@ impl<T: fmt::Debug> fmt::Debug for Card<T> {
             .field("addressing", &self.addressing)
             .field("in_transaction", &self.in_transaction)
             .field("pin_verified", &self.pin_verified)
+            .field("notes", &self.notes.0.len())
             .finish()
     }
 }

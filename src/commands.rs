@@ -109,9 +109,23 @@ pub fn compute_digital_signature_with_application_key(digest_info: &[u8]) -> Com
         .with_le(256)
 }
 
+/// READ RECORD of record `record` (1–254) of the current EF for `ne` bytes: `00 B2 <record>
+/// 04 Le`, P2 = `04` saying P1 is a record number (ISO/IEC 7816-4; myna-card reads the common
+/// application's EF 0001 this way, after SELECT of the EF).
+pub fn read_record(record: u8, ne: usize) -> Command {
+    Command::new(0x00, 0xB2, record, 0x04).with_le(ne)
+}
+
+/// READ RECORD of record `record` of the EF with short file identifier `sfi` (1–30), no SELECT
+/// of the EF: `00 B2 <record> <SFI << 3 | 04> Le` (ISO/IEC 7816-4). jpki/myna reads record 1 of
+/// the common application's EF 0001 so: `00 B2 01 0C 00`.
+pub fn read_record_sfi(sfi: u8, record: u8, ne: usize) -> Command {
+    Command::new(0x00, 0xB2, record, ((sfi & 0x1F) << 3) | 0x04).with_le(ne)
+}
+
 /// GET DATA of the data object `tag` (P1‖P2) for `ne` bytes: `00 CA P1 P2 Le`, short for
-/// `ne` ≤ 256, extended above. With no application selected the card answers `00F8` and `7F21`
-/// with its master-file certificate chain (only myna-card describes these objects).
+/// `ne` ≤ 256, extended above. With no application selected the card answers the master
+/// file's objects (only myna-card describes them; see [`master_file`](crate::master_file)).
 pub fn get_data(tag: u16, ne: usize) -> Command {
     let [p1, p2] = tag.to_be_bytes();
     Command::new(0x00, 0xCA, p1, p2).with_le(ne)
@@ -170,6 +184,23 @@ mod tests {
         assert_eq!(
             hex::encode_upper(get_data(0x7F21, 4096).encode().unwrap()),
             "00CA7F21001000"
+        );
+        assert_eq!(
+            hex::encode_upper(read_record_sfi(1, 1, 256).encode().unwrap()),
+            "00B2010C00",
+            "jpki/myna's READ RECORD of the common application's EF 0001"
+        );
+        assert_eq!(
+            hex::encode_upper(read_record(1, 256).encode().unwrap()),
+            "00B2010400"
+        );
+        assert_eq!(
+            hex::encode_upper(get_data(0x00F0, 256).encode().unwrap()),
+            "00CA00F000"
+        );
+        assert_eq!(
+            hex::encode_upper(get_data(0x0045, 4096).encode().unwrap()),
+            "00CA0045001000"
         );
     }
 }

@@ -23,13 +23,11 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use sha2::{Digest, Sha256};
-
 use crate::access_code::AccessCodeB;
+use crate::algorithm::KeyAlgorithm;
 use crate::card::{Card, OnReset};
 use crate::card_face::{self, CardFaceRecord};
 use crate::certificate::JpkiCertificate;
-use crate::digest_info::HashAlgorithm;
 use crate::error::Result;
 use crate::genuine::{self, GenuineCheck, Genuineness};
 use crate::jpki::{CertificateKind, KeyKind};
@@ -43,10 +41,12 @@ pub enum Confirmation<'a> {
     /// PIN mode: the 4-digit user-authentication PIN unlocks the authentication key, which
     /// signs `challenge`.
     ///
-    /// "Signing the challenge" means an RSA PKCS#1 v1.5 signature with SHA-256 over the
-    /// challenge bytes: the library hashes `challenge` with SHA-256 on the host and the card
-    /// signs that digest's DigestInfo, so any RSA-SHA256 verifier checks the signature against
-    /// `challenge` itself and the certificate's key.
+    /// "Signing the challenge" means a signature over the challenge bytes with the hash of
+    /// the certificate's key ([`KeyAlgorithm::hash`]): on today's cards an RSA PKCS#1 v1.5
+    /// signature with SHA-256 (the library hashes `challenge` on the host and the card signs
+    /// that digest's DigestInfo), so any RSA-SHA256 verifier checks the signature against
+    /// `challenge` itself and the certificate's key; with an ECDSA P-384 key, ECDSA with
+    /// SHA-384 over the bare hash, returned as DER ([`Evidence::key_algorithm`] says which).
     Pin {
         /// The user-authentication PIN (利用者証明用電子証明書の暗証番号).
         pin: &'a AuthPin,
@@ -80,8 +80,9 @@ pub enum Confirmation<'a> {
 pub enum Confirmed {
     /// PIN mode.
     Pin {
-        /// The card's signature (RSA PKCS#1 v1.5, SHA-256) over the challenge, already
-        /// verified against the certificate's key.
+        /// The card's signature over the challenge, already verified against the
+        /// certificate's key: RSA PKCS#1 v1.5 with SHA-256, or ECDSA (DER) with SHA-384 for a
+        /// P-384 key ([`Evidence::key_algorithm`]).
         signature: Vec<u8>,
     },
     /// Visual mode (with or without the genuineness check).
@@ -109,6 +110,12 @@ impl Evidence {
     /// The certificate's DER, as read from the card.
     pub fn certificate_der(&self) -> &[u8] {
         self.certificate.der()
+    }
+
+    /// The algorithm of the certificate's key, which made the signature in PIN mode (its hash
+    /// is [`KeyAlgorithm::hash`]); `None` for a key the library does not sign with.
+    pub fn key_algorithm(&self) -> Option<KeyAlgorithm> {
+        KeyAlgorithm::of_key(self.certificate.key()).ok()
     }
 
     /// The signature over the challenge (PIN mode).
@@ -165,6 +172,14 @@ impl<T: Transport> Card<T> {
     /// ceil(R / 256) for a card-face certificate of C bytes and a record of R bytes (30 on the
     /// virtual card with access code B).
     ///
+    /// The Android smartphone credential gives its certificate only after the auth PIN (only
+    /// jpki/myna reports it): PIN mode then verifies the PIN first and reads the certificate
+    /// after it (the first check of a session spends 2 APDUs on the refused read, later ones
+    /// none); visual mode fails with
+    /// [`Error::AuthCertificateNeedsPin`](crate::Error::AuthCertificateNeedsPin), having sent
+    /// no access code (the first time in a session after the refused read and the token label,
+    /// later without sending anything).
+    ///
     /// The session remembers a verified PIN and ends by unpowering the card
     /// ([`Card::close`], or on drop). A reset by another application during the check fails
     /// it ([`Error::CardReset`](crate::Error::CardReset)); nothing is sent twice.
@@ -173,57 +188,104 @@ impl<T: Transport> Card<T> {
             Confirmation::VisualGenuine { check } => check.challenge_bytes()?,
             _ => Vec::new(),
         };
-        self.operation(OnReset::Fail, |card| {
-            let master_file = match &confirmation {
-                Confirmation::VisualGenuine { check } if check.master_file_chain => {
-                    Some(genuine::master_file_in(card, check.trust)?)
-                }
-                _ => None,
-            };
-            let der = card.jpki().read_certificate_der(CertificateKind::Auth)?;
-            let certificate = JpkiCertificate::from_der(&der)?;
-            let mut genuineness = None;
-            let confirmed = match confirmation {
-                Confirmation::Pin {
-                    pin,
-                    challenge,
-                    last_try,
-                } => {
-                    let mut jpki = card.jpki();
-                    jpki.verify_pin_with(pin, last_try)?;
-                    let digest = Sha256::digest(challenge);
-                    let signature = jpki.sign_digest_checked(
-                        KeyKind::Auth,
-                        HashAlgorithm::Sha256,
-                        &digest,
-                        &der,
-                    )?;
-                    Confirmed::Pin { signature }
-                }
-                Confirmation::Visual { access_code_b } => {
-                    let card_face = match access_code_b {
-                        Some(code) => {
-                            card.card_face().verify_access_code_b(code)?;
-                            Some(Box::new(card_face::read_record_in(card)?))
-                        }
-                        None => None,
-                    };
-                    Confirmed::Visual { card_face }
-                }
-                Confirmation::VisualGenuine { check } => {
-                    let mut verdict = genuine::card_face_in(card, &check, &challenge)?;
-                    verdict.master_file = master_file;
-                    genuineness = Some(Box::new(verdict));
-                    Confirmed::Visual {
-                        card_face: genuineness.as_ref().and_then(|g| g.card_face.clone()),
-                    }
-                }
-            };
-            Ok(Evidence {
-                certificate,
-                confirmed,
-                genuineness,
-            })
+        self.operation(OnReset::Fail, |card| match confirmation {
+            Confirmation::Pin {
+                pin,
+                challenge,
+                last_try,
+            } => pin_mode(card, pin, challenge, last_try),
+            Confirmation::Visual { access_code_b } => visual_mode(card, access_code_b),
+            Confirmation::VisualGenuine { check } => visual_genuine_mode(card, &check, &challenge),
         })
     }
+}
+
+/// PIN mode inside the check's transaction. A token that gives its certificate only after
+/// the auth PIN (the Android credential) has the PIN verified first, then the certificate
+/// read: on the first check of a session its refused read costs SELECT EF and one READ
+/// BINARY, after which the session knows.
+fn pin_mode<T: Transport>(
+    card: &mut Card<T>,
+    pin: &AuthPin,
+    challenge: &[u8],
+    last_try: LastTry,
+) -> Result<Evidence> {
+    let mut jpki = card.jpki();
+    let before_pin = if jpki.notes().gates_auth_certificate() {
+        None
+    } else {
+        jpki.read_auth_certificate_before_pin()?
+    };
+    let (der, certificate, hash) = match before_pin {
+        Some(der) => {
+            let certificate = JpkiCertificate::from_der(&der)?;
+            // The key's algorithm before the PIN: a key the library cannot sign with spends
+            // no try.
+            let hash = KeyAlgorithm::of_key(certificate.key())?.hash();
+            jpki.verify_pin_with(pin, last_try)?;
+            (der, certificate, hash)
+        }
+        None => {
+            // The certificate, hence the key's algorithm, only after the PIN on this token.
+            jpki.verify_pin_with(pin, last_try)?;
+            let der = jpki.read_certificate_der(CertificateKind::Auth)?;
+            let certificate = JpkiCertificate::from_der(&der)?;
+            let hash = KeyAlgorithm::of_key(certificate.key())?.hash();
+            (der, certificate, hash)
+        }
+    };
+    let digest = hash.hash(challenge);
+    let signature = jpki.sign_digest_checked(KeyKind::Auth, hash, &digest, &der)?;
+    Ok(Evidence {
+        certificate,
+        confirmed: Confirmed::Pin { signature },
+        genuineness: None,
+    })
+}
+
+/// Visual mode inside the check's transaction. On a token that gives its certificate only
+/// after the auth PIN the check fails with [`Error::AuthCertificateNeedsPin`](crate::Error::AuthCertificateNeedsPin): visual
+/// mode has no PIN to give.
+fn visual_mode<T: Transport>(
+    card: &mut Card<T>,
+    access_code_b: Option<&AccessCodeB>,
+) -> Result<Evidence> {
+    let der = card.jpki().read_certificate_der(CertificateKind::Auth)?;
+    let certificate = JpkiCertificate::from_der(&der)?;
+    let card_face = match access_code_b {
+        Some(code) => {
+            card.card_face().verify_access_code_b(code)?;
+            Some(Box::new(card_face::read_record_in(card)?))
+        }
+        None => None,
+    };
+    Ok(Evidence {
+        certificate,
+        confirmed: Confirmed::Visual { card_face },
+        genuineness: None,
+    })
+}
+
+/// Visual mode with the genuineness check inside the check's transaction: the master file's
+/// chain first when asked for (before any application is selected), the auth certificate,
+/// then the check's steps on the card-face application.
+fn visual_genuine_mode<T: Transport>(
+    card: &mut Card<T>,
+    check: &GenuineCheck<'_>,
+    challenge: &[u8],
+) -> Result<Evidence> {
+    let master_file = match check.master_file_chain {
+        true => Some(genuine::master_file_in(card, check.trust)?),
+        false => None,
+    };
+    let der = card.jpki().read_certificate_der(CertificateKind::Auth)?;
+    let certificate = JpkiCertificate::from_der(&der)?;
+    let mut verdict = genuine::card_face_in(card, check, challenge)?;
+    verdict.master_file = master_file;
+    let card_face = verdict.card_face.clone();
+    Ok(Evidence {
+        certificate,
+        confirmed: Confirmed::Visual { card_face },
+        genuineness: Some(Box::new(verdict)),
+    })
 }

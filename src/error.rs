@@ -92,6 +92,19 @@ pub enum Error {
     /// The card has no JPKI application.
     #[error("not a JPKI card")]
     NotJpkiCard,
+    /// The card holds no signature certificate (署名用電子証明書): the file was not found and
+    /// the card's certificate list (JPKI EF 0008) does not show one. Holders under 15 get
+    /// none; others may have declined or revoked it. Nothing was signed and no PIN try spent.
+    #[error("the card holds no signature certificate (holders under 15 get none)")]
+    NoSignatureCertificate,
+    /// This token gives its user-authentication certificate only after the auth PIN: the
+    /// smartphone credential on Android (`JPKIAPGPSETOKEN`) does, unlike the plastic card.
+    /// Verify the auth PIN first, or use the eligibility check's PIN mode.
+    #[error(
+        "this token (the Android smartphone credential) gives its user-authentication \
+         certificate only after the auth PIN: verify the PIN first, or use PIN mode"
+    )]
+    AuthCertificateNeedsPin,
     /// The card left the reader; no partial data is returned.
     #[error("card removed")]
     CardRemoved,
@@ -130,6 +143,22 @@ pub enum Error {
         /// The file that does not match (0001 my number, 0002 attributes).
         file: u16,
     },
+    /// The key's certificate holds a key the library does not sign with (it signs with RSA
+    /// and ECDSA P-384); nothing was sent.
+    #[error("unsupported key ({key}): the library signs with RSA and ECDSA P-384 keys")]
+    UnsupportedKey {
+        /// The certificate's key, described: `RSA-512`, `ECDSA P-256`, `EC curve 1.3.…`,
+        /// `algorithm 1.2.…`.
+        key: String,
+    },
+    /// A document signature was asked of the user-authentication key: documents are signed
+    /// with the signature key (署名用電子証明書); the user-authentication key proves who logs
+    /// in. Nothing was sent.
+    #[error("documents are signed with the signature key, not the user-authentication key")]
+    NotTheSignatureKey,
+    /// The CMS structure of a signed document could not be built (feature `cms`).
+    #[error("cannot build the CMS signature: {0}")]
+    CmsBuild(String),
     /// A command could not be encoded (a bug, or data too long for the transport).
     #[error("invalid command: {0}")]
     InvalidCommand(#[from] ApduError),

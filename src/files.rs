@@ -276,6 +276,70 @@ impl<T: Transport> Card<T> {
     }
 }
 
+/// The longest record READ RECORD asks for: a short Le (`00`, 256 bytes).
+const MAX_RECORD_LEN: usize = 256;
+
+/// That the card refused READ RECORD by short file identifier in this session, so the
+/// session selects the EF instead.
+#[derive(Default)]
+struct RecordsBySelect(bool);
+
+impl<T: Transport> Card<T> {
+    /// Reads record `record` of the record-structured EF `fid` of `application` (a record of
+    /// at most 256 bytes): SELECT AP (unless selected), then READ RECORD naming the EF by its
+    /// short file identifier, `00 B2 <record> <SFI << 3 | 04> 00`, as jpki/myna reads the common
+    /// application's EF 0001: 2 APDUs from a fresh session. If the card refuses that form
+    /// (`6A86`, `6A82`, `6981`, …), SELECT EF and READ RECORD of the current EF,
+    /// `00 B2 <record> 04 00`, as myna-card reads it; the session then selects for every
+    /// later record, and counts every form not tried yet as refused (one probe per session,
+    /// as for READ BINARY and VERIFY). A card found to refuse short file identifiers in READ
+    /// BINARY is not asked this form either. `content` says whether traces mask the record.
+    /// Call inside one operation.
+    pub(crate) fn read_record(
+        &mut self,
+        application: Application,
+        fid: u16,
+        record: u8,
+        content: Content,
+    ) -> Result<Zeroizing<Vec<u8>>> {
+        let mark = |command: Command| match content {
+            Content::Personal => command.sensitive_response(),
+            Content::Public => command,
+        };
+        self.select_application(application)?;
+        // A card found to refuse short file identifiers (in any command) is not asked again.
+        let by_select = self.note::<RecordsBySelect>().is_some_and(|note| note.0)
+            || self.addressing().read_short_file_ids == Support::Refused;
+        let before = self.addressing();
+        if let Some(sfi) = commands::short_file_id(fid).filter(|_| !by_select) {
+            let command = mark(commands::read_record_sfi(sfi, record, MAX_RECORD_LEN));
+            let response = self.transmit(&command)?;
+            self.forget_file();
+            match response.status() {
+                StatusWord::SUCCESS => return Ok(response.into_data_zeroizing()),
+                status if refuses_form(status) => {
+                    log::debug!(
+                        "EF {fid:04X}: READ RECORD by short file identifier refused ({status})"
+                    );
+                    self.update_note(|note: &mut RecordsBySelect| note.0 = true);
+                    self.addressing_mut().refuse_unknown();
+                }
+                status => return Err(status_error(status, &command)),
+            }
+        }
+        if let Err(error) = self.select_file(application, fid) {
+            if matches!(error, Error::FileNotFound { .. }) {
+                // The file is missing, not the form refused.
+                *self.addressing_mut() = before;
+                self.update_note(|note: &mut RecordsBySelect| note.0 = by_select);
+            }
+            return Err(error);
+        }
+        let command = mark(commands::read_record(record, MAX_RECORD_LEN));
+        Ok(self.transmit_ok(&command)?.into_data_zeroizing())
+    }
+}
+
 /// What an extended-length read gave.
 enum Whole {
     /// The whole file.

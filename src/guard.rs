@@ -66,6 +66,7 @@ impl<T: Transport> Card<T> {
     ) -> Result<(PinStatus, Form)> {
         let sfi = commands::short_file_id(fid)
             .filter(|_| self.addressing().verify_short_file_ids != Support::Refused);
+        let before = self.addressing();
         if let Some(sfi) = sfi {
             let command = commands::verify_status_sfi(sfi);
             let response = self.transmit(&command)?;
@@ -81,7 +82,13 @@ impl<T: Transport> Card<T> {
                 return Ok((status, Form::ShortFileId(sfi)));
             }
         }
-        self.status_selected(application, fid, trust)
+        let selected = self.status_selected(application, fid, trust);
+        if sfi.is_some() && matches!(selected, Err(Error::FileNotFound { .. })) {
+            // The file is missing (a card without a signature PIN, say), not the form
+            // refused: what the session knew of the card stands.
+            *self.addressing_mut() = before;
+        }
+        selected
     }
 
     /// The empty VERIFY after SELECT EF `fid` (unless selected, as `trust` says).

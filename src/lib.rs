@@ -4,6 +4,7 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod access_code;
+pub mod algorithm;
 pub mod apdu;
 pub mod calendar;
 mod card;
@@ -11,7 +12,12 @@ pub mod card_face;
 pub mod card_info;
 pub mod card_verifiable;
 pub mod certificate;
+#[cfg(feature = "cms")]
+#[cfg_attr(docsrs, doc(cfg(feature = "cms")))]
+pub mod cms;
 pub mod commands;
+pub mod common;
+mod data_object;
 pub mod der_header;
 mod digest_info;
 pub mod eligibility;
@@ -21,8 +27,10 @@ mod files;
 pub mod genuine;
 mod guard;
 pub mod jpki;
+pub mod juki;
 pub mod latency;
 pub mod master_file;
+pub mod municipality;
 #[doc = include_str!("../PERFORMANCE.md")]
 pub mod performance {}
 #[cfg(feature = "pcsc")]
@@ -48,7 +56,7 @@ pub mod testing;
 /// The [`der`](https://docs.rs/der/0.7) crate (0.7) the API speaks: object identifiers in
 /// [`certificate::PublicKey`], `Decode`/`Encode` for certificates.
 pub use der;
-/// The [`rsa`](https://docs.rs/rsa/0.9) crate (0.9): the verifying key of a [`JpkiSigner`],
+/// The [`rsa`](https://docs.rs/rsa/0.9) crate (0.9): the RSA key of a [`JpkiVerifyingKey`],
 /// [`HashAlgorithm::pkcs1v15`].
 pub use rsa;
 /// The [`signature`](https://docs.rs/signature/2) crate (2) that [`JpkiSigner`] implements
@@ -61,6 +69,7 @@ pub use sha2;
 /// certificates as read from the card, requests signed with a [`JpkiSigner`].
 pub use x509_cert;
 
+pub use algorithm::KeyAlgorithm;
 pub use apdu::StatusWord;
 pub use card::{Application, Card};
 pub use certificate::JpkiCertificate;
@@ -69,7 +78,7 @@ pub use digest_info::HashAlgorithm;
 pub use error::{Error, Result};
 pub use jpki::{CardKind, KeyKind, LastTry, PinKind, PinStatus};
 pub use pin::{AuthPin, Pin, PinFormatError, Secret, SignPin};
-pub use signer::JpkiSigner;
+pub use signer::{JpkiSignature, JpkiSigner, JpkiVerifyingKey};
 pub use transport::{Transport, TransportError};
 pub use trust::{TrustAnchors, Trusted, Untrusted};
 #[cfg(feature = "virtual-card")]

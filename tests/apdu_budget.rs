@@ -223,3 +223,21 @@ fn a_shared_transport_selects_again_in_every_transaction() {
         assert_eq!(got, want, "{name}");
     }
 }
+
+#[test]
+fn the_other_applications_reads_send_their_counts() {
+    use budget::apps::{app_row, APP_HEADER, APP_OPS};
+    println!("{APP_HEADER}");
+    for op in APP_OPS {
+        let apdus = op.apdus();
+        println!("{}", app_row(op, apdus));
+        assert_eq!(
+            apdus,
+            op.expected(),
+            "{}: {}",
+            op.name(),
+            op.lower_bound().1
+        );
+        assert!(apdus >= op.lower_bound().0, "{}", op.name());
+    }
+}

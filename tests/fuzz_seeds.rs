@@ -73,6 +73,119 @@ fn operations_seeds() {
     replay("operations", mynumbercard::fuzzing::operations);
 }
 
+#[cfg(feature = "cms")]
+#[test]
+fn cms_verification_seeds() {
+    replay("cms_verification", mynumbercard::fuzzing::cms_verification);
+    // The two made by the virtual card still verify (regenerate them when its fixtures change).
+    use mynumbercard::virtual_card::fixtures;
+    let anchors = mynumbercard::trust::TrustAnchors::empty()
+        .with_root(fixtures::SIGN_CA_CERT)
+        .and_then(|a| a.with_root(fixtures::p384::SIGN_CA_CERT))
+        .unwrap();
+    let at = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_772_323_200);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/cms_verification");
+    for name in ["rsa", "p384"] {
+        let p7s = fs::read(dir.join(name)).unwrap();
+        let verified = mynumbercard::cms::verify_detached(
+            &p7s,
+            mynumbercard::fuzzing::CMS_DOCUMENT,
+            &anchors,
+            at,
+        );
+        assert!(verified.is_ok(), "seed {name}: {verified:?}");
+    }
+}
+
+/// Writes the CMS verification seeds: signatures over the fuzz document by both credentials
+/// (RSA, P-384) and by the auth key, cut and widened ones. Deterministic (PKCS#1 v1.5, RFC 6979,
+/// a fixed signing time): `cargo test --features cms --test fuzz_seeds -- --ignored
+/// write_cms_seeds`.
+#[cfg(feature = "cms")]
+#[test]
+#[ignore]
+fn write_cms_seeds() {
+    use mynumbercard::fuzzing::CMS_DOCUMENT;
+    use mynumbercard::{Card, KeyKind, LastTry, SignPin, VirtualCard};
+    use std::time::{Duration, SystemTime};
+
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/cms_verification");
+    fs::create_dir_all(&dir).unwrap();
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_772_323_200);
+    let sign = |vc: VirtualCard| {
+        let mut card = Card::new(vc);
+        let pin = SignPin::new(VirtualCard::DEFAULT_SIGN_PIN).unwrap();
+        card.jpki()
+            .sign_document(&pin, CMS_DOCUMENT, at, LastTry::Refuse)
+            .unwrap()
+    };
+    let rsa = sign(VirtualCard::new());
+    let p384 = sign(VirtualCard::builder().ecdsa_p384().build());
+    fs::write(dir.join("rsa"), &rsa).unwrap();
+    fs::write(dir.join("p384"), &p384).unwrap();
+    fs::write(dir.join("rsa_truncated"), &rsa[..rsa.len() / 2]).unwrap();
+    let mut flipped = p384.clone();
+    let last = flipped.len() - 10;
+    flipped[last] ^= 0x01;
+    fs::write(dir.join("p384_bad_signature"), flipped).unwrap();
+    // The user-authentication key's signature over the same document, through the library's
+    // signer and the cms crate's builder, as another tool would make it.
+    let mut card = Card::new(VirtualCard::new());
+    let mut jpki = card.jpki();
+    jpki.verify_pin(&mynumbercard::AuthPin::new("1234").unwrap())
+        .unwrap();
+    let signer = jpki.signer(KeyKind::Auth).unwrap();
+    let auth = auth_signed(&signer, CMS_DOCUMENT);
+    fs::write(dir.join("auth_key"), auth).unwrap();
+    // A SET OF 65 NULLs and 40 nested SEQUENCEs: past the shape walk's bounds.
+    let mut wide = vec![0x31, 0x81, 130];
+    wide.extend(std::iter::repeat_n([0x05, 0x00], 65).flatten());
+    fs::write(dir.join("wide_set"), wide).unwrap();
+    let mut deep = Vec::new();
+    for _ in 0..40 {
+        let mut outer = vec![0x30, deep.len() as u8];
+        outer.extend_from_slice(&deep);
+        deep = outer;
+    }
+    fs::write(dir.join("deep"), deep).unwrap();
+}
+
+#[cfg(feature = "cms")]
+fn auth_signed<T: mynumbercard::Transport>(
+    signer: &mynumbercard::JpkiSigner<'_, T>,
+    document: &[u8],
+) -> Vec<u8> {
+    use cms::builder::{SignedDataBuilder, SignerInfoBuilder};
+    use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+    use cms::signed_data::{EncapsulatedContentInfo, SignerIdentifier};
+    use der::{Decode, Encode};
+    let certificate = x509_cert::Certificate::from_der(signer.certificate_der()).unwrap();
+    let content = EncapsulatedContentInfo {
+        econtent_type: "1.2.840.113549.1.7.1".parse().unwrap(),
+        econtent: None,
+    };
+    let digest = mynumbercard::HashAlgorithm::Sha256.hash(document);
+    let sha256 = x509_cert::spki::AlgorithmIdentifierOwned {
+        oid: "2.16.840.1.101.3.4.2.1".parse().unwrap(),
+        parameters: None,
+    };
+    let sid = SignerIdentifier::IssuerAndSerialNumber(IssuerAndSerialNumber {
+        issuer: certificate.tbs_certificate.issuer.clone(),
+        serial_number: certificate.tbs_certificate.serial_number.clone(),
+    });
+    let info =
+        SignerInfoBuilder::new(signer, sid, sha256.clone(), &content, Some(&digest)).unwrap();
+    let mut builder = SignedDataBuilder::new(&content);
+    builder
+        .add_digest_algorithm(sha256)
+        .unwrap()
+        .add_certificate(CertificateChoices::Certificate(certificate))
+        .unwrap()
+        .add_signer_info::<_, mynumbercard::JpkiSignature>(info)
+        .unwrap();
+    builder.build().unwrap().to_der().unwrap()
+}
+
 /// Writes the seeds taken from the virtual card and the bundled roots (the hand-written ones
 /// are committed as they are). Run after the virtual card's files change:
 /// `cargo test --test fuzz_seeds -- --ignored write_card_seeds`.
@@ -403,4 +516,22 @@ fn age_record_seeds() {
 #[test]
 fn signed_record_seeds() {
     replay("signed_record", mynumbercard::fuzzing::signed_record);
+}
+
+#[test]
+fn common_record_seeds() {
+    replay("common_record", mynumbercard::fuzzing::common_record);
+}
+
+#[test]
+fn master_file_objects_seeds() {
+    replay(
+        "master_file_objects",
+        mynumbercard::fuzzing::master_file_objects,
+    );
+}
+
+#[test]
+fn token_info_seeds() {
+    replay("token_info", mynumbercard::fuzzing::token_info);
 }

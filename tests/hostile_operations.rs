@@ -272,6 +272,9 @@ fn another_programs_selection_between_transactions_changes_nothing() {
                         lost += 1;
                         continue;
                     }
+                    if hides_master_file(op.name, fault, &outcome, &happy) {
+                        continue;
+                    }
                     assert_eq!(outcome.result, happy.result, "{context}: result");
                     assert_eq!(outcome.commands, happy.commands, "{context}: commands");
                 }
@@ -280,6 +283,17 @@ fn another_programs_selection_between_transactions_changes_nothing() {
     }
     eprintln!("{runs} runs, {lost} lost a verified PIN to another application's SELECT");
     assert!(runs > 2 * 3_000, "{runs} runs");
+}
+
+/// The other difference: the master file's objects answer only before any application is
+/// selected (myna-card), so another program's SELECT of an application hides them. The read
+/// then gives each as not available, no error, having sent the same commands.
+fn hides_master_file(op: &str, fault: &Fault, outcome: &Outcome, happy: &Outcome) -> bool {
+    let selects_application = matches!(fault, Fault::OtherProgram { aid: Some(_), .. });
+    op == "master file objects"
+        && selects_application
+        && outcome.commands == happy.commands
+        && matches!(&outcome.result, Ok(Value::Record(r)) if r == "None None None")
 }
 
 /// Another program's selection, readably: the AID in hex, the EF id.

@@ -5,7 +5,8 @@ use std::str::FromStr;
 
 use der::{Decode, Encode};
 use mynumbercard::{
-    AuthPin, Card, CertificateKind, Error, HashAlgorithm, KeyKind, SignPin, VirtualCard,
+    AuthPin, Card, CertificateKind, Error, HashAlgorithm, JpkiSignature, KeyKind, SignPin,
+    VirtualCard,
 };
 use rsa::signature::{hazmat::PrehashSigner, Keypair, Signer, Verifier};
 use x509_cert::builder::{Builder, RequestBuilder};
@@ -122,7 +123,7 @@ fn signed_request() -> Vec<u8> {
         .unwrap();
     let der = request.to_der().unwrap();
     let parsed = CertReq::from_der(&der).unwrap();
-    let signature = rsa::pkcs1v15::Signature::try_from(parsed.signature.raw_bytes()).unwrap();
+    let signature = JpkiSignature::new(signer.algorithm(), parsed.signature.raw_bytes()).unwrap();
     signer
         .verifying_key()
         .verify(&parsed.info.to_der().unwrap(), &signature)

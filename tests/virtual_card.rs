@@ -391,7 +391,7 @@ fn power_off_and_another_application_clear_security_status_reset_keeps_it() {
 #[test]
 fn refuses_unknown_classes_instructions_and_malformed_apdus() {
     let mut card = VirtualCard::new();
-    assert_eq!(card.handle(&[0x00, 0xE0, 0x00, 0x00, 0x00]), [0x6D, 0x00]);
+    assert_eq!(card.handle(&[0x00, 0x0E, 0x00, 0x00, 0x00]), [0x6D, 0x00]);
     // GET DATA answers, but not for an object the card does not have.
     assert_eq!(card.handle(&[0x00, 0xCA, 0x00, 0x00, 0x00]), [0x6A, 0x88]);
     assert_eq!(card.handle(&[0x80, 0xB0, 0x00, 0x00, 0x00]), [0x6D, 0x00]);

@@ -1,7 +1,9 @@
 //! Regenerates the virtual card's fixtures in `src/virtual_card/fixtures/`:
 //! seven RSA-2048 keys (PKCS#8 DER: the JPKI users and CAs, the card
 //! applications' issuer and own key, the test-only CA of the card-verifiable certificates) from a fixed ChaCha20 seed, and the four certificates the
-//! library issues from them (`mynumbercard::virtual_card::issue`).
+//! library issues from them (`mynumbercard::virtual_card::issue`); then, in `fixtures/p384/`,
+//! the ECDSA P-384 credential's four keys from a seed of their own (so the RSA fixtures stay as
+//! they were) and its four certificates (ECDSA signatures use RFC 6979 nonces: deterministic).
 //!
 //! Run: `cargo run --release --example gen_fixtures`. The output is deterministic for a given
 //! `rsa` version; the library's tests check that the committed certificates match what the
@@ -12,13 +14,16 @@ use std::path::Path;
 use mynumbercard::virtual_card::issue;
 use mynumbercard::virtual_card::Holder;
 use mynumbercard::KeyKind;
+use p384::ecdsa::SigningKey;
 use rand_chacha::ChaCha20Rng;
 use rand_core::SeedableRng;
 use rsa::pkcs8::EncodePrivateKey;
 use rsa::RsaPrivateKey;
 
-/// The fixed seed: changing it changes every fixture.
+/// The fixed seed: changing it changes every RSA fixture.
 const SEED: [u8; 32] = *b"mynumbercard virtual card seed 1";
+/// The P-384 credential's seed.
+const P384_SEED: [u8; 32] = *b"mynumbercard virtual P-384 seed1";
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
@@ -70,6 +75,42 @@ fn main() -> Result<()> {
     write(
         "sign.der",
         &issue::sign_certificate(&Holder::default(), &sign.to_public_key(), &sign_ca)?,
+    )?;
+
+    // The ECDSA P-384 credential, in the same order.
+    let mut rng = ChaCha20Rng::from_seed(P384_SEED);
+    let auth_ca = SigningKey::random(&mut rng);
+    let sign_ca = SigningKey::random(&mut rng);
+    let auth = SigningKey::random(&mut rng);
+    let sign = SigningKey::random(&mut rng);
+    std::fs::create_dir_all(dir.join("p384"))?;
+    for (name, key) in [
+        ("auth_ca_key", &auth_ca),
+        ("sign_ca_key", &sign_ca),
+        ("auth_key", &auth),
+        ("sign_key", &sign),
+    ] {
+        let secret = p384::SecretKey::from(key.as_nonzero_scalar());
+        write(
+            &format!("p384/{name}.pk8"),
+            secret.to_pkcs8_der()?.as_bytes(),
+        )?;
+    }
+    write(
+        "p384/auth_ca.der",
+        &issue::ca_certificate(KeyKind::Auth, &auth_ca)?,
+    )?;
+    write(
+        "p384/sign_ca.der",
+        &issue::ca_certificate(KeyKind::Sign, &sign_ca)?,
+    )?;
+    write(
+        "p384/auth.der",
+        &issue::auth_certificate(auth.verifying_key(), &auth_ca)?,
+    )?;
+    write(
+        "p384/sign.der",
+        &issue::sign_certificate(&Holder::default(), sign.verifying_key(), &sign_ca)?,
     )?;
     Ok(())
 }

@@ -6,6 +6,8 @@
 
 #![allow(dead_code)] // each includer uses part of it
 
+pub mod apps;
+
 use std::time::Duration;
 
 use mynumbercard::access_code::CardInfoPin;

@@ -31,6 +31,10 @@ pub struct CardArgs {
     /// (at most each one's maximum; 0 = blocked), to see the lockout guard at work.
     #[arg(long, value_name = "N", requires = "virtual_card")]
     pub tries_left: Option<u8>,
+    /// With --virtual: play an ECDSA P-384 credential (the next generation's key algorithm,
+    /// with test keys) instead of RSA-2048.
+    #[arg(long, requires = "virtual_card")]
+    pub ecdsa_p384: bool,
     /// Use this PC/SC reader (default: the first reader holding a card). Needs a build with
     /// `--features pcsc`.
     #[arg(long, value_name = "NAME", conflicts_with = "virtual_card")]
@@ -90,6 +94,9 @@ pub fn open(args: &CardArgs) -> Result<Card<AnyTransport>, Box<dyn Error>> {
                 .access_code_a_tries_left(n)
                 .access_code_b_tries_left(n)
                 .birth_date_key_tries_left(n);
+        }
+        if args.ecdsa_p384 {
+            builder = builder.ecdsa_p384();
         }
         Box::new(builder.build())
     } else {

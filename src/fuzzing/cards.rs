@@ -48,7 +48,10 @@ pub fn virtual_card(data: &[u8]) {
 }
 
 /// The library's operations (all but signing) against a virtual card behind a [`Hostile`]
-/// transport. Layout: `OP AT FAULT` repeated: OP picks the operation; unless AT has bit 7
+/// transport. Layout: `OP AT FAULT` repeated: OP picks the operation (OP mod 16 = 15: the
+/// high nibble picks the my-number image, the common record, the common and
+/// resident-registry PINs' tries, the master file's objects, the token info or EF 0008);
+/// unless AT has bit 7
 /// set, the fault `Fault::catalogue(0)[FAULT]` is injected (AT & 0x0F) APDUs into it. Checks
 /// per operation: it ends (the transport's cap), sends a secret at most once and only past
 /// the last-try guard, spends no try with a right secret and at most one with a wrong one,
@@ -186,7 +189,16 @@ fn run_operation(
             return (Some((3, false, LastTry::Refuse)), None);
         }
         14 => ignore(card.card_info().read_my_number().map(drop)),
-        _ => ignore(card.card_face().read_my_number_image().map(drop)),
+        // The high bits pick among the reads that send no secret.
+        _ => match op >> 4 {
+            1 => ignore(card.common().read_card_record().map(drop)),
+            2 => ignore(card.common().pin_status().map(drop)),
+            3 => ignore(card.juki().pin_status().map(drop)),
+            4 => ignore(card.master_file().read_card_data().map(drop)),
+            5 => ignore(card.jpki().token_info().map(drop)),
+            6 => ignore(card.jpki().certificate_availability().map(drop)),
+            _ => ignore(card.card_face().read_my_number_image().map(drop)),
+        },
     }
     (None, None)
 }

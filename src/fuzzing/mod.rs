@@ -12,9 +12,45 @@ mod parsers;
 #[cfg(feature = "virtual-card")]
 pub use cards::{operations, virtual_card};
 pub use parsers::{
-    age_record, card_face_record, card_info_record, certificate_view, cv_certificate,
-    signed_record, tlv,
+    age_record, card_face_record, card_info_record, certificate_view, common_record,
+    cv_certificate, master_file_objects, signed_record, tlv, token_info,
 };
+
+/// The document the CMS fuzz seeds sign (`tests/fuzz_seeds.rs` writes them).
+#[cfg(feature = "cms")]
+pub const CMS_DOCUMENT: &[u8] = b"mynumbercard fuzz document\n";
+
+/// Any bytes as a detached CMS signature over [`CMS_DOCUMENT`], checked against the virtual
+/// card's RSA and P-384 signature roots at a fixed time (2026-03-01): the shape walk and
+/// [`cms::verify_detached`](crate::cms::verify_detached) never panic, the shape walk decides
+/// first, and a signature that verifies is a signature certificate's whose digest fails on any
+/// other document. The input is the signature file itself.
+#[cfg(feature = "cms")]
+pub fn cms_verification(data: &[u8]) {
+    use crate::cms::{verify_detached, DocumentCheck};
+    use crate::virtual_card::fixtures;
+    use std::sync::OnceLock;
+    use std::time::{Duration, SystemTime};
+    static ANCHORS: OnceLock<crate::trust::TrustAnchors> = OnceLock::new();
+    let anchors = ANCHORS.get_or_init(|| {
+        crate::trust::TrustAnchors::empty()
+            .with_root(fixtures::SIGN_CA_CERT)
+            .and_then(|anchors| anchors.with_root(fixtures::p384::SIGN_CA_CERT))
+            .unwrap_or_default()
+    });
+    let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_772_323_200);
+    crate::cms::fuzz_verify(data, CMS_DOCUMENT, anchors, at);
+    if let Ok(verified) = verify_detached(data, CMS_DOCUMENT, anchors, at) {
+        assert_eq!(
+            verified.signer.kind(),
+            Some(crate::certificate::CertificateKind::Sign)
+        );
+        assert_eq!(
+            verify_detached(data, b"another document", anchors, at).err(),
+            Some(DocumentCheck::DigestMismatch)
+        );
+    }
+}
 
 use crate::apdu::{ApduError, Command, LengthEncoding, Response, MAX_DATA_LEN, MAX_NE};
 use crate::commands;

@@ -240,3 +240,79 @@ pub fn signed_record(data: &[u8]) {
         }
     }
 }
+
+/// Any bytes as record 1 of the common application's EF 0001: never panics; keeps the bytes;
+/// reads the fields only from tag `01`, length 28 and 28 digits (the serial number 15 of them, the
+/// municipality code 5); `Debug` never shows the serial number.
+pub fn common_record(data: &[u8]) {
+    let record = crate::common::CommonRecord::parse(data);
+    assert_eq!(record.raw, data);
+    if let Some(serial) = &record.serial_number {
+        // Tag 01, a length of 28 in the short or the three-byte form, 28 digits.
+        assert!(
+            data.get(..2) == Some(&[0x01, 0x1C][..]) && data.len() == 30
+                || data.get(..4) == Some(&[0x01, 0xFF, 0x00, 0x1C][..]) && data.len() == 32
+        );
+        assert_eq!(serial.len(), 15);
+        assert!(serial.bytes().all(|b| b.is_ascii_digit()));
+        assert!(record.municipality_code.is_some());
+        assert!(!format!("{record:?}").contains(serial.as_str()));
+    } else {
+        assert!(record.municipality_code.is_none() && record.expiry.is_none());
+    }
+    if let Some(code) = record.municipality_code {
+        assert_eq!(code.with_check_digit().len(), 6);
+        assert!(code.prefecture_code() <= 99);
+    }
+    let _ = crate::common::simple_tlv(data);
+}
+
+/// Any bytes as the master file's objects. Layout: `L1 L2 BYTES…`: the first L1 bytes are
+/// the card identification number, the next L2 the municipality code, the rest the expiry.
+/// Never panics; each typed reading has its form (printable ASCII, five digits, a date).
+pub fn master_file_objects(data: &[u8]) {
+    use crate::master_file::{DataObject, MasterFileData};
+    let Some((&[l1, l2], rest)) = data.split_first_chunk::<2>() else {
+        return;
+    };
+    let (cin, rest) = rest.split_at(usize::from(l1).min(rest.len()));
+    let (code, expiry) = rest.split_at(usize::from(l2).min(rest.len()));
+    let objects = MasterFileData::from_values(
+        DataObject::Read(cin.to_vec()),
+        DataObject::Read(code.to_vec()),
+        DataObject::Read(expiry.to_vec()),
+    );
+    if let Some(text) = objects.card_identification_number() {
+        assert!(!text.is_empty() && text.len() <= cin.len());
+        assert!(text.bytes().all(|b| b.is_ascii_graphic() || b == b' '));
+    }
+    if let Some(parsed) = objects.municipality_code() {
+        assert_eq!(parsed.as_str().as_bytes(), code);
+    }
+    if objects.expiry().is_some() {
+        assert_eq!(expiry.len(), 8);
+    }
+    assert!(!objects.needs_extended_length());
+    let _ = format!("{objects:?}");
+}
+
+/// Any bytes as the JPKI token file (EF 0006) and as EF 0008: never panics; keeps the bytes;
+/// the label comes from the first 32 bytes, the PKCS #11 record only from 160 or more; EF
+/// 0008 is exactly 3 bytes.
+pub fn token_info(data: &[u8]) {
+    use crate::jpki::{CardKind, CertificateAvailability, TokenInfo};
+    let info = TokenInfo::parse(data);
+    assert_eq!(info.raw, data);
+    assert!(info.label.len() <= 32);
+    assert_eq!(info.record.is_some(), data.len() >= 160);
+    if info.kind == CardKind::AndroidToken {
+        assert_eq!(info.label, "JPKIAPGPSETOKEN");
+    }
+    let _ = format!("{info:?}");
+    let availability = CertificateAvailability::parse(data);
+    assert_eq!(availability.is_some(), data.len() == 3);
+    if let Some(availability) = availability {
+        assert_eq!(availability.raw(), data);
+        let _ = (availability.sign(), availability.auth());
+    }
+}

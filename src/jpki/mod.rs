@@ -3,9 +3,11 @@
 //! commands are those OpenSC's JPKI driver (`card-jpki.c`, `pkcs15-jpki.c`), jpki/myna and
 //! myna-card use.
 
+mod availability;
 mod certificate;
 mod pin;
 mod sign;
+mod token_info;
 
 use crate::apdu::StatusWord;
 use crate::card::{refuses_form, status_error, Application, Card, OnReset, Support};
@@ -17,8 +19,10 @@ use crate::transport::Transport;
 
 pub use crate::certificate::CertificateKind;
 pub use crate::pin::{LastTry, PinStatus};
+pub use availability::{CertificateAvailability, Presence};
 pub use certificate::MAX_CERTIFICATE_LEN;
 pub use pin::{JpkiPin, PinKind};
+pub use token_info::{TokenInfo, TokenRecord};
 
 /// DF name of the JPKI application (the same in OpenSC, jpki/myna, myna-card and jsapdu).
 pub const AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 0x00, 0x01];
@@ -33,8 +37,11 @@ pub mod ef {
     pub const SIGN_CERT: u16 = 0x0001;
     /// Signature CA certificate.
     pub const SIGN_CA_CERT: u16 = 0x0002;
-    /// Token information: the card kind's label, padded with spaces to 32 bytes.
+    /// Token information: the card kind's label, padded with spaces to 32 bytes (the first
+    /// 32 bytes of a 160-byte PKCS #11 record on the card myna-card read).
     pub const TOKEN: u16 = 0x0006;
+    /// Which certificates the card holds: 3 bytes (described only by myna-card).
+    pub const CERTIFICATE_AVAILABILITY: u16 = 0x0008;
     /// User-authentication certificate (利用者証明用電子証明書).
     pub const AUTH_CERT: u16 = 0x000A;
     /// User-authentication CA certificate.
@@ -119,6 +126,25 @@ impl KeyKind {
             KeyKind::Sign => PinKind::Sign,
         }
     }
+
+    /// The key's certificate, whose public key (and so algorithm) is the key's.
+    pub const fn certificate(self) -> CertificateKind {
+        match self {
+            KeyKind::Auth => CertificateKind::Auth,
+            KeyKind::Sign => CertificateKind::Sign,
+        }
+    }
+
+    /// The CA certificate that issued the key's certificate.
+    pub const fn ca_certificate(self) -> CertificateKind {
+        match self {
+            KeyKind::Auth => CertificateKind::AuthCa,
+            KeyKind::Sign => CertificateKind::SignCa,
+        }
+    }
+
+    /// Both keys of today's cards.
+    pub const ALL: [KeyKind; 2] = [KeyKind::Auth, KeyKind::Sign];
 }
 
 impl std::str::FromStr for KeyKind {
@@ -176,30 +202,9 @@ impl<'a, T: Transport> Jpki<'a, T> {
         let response = self
             .card
             .transmit_ok(&commands::read_binary(0, token::LEN)?)?;
-        let label = response.data().get(..token::LEN).unwrap_or(response.data());
-        let end = label
-            .iter()
-            .rposition(|b| !matches!(b, b' ' | 0x00 | 0xFF))
-            .map_or(0, |i| i + 1);
-        let label = label.get(..end).unwrap_or_default();
-        Ok(match label {
-            token::MY_NUMBER_CARD => CardKind::MyNumberCard,
-            token::JUKI_CARD => CardKind::JukiCard,
-            token::ANDROID => CardKind::AndroidToken,
-            token::IPHONE => CardKind::IphoneToken,
-            other => CardKind::Other(
-                other
-                    .iter()
-                    .map(|&b| {
-                        if b.is_ascii_graphic() || b == b' ' {
-                            b as char
-                        } else {
-                            '?'
-                        }
-                    })
-                    .collect(),
-            ),
-        })
+        let kind = token_info::kind_of(token_info::label_of(response.data()));
+        token_info::note_kind(self.card, &kind);
+        Ok(kind)
     }
 
     /// Signs a SHA-256 digest with `key`: the library builds the DigestInfo, the card pads
@@ -213,7 +218,11 @@ impl<'a, T: Transport> Jpki<'a, T> {
     /// Signs a DER DigestInfo with `key` (the card adds PKCS#1 v1.5 type-1 padding).
     pub fn sign_digest_info(&mut self, key: KeyKind, digest_info: &[u8]) -> Result<Vec<u8>> {
         self.card.operation(OnReset::Fail, |card| {
-            Jpki::new(card).sign_in_transaction(key, digest_info)
+            let mut jpki = Jpki::new(card);
+            match jpki.sign_in_transaction(key, digest_info) {
+                Err(error) if key == KeyKind::Sign => Err(jpki.signature_side(error)),
+                other => other,
+            }
         })
     }
 
@@ -275,7 +284,9 @@ impl<'a, T: Transport> Jpki<'a, T> {
             self.card.addressing_mut().signing_short_file_id = Support::Works;
         }
         let signature = response.into_data();
-        // RSA-2048 gives 256 bytes; leave room for other key sizes, refuse nonsense.
+        // A bound only (RSA-2048 gives 256 bytes, ECDSA P-384 96 or a DER of at most 104):
+        // callers that know the key's algorithm check the exact form
+        // (`KeyAlgorithm::signature_from_card`).
         if signature.is_empty() || signature.len() > 512 {
             return Err(Error::MalformedResponse(
                 "signature of an unexpected length",

@@ -20,6 +20,11 @@ pub enum PinKind {
 }
 
 impl PinKind {
+    /// Both PINs of today's JPKI application. Flows take the PIN's file, tries, secret name
+    /// and key from these methods, never from a literal, so a card with other PINs is a new
+    /// variant here and nothing else.
+    pub const ALL: [PinKind; 2] = [PinKind::Auth, PinKind::Sign];
+
     /// The PIN's file.
     pub const fn file(self) -> u16 {
         match self {
@@ -93,7 +98,10 @@ impl<T: Transport> Jpki<'_, T> {
 
     fn pin_status_in_transaction(&mut self, kind: PinKind) -> Result<PinStatus> {
         self.select()?;
-        self.card().reference_status(APPLICATION, kind.file())
+        match self.card().reference_status(APPLICATION, kind.file()) {
+            Err(error) if kind == PinKind::Sign => Err(self.signature_side(error)),
+            other => other,
+        }
     }
 
     /// Verifies a PIN (its kind follows from its type), refusing the last try.
@@ -122,7 +130,10 @@ impl<T: Transport> Jpki<'_, T> {
             file: P::KIND.file(),
             value: pin.secret_bytes(),
         };
-        self.card().verify_reference(&guarded, last_try)
+        match self.card().verify_reference(&guarded, last_try) {
+            Err(error) if P::KIND == PinKind::Sign => Err(self.signature_side(error)),
+            other => other,
+        }
     }
 
     /// Changes a PIN: VERIFY with `current` behind the guard (refusing the last try unless

@@ -1,14 +1,19 @@
-//! Signing with a JPKI key: any DigestInfo hash, hashing on the host, and a checked variant
-//! that verifies the card's signature before returning it.
+//! Signing with a JPKI key: any hash, hashing on the host, the key's algorithm as data (RSA
+//! with a DigestInfo, ECDSA with the bare hash), and a checked variant that verifies the card's
+//! signature before returning it.
 
 use super::{Jpki, KeyKind};
+use crate::algorithm::KeyAlgorithm;
 use crate::digest_info::HashAlgorithm;
 use crate::error::{Error, Result};
+use crate::signer::JpkiVerifyingKey;
 use crate::transport::Transport;
 
 impl<T: Transport> Jpki<'_, T> {
-    /// Signs `digest`, a hash made with `algorithm`: the library builds the DigestInfo, the
-    /// card pads and signs (RSA PKCS#1 v1.5). The key's PIN must be verified first.
+    /// Signs `digest`, a hash made with `algorithm`, with an **RSA** key: the library builds
+    /// the DigestInfo, the card pads and signs (PKCS#1 v1.5). The key's PIN must be verified
+    /// first. For a key whose algorithm comes from its certificate (ECDSA too), use
+    /// [`Jpki::sign_digest_as`] or [`Jpki::sign_digest_checked`].
     pub fn sign_digest(
         &mut self,
         key: KeyKind,
@@ -24,7 +29,25 @@ impl<T: Transport> Jpki<'_, T> {
         self.sign_digest_info(key, &digest_info)
     }
 
-    /// Hashes `message` on the host with `algorithm`, then signs the digest.
+    /// Signs `digest`, a hash made with `hash`, with a key of `algorithm` (read it from the
+    /// key's certificate: [`KeyAlgorithm::of_key`]): RSA gets the DigestInfo, ECDSA the bare
+    /// hash. The answer is checked for the algorithm and returned as X.509 and CMS carry it:
+    /// RSA bytes as long as the modulus, ECDSA as DER (from a card's `r‖s` or DER answer).
+    /// Sends what [`Jpki::sign_digest_info`] sends.
+    pub fn sign_digest_as(
+        &mut self,
+        key: KeyKind,
+        algorithm: KeyAlgorithm,
+        hash: HashAlgorithm,
+        digest: &[u8],
+    ) -> Result<Vec<u8>> {
+        let input = algorithm.card_input(hash, digest)?;
+        let answer = self.sign_digest_info(key, &input)?;
+        algorithm.signature_from_card(answer)
+    }
+
+    /// Hashes `message` on the host with `algorithm`, then signs the digest with an RSA key
+    /// ([`Jpki::sign_digest`]).
     pub fn sign_message(
         &mut self,
         key: KeyKind,
@@ -34,21 +57,20 @@ impl<T: Transport> Jpki<'_, T> {
         self.sign_digest(key, algorithm, &algorithm.hash(message))
     }
 
-    /// Like [`Jpki::sign_digest`], then verifies the signature with the public key of
-    /// `certificate_der` (the key's certificate, read earlier) before returning it:
-    /// [`Error::SignatureMismatch`] catches a wrong key or a faulty card.
+    /// Signs `digest` (a hash made with `hash`) with the algorithm of `certificate_der`'s key
+    /// (the key's certificate, read earlier), then verifies the signature with that key before
+    /// returning it: [`Error::SignatureMismatch`] catches a wrong key or a faulty card. RSA
+    /// signatures come back as bytes, ECDSA ones as DER ([`Jpki::sign_digest_as`]).
     pub fn sign_digest_checked(
         &mut self,
         key: KeyKind,
-        algorithm: HashAlgorithm,
+        hash: HashAlgorithm,
         digest: &[u8],
         certificate_der: &[u8],
     ) -> Result<Vec<u8>> {
-        let public_key = crate::signer::rsa_public_key(certificate_der)?;
-        let signature = self.sign_digest(key, algorithm, digest)?;
-        public_key
-            .verify(algorithm.pkcs1v15(), digest, &signature)
-            .map_err(|_| Error::SignatureMismatch)?;
+        let public_key = JpkiVerifyingKey::from_certificate(certificate_der)?;
+        let signature = self.sign_digest_as(key, public_key.algorithm(), hash, digest)?;
+        public_key.verify_digest(hash, digest, &signature)?;
         Ok(signature)
     }
 }

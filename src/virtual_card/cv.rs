@@ -18,8 +18,8 @@
 //! real or a J-LIS test card's; the top master-file certificate certifies the applications'
 //! issuer key, and the lower one the card key (what the real lower one certifies is not
 //! published); GET DATA with an application selected, or of another object, answers `6A88`;
-//! `80 2A 00 00` outside the card-face application answers `6985`; the clone answers with the
-//! JPKI authentication fixture key.
+//! `80 2A 00 00` outside the card-face application is answered as any other P2 naming no key
+//! (`6A86`); the clone answers with the JPKI authentication fixture key.
 
 use std::sync::OnceLock;
 
@@ -132,8 +132,14 @@ pub fn replace_photo(card_face_file: &mut [u8]) {
 }
 
 impl VirtualCard {
-    /// GET DATA `00 CA P1 P2 Le` (see the module docs).
+    /// GET DATA `00 CA P1 P2 Le`: the certificate chain (see the module docs), the other
+    /// objects of the master file by `master_file`.
     pub(super) fn get_data(&mut self, command: &Command) -> Reply {
+        let index = match (command.p1, command.p2) {
+            (0x00, 0xF8) => 0,
+            (0x7F, 0x21) => 1,
+            _ => return self.get_master_file_data(command),
+        };
         let Some(ne) = command.ne else {
             return Reply::status(sw::WRONG_LENGTH);
         };
@@ -146,11 +152,10 @@ impl VirtualCard {
         let Ok(chain) = master_file_chain() else {
             return Reply::status(sw::NO_DIAGNOSIS);
         };
-        let object = match (command.p1, command.p2) {
-            (0x00, 0xF8) => &chain[0],
-            (0x7F, 0x21) => &chain[1],
-            _ => return Reply::status(sw::REFERENCED_DATA_NOT_FOUND),
+        let Some(object) = chain.get(index) else {
+            return Reply::status(sw::REFERENCED_DATA_NOT_FOUND);
         };
+        // Over 256 bytes: a short Le is answered 6700, as myna-card saw.
         if object.len() > ne {
             return Reply::status(sw::WRONG_LENGTH);
         }

@@ -14,12 +14,17 @@ pub const JPKI_AID: [u8; 10] = [0xD3, 0x92, 0xF0, 0x00, 0x26, 0x01, 0x00, 0x00, 
 const CARD_INFO_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x08];
 const CARD_FACE_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x02];
 const COMMON_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x01, 0x00];
+/// The resident-registry application (住基AP), as myna-card gives it (four apps list it for
+/// iOS).
+const JUKI_AID: [u8; 10] = [0xD3, 0x92, 0x10, 0x00, 0x31, 0x00, 0x01, 0x01, 0x04, 0x01];
 
 /// The JPKI application's elementary files (OpenSC, jpki/myna and myna-card agree on them).
 mod fid {
     pub const SIGN_CERT: u16 = 0x0001;
     pub const SIGN_CA_CERT: u16 = 0x0002;
     pub const TOKEN: u16 = 0x0006;
+    /// Which certificates the card holds (only myna-card describes it).
+    pub const AVAILABILITY: u16 = 0x0008;
     pub const AUTH_CERT: u16 = 0x000A;
     pub const AUTH_CA_CERT: u16 = 0x000B;
     pub const AUTH_KEY: u16 = 0x0017;
@@ -89,8 +94,10 @@ pub enum App {
     CardInfo,
     /// 券面AP.
     CardFace,
-    /// The resident-registry / common AP (empty for now).
+    /// The common AP (共通AP): a record file and a PIN (see `common`).
     Common,
+    /// The resident-registry AP (住基AP): a PIN (see `common`).
+    Juki,
 }
 
 impl App {
@@ -101,6 +108,7 @@ impl App {
             a if a == CARD_INFO_AID => Some(App::CardInfo),
             a if a == CARD_FACE_AID => Some(App::CardFace),
             a if a == COMMON_AID => Some(App::Common),
+            a if a == JUKI_AID => Some(App::Juki),
             _ => None,
         }
     }
@@ -122,22 +130,46 @@ pub enum Ef {
     /// A PIN or access code of the card-info or card-face application: usable by VERIFY,
     /// never readable.
     Code(Code),
+    /// JPKI EF 0008: which certificates the card holds.
+    Availability,
+    /// The common AP's EF 0001: a record file, read by READ RECORD.
+    CommonRecord,
+    /// The PIN of the common or the resident-registry AP: usable by VERIFY, never readable.
+    OtherPin(OtherPin),
+}
+
+/// The PIN of the common or the resident-registry application (EF 001C of each; myna-card).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OtherPin {
+    /// Common AP EF 001C.
+    Common,
+    /// Resident-registry AP EF 001C.
+    Juki,
 }
 
 impl Ef {
-    /// The EF `fid` of `app`, if it has one. The common AP has no files yet.
+    /// The EF `fid` of `app`, if it has one (on any card; see `extras` for the files a card
+    /// lacks).
     pub fn find(app: App, fid: u16) -> Option<Self> {
         let app_file = |found: Result<DataFile, Code>| found.map_or_else(Ef::Code, Ef::Data);
         match app {
             App::Jpki => {}
             App::CardInfo => return codes::card_info_ef(fid).map(app_file),
             App::CardFace => return codes::card_face_ef(fid).map(app_file),
-            App::Common => return None,
+            App::Common => {
+                return match fid {
+                    0x0001 => Some(Ef::CommonRecord),
+                    0x001C => Some(Ef::OtherPin(OtherPin::Common)),
+                    _ => None,
+                }
+            }
+            App::Juki => return (fid == 0x001C).then_some(Ef::OtherPin(OtherPin::Juki)),
         }
         Some(match fid {
             fid::SIGN_CERT => Ef::Certificate(Cert::Sign),
             fid::SIGN_CA_CERT => Ef::Certificate(Cert::SignCa),
             fid::TOKEN => Ef::Token,
+            fid::AVAILABILITY => Ef::Availability,
             fid::AUTH_CERT => Ef::Certificate(Cert::Auth),
             fid::AUTH_CA_CERT => Ef::Certificate(Cert::AuthCa),
             fid::AUTH_KEY => Ef::Key(Pair::Auth),

@@ -132,3 +132,5 @@ pub fn cv_ca_keys() -> Result<[crate::card_verifiable::CvCaKey; 3], rsa::pkcs8::
         ca(super::cv::CA_CARD_INFO, CvRole::CardInfo),
     ])
 }
+
+pub mod p384;

@@ -34,6 +34,7 @@ const INS_READ_BINARY: u8 = 0xB0;
 const INS_VERIFY: u8 = 0x20;
 const INS_CHANGE_REFERENCE_DATA: u8 = 0x24;
 const INS_COMPUTE_DIGITAL_SIGNATURE: u8 = 0x2A;
+const INS_READ_RECORD: u8 = 0xB2;
 const INS_GET_DATA: u8 = 0xCA;
 
 fn status(sw: u16) -> Reply {
@@ -67,13 +68,15 @@ impl VirtualCard {
             (0x00, INS_VERIFY) => Self::verify,
             (0x00, INS_CHANGE_REFERENCE_DATA) => Self::change_reference_data,
             (0x80, INS_COMPUTE_DIGITAL_SIGNATURE) => Self::compute_digital_signature,
+            (0x00, INS_READ_RECORD) => Self::read_record,
             (0x00, INS_GET_DATA) => Self::get_data,
             _ => return status(sw::INS_NOT_SUPPORTED),
         };
         // A card that takes no extended lengths refuses the form whatever the command (see
-        // `profile`: the status word is a choice), GET DATA included: such a card cannot give
-        // the master file's certificates, which need an extended Le (see `cv`).
-        if command.extended && !self.profile.takes_extended_length() {
+        // `profile`: the status word is a choice), but for GET DATA, whose extended Le
+        // myna-card saw a card need (see `master_file`).
+        if command.extended && !self.profile.takes_extended_length() && command.ins != INS_GET_DATA
+        {
             return status(sw::WRONG_LENGTH);
         }
         handler(self, &command)
@@ -118,7 +121,7 @@ impl VirtualCard {
         };
         let found = self
             .app
-            .and_then(|app| Ef::find(app, u16::from_be_bytes([hi, lo])));
+            .and_then(|app| self.find_ef(app, u16::from_be_bytes([hi, lo])));
         match found {
             Some(ef) => {
                 self.ef = Some(ef);
@@ -162,8 +165,12 @@ impl VirtualCard {
         };
         let read = match self.ef {
             None => return status(sw::NO_CURRENT_EF),
-            Some(Ef::Key(_) | Ef::Pin(_) | Ef::Code(_)) => {
+            Some(Ef::Key(_) | Ef::Pin(_) | Ef::Code(_) | Ef::OtherPin(_) | Ef::CommonRecord) => {
                 return status(sw::INCOMPATIBLE_FILE_STRUCTURE)
+            }
+            Some(Ef::Availability) => {
+                let file = self.extras.availability;
+                files::read(&file, 0x00, file.len(), offset, ne)
             }
             Some(Ef::Data(file)) => {
                 let rule = file.opened_by();
@@ -184,6 +191,10 @@ impl VirtualCard {
             Some(Ef::Certificate(cert)) => {
                 // The signature certificate needs the signature PIN (OpenSC and jpki/myna).
                 if cert == Cert::Sign && !self.sign_pin.verified {
+                    return status(sw::SECURITY_STATUS_NOT_SATISFIED);
+                }
+                // The Android credential's, only after the auth PIN (see `credential`).
+                if cert == Cert::Auth && self.auth_certificate_locked() {
                     return status(sw::SECURITY_STATUS_NOT_SATISFIED);
                 }
                 let der = self.certificate(cert);
@@ -248,6 +259,7 @@ impl VirtualCard {
         match ef {
             Ef::Pin(pair) => Some((self.pin_mut(pair), pair.max_tries())),
             Ef::Code(code) => Some((self.code_mut(code)?, code.max_tries())),
+            Ef::OtherPin(pin) => Some(self.other_pin(pin)),
             _ => None,
         }
     }
@@ -260,11 +272,11 @@ impl VirtualCard {
     /// The EF a short file identifier names in the current application: SFI x (1–30) is
     /// EF 00xx, as every EF of the card's applications lies in 0001–001E (jsapdu and myna-card
     /// address EFs so).
-    fn ef_by_sfi(&self, sfi: u8) -> Option<Ef> {
+    pub(super) fn ef_by_sfi(&self, sfi: u8) -> Option<Ef> {
         if !(1..=30).contains(&sfi) {
             return None;
         }
-        Ef::find(self.app?, u16::from(sfi))
+        self.find_ef(self.app?, u16::from(sfi))
     }
 
     /// The EF a VERIFY or COMPUTE DIGITAL SIGNATURE works on, from P2: `80` the current EF,
@@ -341,8 +353,8 @@ impl VirtualCard {
     /// either way"); the current EF stays (a choice). So myna-card's own signing command,
     /// `80 2A 02 97 20 <SHA-256> 00`, signs with the auth key without a SELECT.
     fn compute_digital_signature(&mut self, command: &Command) -> Reply {
-        // P1-P2 = 00 00: the application's own key (the card key; see `cv`).
-        if (command.p1, command.p2) == (0x00, 0x00) {
+        // P1-P2 = 00 00 in the card-face application: its own key (the card key; see `cv`).
+        if (command.p1, command.p2) == (0x00, 0x00) && self.app == Some(App::CardFace) {
             return self.sign_with_card_key(command);
         }
         let Some(scheme) = Scheme::from_p1(command.p1) else {
@@ -362,6 +374,10 @@ impl VirtualCard {
         };
         if !self.pin(pair).verified {
             return status(sw::SECURITY_STATUS_NOT_SATISFIED);
+        }
+        // A P-384 credential signs the bare hash (`ecdsa`).
+        if let Some(reply) = self.sign_ecdsa(pair, &digest_info) {
+            return reply;
         }
         let signature = fixtures::user_key_of(pair)
             .ok()

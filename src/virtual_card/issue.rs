@@ -71,6 +71,49 @@ use crate::jpki::KeyKind;
 /// Why a certificate could not be issued.
 pub type IssueError = Box<dyn std::error::Error + Send + Sync>;
 
+/// A CA key that signs certificates: RSA-2048 with SHA-256 here, ECDSA P-384 with SHA-384 in
+/// `ecdsa`.
+pub trait IssuerKey {
+    /// The CA's own public key.
+    fn spki(&self) -> Result<SubjectPublicKeyInfoOwned, IssueError>;
+    /// The signature algorithm of the certificates it signs.
+    fn signature_algorithm(&self) -> AlgorithmIdentifierOwned;
+    /// Signs a TBSCertificate's DER.
+    fn sign(&self, tbs: &[u8]) -> Result<Vec<u8>, IssueError>;
+    /// The serial of a certificate this key issues, from `base`: the same by default; the
+    /// P-384 CAs mark theirs, as the CAs have the RSA ones' names.
+    fn serial(&self, base: &[u8]) -> Vec<u8> {
+        base.to_vec()
+    }
+}
+
+/// A key a certificate certifies.
+pub trait SubjectKey {
+    /// The key as a SubjectPublicKeyInfo.
+    fn spki(&self) -> Result<SubjectPublicKeyInfoOwned, IssueError>;
+}
+
+impl IssuerKey for RsaPrivateKey {
+    fn spki(&self) -> Result<SubjectPublicKeyInfoOwned, IssueError> {
+        spki(&self.to_public_key())
+    }
+
+    fn signature_algorithm(&self) -> AlgorithmIdentifierOwned {
+        sha256_with_rsa()
+    }
+
+    fn sign(&self, tbs: &[u8]) -> Result<Vec<u8>, IssueError> {
+        let signer = SigningKey::<Sha256>::new(self.clone());
+        Ok(signer.try_sign(tbs)?.to_vec())
+    }
+}
+
+impl SubjectKey for RsaPublicKey {
+    fn spki(&self) -> Result<SubjectPublicKeyInfoOwned, IssueError> {
+        spki(self)
+    }
+}
+
 /// The organisation of every virtual certificate; never `JPKI` or `JPKI-TEST`.
 pub const ORGANISATION: &str = "JPKI-VIRTUAL-TEST";
 /// The issuing agency's unit, as in the real DNs.
@@ -228,10 +271,10 @@ fn user_extensions(pair: Pair) -> Result<Vec<Extension>, IssueError> {
 }
 
 /// The self-signed CA certificate that issues `kind`'s user certificates (EF 000B or 0002).
-pub fn ca_certificate(kind: KeyKind, ca_key: &RsaPrivateKey) -> Result<Vec<u8>, IssueError> {
+pub fn ca_certificate(kind: KeyKind, ca_key: &impl IssuerKey) -> Result<Vec<u8>, IssueError> {
     let pair = super::key_pair(kind);
     let subject = ca_name(pair)?;
-    let spki = spki(&ca_key.to_public_key())?;
+    let spki = ca_key.spki()?;
     let extensions = vec![
         extension(
             KeyUsage::OID,
@@ -264,8 +307,8 @@ pub fn ca_certificate(kind: KeyKind, ca_key: &RsaPrivateKey) -> Result<Vec<u8>, 
     };
     let tbs = TbsCertificate {
         version: Version::V3,
-        serial_number: SerialNumber::new(&serial)?,
-        signature: sha256_with_rsa(),
+        serial_number: SerialNumber::new(&ca_key.serial(&serial))?,
+        signature: ca_key.signature_algorithm(),
         issuer: subject.clone(),
         validity: validity((2023, 1, 1), (2043, 1, 1))?,
         subject,
@@ -279,8 +322,8 @@ pub fn ca_certificate(kind: KeyKind, ca_key: &RsaPrivateKey) -> Result<Vec<u8>, 
 
 /// The user-authentication certificate (EF 000A): an opaque CN, no personal data.
 pub fn auth_certificate(
-    user_key: &RsaPublicKey,
-    ca_key: &RsaPrivateKey,
+    user_key: &impl SubjectKey,
+    ca_key: &impl IssuerKey,
 ) -> Result<Vec<u8>, IssueError> {
     let subject = name(&[
         (AT_COUNTRY, "JP"),
@@ -306,8 +349,8 @@ pub fn auth_certificate(
 /// The serial is derived from the subjectAltName, so certificates for different holders differ.
 pub fn sign_certificate(
     holder: &Holder,
-    user_key: &RsaPublicKey,
-    ca_key: &RsaPrivateKey,
+    user_key: &impl SubjectKey,
+    ca_key: &impl IssuerKey,
 ) -> Result<Vec<u8>, IssueError> {
     let birth_date = holder.birth_date_jpki();
     let sex = holder.certificate_sex_code();
@@ -360,11 +403,11 @@ fn user_certificate(
     serial: &[u8],
     key_usage: KeyUsage,
     more: Vec<Extension>,
-    user_key: &RsaPublicKey,
-    ca_key: &RsaPrivateKey,
+    user_key: &impl SubjectKey,
+    ca_key: &impl IssuerKey,
 ) -> Result<Vec<u8>, IssueError> {
-    let spki = spki(user_key)?;
-    let ca_spki = self::spki(&ca_key.to_public_key())?;
+    let spki = user_key.spki()?;
+    let ca_spki = ca_key.spki()?;
     let mut extensions = vec![
         extension(KeyUsage::OID, true, &key_usage)?,
         extension(
@@ -386,8 +429,8 @@ fn user_certificate(
     extensions.extend(user_extensions(pair)?);
     let tbs = TbsCertificate {
         version: Version::V3,
-        serial_number: SerialNumber::new(serial)?,
-        signature: sha256_with_rsa(),
+        serial_number: SerialNumber::new(&ca_key.serial(serial))?,
+        signature: ca_key.signature_algorithm(),
         issuer: ca_name(pair)?,
         validity: validity((2025, 1, 1), (2030, 1, 1))?,
         subject,
@@ -399,13 +442,12 @@ fn user_certificate(
     sign(tbs, ca_key)
 }
 
-fn sign(tbs: TbsCertificate, ca_key: &RsaPrivateKey) -> Result<Vec<u8>, IssueError> {
-    let signer = SigningKey::<Sha256>::new(ca_key.clone());
-    let signature = signer.try_sign(&tbs.to_der()?)?;
+fn sign(tbs: TbsCertificate, ca_key: &impl IssuerKey) -> Result<Vec<u8>, IssueError> {
+    let signature = ca_key.sign(&tbs.to_der()?)?;
     let certificate = Certificate {
         tbs_certificate: tbs,
-        signature_algorithm: sha256_with_rsa(),
-        signature: BitString::from_bytes(&signature.to_vec())?,
+        signature_algorithm: ca_key.signature_algorithm(),
+        signature: BitString::from_bytes(&signature)?,
     };
     Ok(certificate.to_der()?)
 }

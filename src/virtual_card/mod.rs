@@ -1,6 +1,8 @@
-//! A virtual My Number Card: the JPKI, card-info input helper and card-face applications
-//! answering APDUs in process, for tests and examples. The facts modelled and their public
-//! sources are in the comments of `handler`, `files`, `codes`, `card_info` and `card_face`.
+//! A virtual My Number Card: the JPKI, card-info input helper, card-face, common and
+//! resident-registry applications and the master file's data objects answering APDUs in
+//! process, for tests and examples. The facts modelled and their public sources are in the
+//! comments of `handler`, `files`, `codes`, `card_info`, `card_face`, `common`, `credential`
+//! and `master_file`.
 //!
 //! The card is a model independent of the library it tests: it reads APDUs with its own parser
 //! and holds its own AIDs, file ids, try counts, token labels, era conversion and status words.
@@ -57,13 +59,18 @@ mod builder;
 mod card_face;
 mod card_info;
 mod codes;
+mod common;
+mod credential;
 mod cv;
+mod ecdsa;
+mod extras;
 mod files;
 pub mod fixtures;
 mod handler;
 mod holder;
 #[doc(hidden)]
 pub mod issue;
+mod master_file;
 mod profile;
 mod tlv;
 
@@ -115,6 +122,11 @@ pub struct VirtualCard {
     holder: Holder,
     /// Which key answers the card-face application's challenge.
     card_key: cv::CardKey,
+    /// The common and resident-registry applications, the master file's objects, the kind
+    /// of credential (see `extras`).
+    extras: extras::Extras,
+    /// Which keys the card holds (RSA-2048 by default).
+    credential: ecdsa::Credential,
     /// Which optional forms of command the card takes.
     profile: Profile,
     /// What the reader in front of it carries.
@@ -236,7 +248,7 @@ impl VirtualCard {
     fn certificate(&self, cert: Cert) -> &[u8] {
         match cert {
             Cert::Sign => &self.sign_cert,
-            other => fixtures::certificate_of(other),
+            other => ecdsa::certificate_of(self.credential, other),
         }
     }
 
@@ -244,7 +256,8 @@ impl VirtualCard {
     ///
     /// # Panics
     ///
-    /// Never with the committed fixtures (their keys are RSA).
+    /// On a card built with [`VirtualCardBuilder::ecdsa_p384`], whose keys are not RSA (read
+    /// its key from [`VirtualCard::certificate_der`]); never otherwise.
     pub fn public_key(&self, kind: KeyKind) -> RsaPublicKey {
         let cert = match key_pair(kind) {
             Pair::Auth => Cert::Auth,
@@ -261,6 +274,12 @@ impl VirtualCard {
     /// Never with the committed fixtures.
     pub fn cv_ca_keys() -> [crate::card_verifiable::CvCaKey; 3] {
         fixtures::cv_ca_keys().expect("the committed CV CA key parses")
+    }
+
+    /// Whether the card plays the ECDSA P-384 credential
+    /// ([`VirtualCardBuilder::ecdsa_p384`]).
+    pub fn is_ecdsa_p384(&self) -> bool {
+        self.credential == ecdsa::Credential::EcdsaP384
     }
 
     /// The holder the signature certificate and the card-info and card-face files name.
@@ -317,6 +336,7 @@ impl VirtualCard {
         for code in &mut self.codes {
             code.verified = false;
         }
+        self.extras.clear_security_status();
     }
 
     fn code(&self, code: Code) -> Option<&PinState> {

@@ -2,7 +2,7 @@
 
 use super::{auth_pin, read, sign_pin, submits, wrong_auth, wrong_sign, Op, Secret, Value, DIGEST};
 use mynumbercard::{CertificateKind, HashAlgorithm, KeyKind, LastTry, PinKind};
-use rsa::signature::{Keypair, SignatureEncoding, Signer, Verifier};
+use rsa::signature::{Keypair, Signer, Verifier};
 
 /// The JPKI application's operations, and transactions over them.
 pub const OPS: &[Op] = &[

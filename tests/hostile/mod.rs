@@ -10,6 +10,7 @@
 
 pub mod app_ops;
 mod jpki_ops;
+mod other_ops;
 
 use mynumbercard::certificate::JpkiCertificate;
 use mynumbercard::jpki::MAX_CERTIFICATE_LEN;
@@ -145,7 +146,10 @@ pub fn wrong_sign() -> SignPin {
 
 /// Every public operation of the crate that talks to the card.
 pub fn ops() -> impl Iterator<Item = &'static Op> {
-    jpki_ops::OPS.iter().chain(app_ops::OPS)
+    jpki_ops::OPS
+        .iter()
+        .chain(app_ops::OPS)
+        .chain(other_ops::OPS)
 }
 
 pub const fn submits(kind: Secret, right: bool, last_try: LastTry) -> Option<Submitted> {

@@ -207,8 +207,10 @@ impl MyNumberCard {
 
     /// Verifies the key's PIN and signs, in one transaction: the tries first (an empty
     /// VERIFY), the PIN sent once (refused when blocked, and on the last try unless
-    /// `last_try` is `Allow`), then the signature (RSA PKCS#1 v1.5). A message is hashed
-    /// with SHA-256 here; a digest is signed as given. Returns the signature.
+    /// `last_try` is `Allow`), then the signature (RSA PKCS#1 v1.5: an RSA key only). A
+    /// message is hashed with SHA-256 here; a digest is signed as given. Returns the
+    /// signature. For a key whose algorithm comes from its certificate (ECDSA P-384 too), use
+    /// [`MyNumberCard::sign_message`].
     pub fn verify_and_sign(
         &self,
         key: KeyKind,
@@ -278,6 +280,9 @@ impl MyNumberCard {
             Ok(Eligibility {
                 certificate: (&evidence.certificate).into(),
                 signature: evidence.signature().map(<[u8]>::to_vec),
+                key_algorithm: evidence
+                    .key_algorithm()
+                    .and_then(crate::document::KeyAlgorithm::from_core),
                 card_face: None,
                 genuineness: None,
             })
@@ -301,6 +306,9 @@ impl MyNumberCard {
             Ok(Eligibility {
                 certificate: (&evidence.certificate).into(),
                 signature: None,
+                key_algorithm: evidence
+                    .key_algorithm()
+                    .and_then(crate::document::KeyAlgorithm::from_core),
                 card_face: evidence
                     .card_face()
                     .map(|face| CardFace::from_core(face, None)),

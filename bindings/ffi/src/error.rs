@@ -120,6 +120,14 @@ pub enum CardError {
         /// The command that found nothing.
         reason: String,
     },
+    /// The card holds no signature certificate (holders under 15 get none); nothing was
+    /// signed and no PIN try spent.
+    #[error("the card holds no signature certificate")]
+    NoSignatureCertificate,
+    /// This token (the Android smartphone credential) gives its user-authentication
+    /// certificate only after the auth PIN: use PIN mode, or verify the PIN first.
+    #[error("this token gives its user-authentication certificate only after the auth PIN")]
+    AuthCertificateNeedsPin,
     /// The card's signature does not verify against its certificate; it was not returned.
     #[error("the card's signature does not verify against its certificate")]
     SignatureMismatch,
@@ -182,6 +190,8 @@ impl From<mynumbercard::Error> for CardError {
             },
             E::CardRemoved => CardError::CardRemoved,
             E::CardReset => CardError::CardReset,
+            E::NoSignatureCertificate => CardError::NoSignatureCertificate,
+            E::AuthCertificateNeedsPin => CardError::AuthCertificateNeedsPin,
             E::SignatureMismatch => CardError::SignatureMismatch,
             E::IntegrityMismatch { .. } => CardError::IntegrityMismatch,
             E::Transport(CoreTransportError::Timeout) => CardError::Timeout,

@@ -271,6 +271,9 @@ impl MyNumberCard {
             Ok(Eligibility {
                 certificate: (&evidence.certificate).into(),
                 signature: None,
+                key_algorithm: evidence
+                    .key_algorithm()
+                    .and_then(crate::document::KeyAlgorithm::from_core),
                 card_face: evidence
                     .card_face()
                     .map(|face| CardFace::from_core(face, None)),

@@ -7,8 +7,12 @@
 //! - [`MyNumberCard`]: one object per card session, `Send + Sync`, its calls serialized and
 //!   blocking, each one task in one transaction: identify, read a certificate, PIN and access
 //!   code statuses, verify-and-sign, the eligibility check in both modes, card-info and
-//!   card-face reads, PIN change, the genuineness check (card-verifiable certificate, signed
-//!   record, challenge) and visual mode with it, `end_session` (also on drop).
+//!   card-face reads, PIN change, the common and resident-registry applications' record and
+//!   PIN tries, the master file's objects, the token info and certificate list, the
+//!   genuineness check (card-verifiable certificate, signed record, challenge) and visual mode
+//!   with it, `end_session` (also on drop); signatures whose algorithm comes from the certificate
+//!   (`sign_message`: RSA-2048, ECDSA P-384) and signed documents (`sign_document`: detached
+//!   CMS; [`verify_document`]).
 //! - [`CardError`]: the one error, with the cases an app branches on; no message carries a
 //!   secret.
 //!
@@ -19,7 +23,9 @@
 
 #[cfg(feature = "zeroize-on-free")]
 mod alloc;
+mod apps;
 mod card;
+mod document;
 mod error;
 mod genuine;
 mod secret;
@@ -28,7 +34,12 @@ mod test_card;
 mod transport;
 mod types;
 
+pub use apps::{
+    CertificateAvailability, CertificatePresence, CommonRecord, DataObject, MasterFileData,
+    TokenInfo,
+};
 pub use card::{access_code_b, MyNumberCard};
+pub use document::{verify_document, DocumentError, KeyAlgorithm, Signature, VerifiedDocument};
 pub use error::{CardError, SecretName};
 pub use genuine::{
     age_on, birth_date_key, is_at_least, AgeRecord, GenuineOpener, GenuineVerdict, Hierarchy,

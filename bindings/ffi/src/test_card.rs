@@ -53,6 +53,26 @@ pub struct VirtualCardConfig {
     /// A clone: the genuine records, the challenge answered by another key.
     #[uniffi(default = false)]
     pub cloned: bool,
+    /// Plays the Android smartphone credential (token `JPKIAPGPSETOKEN`, the auth
+    /// certificate behind the auth PIN).
+    #[uniffi(default = false)]
+    pub android_credential: bool,
+    /// Plays a card without a signature certificate (a holder under 15).
+    #[uniffi(default = false)]
+    pub without_signature_certificate: bool,
+    /// EF 0006 as the 160-byte PKCS #11 record instead of the 32-byte label.
+    #[uniffi(default = false)]
+    pub token_record: bool,
+    /// The master file's objects answer `6700` to a short Le.
+    #[uniffi(default = false)]
+    pub master_file_needs_extended_le: bool,
+    /// Behind a reader carrying short APDUs only (the default reader carries extended ones).
+    #[uniffi(default = false)]
+    pub short_only_reader: bool,
+    /// Play an ECDSA P-384 credential (the next generation's key algorithm, test keys)
+    /// instead of RSA-2048.
+    #[uniffi(default = None)]
+    pub ecdsa_p384: Option<bool>,
 }
 
 /// The core's virtual card behind a lock, so one card can serve several card objects (one
@@ -149,6 +169,22 @@ impl VirtualCard {
         }
         if config.cloned {
             builder = builder.cloned();
+        }
+        if config.android_credential {
+            builder = builder.android_credential();
+        }
+        if config.without_signature_certificate {
+            builder = builder.without_signature_certificate();
+        }
+        if config.master_file_needs_extended_le {
+            builder = builder.master_file_needs_extended_le();
+        }
+        builder = builder.token_record(config.token_record);
+        if config.short_only_reader {
+            builder = builder.reader(mynumbercard::virtual_card::Reader::ShortOnly);
+        }
+        if config.ecdsa_p384 == Some(true) {
+            builder = builder.ecdsa_p384();
         }
         Arc::new(Self {
             shared: SharedVirtualCard {

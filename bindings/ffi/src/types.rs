@@ -111,6 +111,19 @@ pub enum DigestAlgorithm {
 }
 
 impl DigestAlgorithm {
+    pub(crate) fn from_core(hash: mynumbercard::HashAlgorithm) -> Option<Self> {
+        use mynumbercard::HashAlgorithm as H;
+        Some(match hash {
+            H::Sha1 => DigestAlgorithm::Sha1,
+            H::Sha224 => DigestAlgorithm::Sha224,
+            H::Sha256 => DigestAlgorithm::Sha256,
+            H::Sha384 => DigestAlgorithm::Sha384,
+            H::Sha512 => DigestAlgorithm::Sha512,
+            #[allow(unreachable_patterns)]
+            _ => return None,
+        })
+    }
+
     pub(crate) fn to_core(self) -> mynumbercard::HashAlgorithm {
         use mynumbercard::HashAlgorithm as H;
         match self {
@@ -520,9 +533,12 @@ impl CardFace {
 pub struct Eligibility {
     /// The user-authentication certificate.
     pub certificate: CertificateInfo,
-    /// PIN mode: the signature (RSA PKCS#1 v1.5, SHA-256) over the challenge, already
-    /// checked against the certificate.
+    /// PIN mode: the signature over the challenge, already checked against the certificate:
+    /// RSA PKCS#1 v1.5 with SHA-256, or ECDSA (DER) with SHA-384 for a P-384 key.
     pub signature: Option<Vec<u8>>,
+    /// The certificate key's algorithm, which made the signature (None: one the library does
+    /// not sign with).
+    pub key_algorithm: Option<crate::document::KeyAlgorithm>,
     /// Visual mode with access code B: the card face for staff to compare.
     pub card_face: Option<CardFace>,
     /// Visual mode with the genuineness check: its verdict.

@@ -415,8 +415,12 @@ fn eligibility_check_both_modes() {
         )
         .unwrap();
     assert!(evidence.card_face.is_none());
-    // The foreign transport adds no APDU: as many as the Rust-only path sends.
-    let reference = MyNumberCard::over_virtual_card(VirtualCard::new());
+    // The foreign transport adds no APDU: as many as the Rust-only path sends (the wrapped
+    // transport declares a short-only reader, so the reference card sits behind one too).
+    let reference = MyNumberCard::over_virtual_card(VirtualCard::with_config(VirtualCardConfig {
+        short_only_reader: true,
+        ..VirtualCardConfig::default()
+    }));
     reference
         .eligibility_check_pin(secret("1234"), challenge.clone(), LastTry::Refuse)
         .unwrap();

@@ -89,7 +89,14 @@ fn the_plist_lists_every_aid_the_library_selects() {
         )
         .unwrap();
 
+    session.read_common_record().unwrap();
+    session.common_pin_status().unwrap();
+    session.juki_pin_status().unwrap();
+    session.read_master_file_data().unwrap();
+    session.token_info().unwrap();
+    session.certificate_availability().unwrap();
+
     let selected = selected_aids(&card);
-    assert_eq!(selected.len(), 3, "{selected:?}");
+    assert_eq!(selected.len(), 5, "{selected:?}");
     assert_eq!(plist_aids(), selected);
 }

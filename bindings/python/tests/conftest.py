@@ -70,6 +70,7 @@ def config(**fields) -> VirtualCardConfig:
         card_info_pin_tries_left=None,
         access_code_a_tries_left=None,
         access_code_b_tries_left=None,
+        ecdsa_p384=None,
     )
     base.update(fields)
     return VirtualCardConfig(**base)
