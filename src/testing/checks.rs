@@ -39,7 +39,7 @@ pub struct SecretFile<'a> {
 ///
 /// And the VERIFY goes where the library itself pointed it, whatever another program did
 /// between transactions: inside one transaction, all sent by the library, the VERIFY follows
-/// a SELECT of an application answered `9000` (by the card and as the library saw it), then
+/// a SELECT of an application answered `9000` (by the card; the library saw `9000` or `61xx`), then
 /// either
 /// - (by the current EF, P2 = `80`) a SELECT of an EF answered `9000` (the last SELECT of any
 ///   kind before the VERIFY), then the empty `00 20 00 80`; or
@@ -137,13 +137,18 @@ fn check(
     Ok(())
 }
 
-/// Whether the card answered `9000` and the library saw `9000`.
+/// Whether the card answered `9000` and the library saw success: `9000`, or `61xx` (more
+/// data waiting), which the exchange follows with GET RESPONSE and which cannot end as a
+/// success unless the chain does.
 fn succeeded(record: &Record) -> bool {
     let card_ok = record
         .card_answer
         .as_deref()
         .is_some_and(|answer| answer.ends_with(&[0x90, 0x00]));
-    card_ok && record.seen_status() == Some(0x9000)
+    card_ok
+        && record
+            .seen_status()
+            .is_some_and(|sw| sw == 0x9000 || sw >> 8 == 0x61)
 }
 
 /// The selection check of [`check_guard`] for the VERIFY at `i`, of `form`.
