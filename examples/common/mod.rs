@@ -177,11 +177,7 @@ pub fn read_pin(label: &str, from_stdin: bool) -> Result<Zeroizing<String>, Box<
 
 /// `auth` or `sign`, as the examples spell the keys.
 pub fn parse_key(s: &str) -> Result<KeyKind, String> {
-    match s {
-        "auth" => Ok(KeyKind::Auth),
-        "sign" => Ok(KeyKind::Sign),
-        _ => Err(format!("unknown key {s:?}: expected auth or sign")),
-    }
+    s.parse::<KeyKind>().map_err(|e| e.to_string())
 }
 
 /// Reads a file, naming it in the error.
